@@ -1,0 +1,317 @@
+//! Stage 3: what the routine and the guideline say about one assessment.
+//!
+//! Pure functions of the policy, the record and the date. Renderers show what this
+//! module decides and never decide anything themselves.
+
+use serde::Serialize;
+
+use crate::model::{
+    AtgardTyp, Atgard, Bedomning, BekraftelseStatus, BeslutStatus, Datum, Policy, StyrandeMetod, Tillampning,
+    UtlosareId, Villkor,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Harledning {
+    pub rutin: Rutin,
+    pub styrande: Option<Styrande>,
+    /// Who in the supply chain gives a US link, if anyone.
+    pub usa_koppling: Vec<String>,
+    /// Every measure of the policy, in the policy's order, with its outcome.
+    pub atgarder: Vec<AtgardUtfall>,
+    pub utlatande: Utlatande,
+}
+
+/// Whether the routine applies, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rutin {
+    pub galler: bool,
+    pub skal: String,
+}
+
+/// The governing level and the information set and aspect that set it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Styrande {
+    pub niva: u8,
+    /// Index into the record's information sets.
+    pub informationsmangd: usize,
+    pub informationsmangd_namn: String,
+    pub aspekt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AtgardUtfall {
+    pub id: String,
+    pub niva: u8,
+    pub tillamplig: bool,
+    /// `None` when not applicable.
+    pub status: Option<Status>,
+    pub skal: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Uppfylld,
+    EjUppfylld,
+    Okand,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "typ")]
+pub enum Utlatande {
+    /// The driftform is outside the routine.
+    RutinenGallerEj,
+    /// Level 4: no measure can make a cloud service acceptable.
+    EjTillaten,
+    /// Something required is missing or unmet.
+    Blockerad { orsaker: Vec<String> },
+    RedoForBeslut,
+    Beslutad { status: BeslutStatus },
+}
+
+impl Utlatande {
+    pub fn namn(&self) -> &'static str {
+        match self {
+            Utlatande::RutinenGallerEj => "Rutinen gäller inte",
+            Utlatande::EjTillaten => "Ej tillåten",
+            Utlatande::Blockerad { .. } => "Blockerad",
+            Utlatande::RedoForBeslut => "Redo för beslut",
+            Utlatande::Beslutad { status: BeslutStatus::Godkand } => "Beslutad: godkänd",
+            Utlatande::Beslutad { status: BeslutStatus::Avslagen } => "Beslutad: avslagen",
+        }
+    }
+}
+
+pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
+    let rutin = rutin(policy, b);
+    let styrande = styrande_niva(policy, b);
+    let usa_koppling = usa_koppling(policy, b);
+    let atgarder = policy
+        .atgarder
+        .iter()
+        .map(|a| utfall(policy, b, a, &rutin, styrande.as_ref(), &usa_koppling, today))
+        .collect::<Vec<_>>();
+    let utlatande = utlatande(policy, b, &rutin, styrande.as_ref(), &atgarder);
+    Harledning { rutin, styrande, usa_koppling, atgarder, utlatande }
+}
+
+fn rutin(policy: &Policy, b: &Bedomning) -> Rutin {
+    let id = b.driftform.id;
+    let Some(df) = policy.driftform(id) else {
+        return Rutin { galler: false, skal: format!("Driftform {id} finns inte i policyn.") };
+    };
+    match df.rutinen_galler {
+        Tillampning::Alltid => Rutin { galler: true, skal: format!("Rutinen gäller alltid för driftform {id}.") },
+        Tillampning::Aldrig => Rutin { galler: false, skal: format!("Rutinen gäller inte för driftform {id}.") },
+        Tillampning::Villkorat => {
+            let villkor = df.villkor.as_deref().unwrap_or("villkoret i policyn");
+            match b.driftform.villkor_uppfyllt {
+                Some(true) => Rutin {
+                    galler: true,
+                    skal: format!("Rutinen gäller för driftform {id} eftersom villkoret är uppfyllt: {villkor}"),
+                },
+                Some(false) => Rutin {
+                    galler: false,
+                    skal: format!("Rutinen gäller inte för driftform {id} eftersom villkoret inte är uppfyllt: {villkor}"),
+                },
+                None => Rutin {
+                    galler: true,
+                    skal: format!(
+                        "Driftform {id} omfattas av rutinen om villkoret är uppfyllt, och det är inte angivet; rutinen tillämpas tills vidare. Villkor: {villkor}"
+                    ),
+                },
+            }
+        }
+    }
+}
+
+/// The governing level: the policy's method over the counted aspects of every set.
+/// Ties go to the first set and the first aspect in the policy's order, so the answer
+/// is stable.
+fn styrande_niva(policy: &Policy, b: &Bedomning) -> Option<Styrande> {
+    let regel = &policy.regler.styrande_niva;
+    match regel.metod {
+        StyrandeMetod::Hogsta => {
+            let mut best: Option<Styrande> = None;
+            for (i, mangd) in b.informationsmangder.iter().enumerate() {
+                for aspekt in policy.aspekter.iter().filter(|a| regel.aspekter.contains(&a.id)) {
+                    let Some(&niva) = mangd.klassning.get(&aspekt.id) else { continue };
+                    if best.as_ref().is_none_or(|s| niva > s.niva) {
+                        best = Some(Styrande {
+                            niva,
+                            informationsmangd: i,
+                            informationsmangd_namn: mangd.namn.clone(),
+                            aspekt: aspekt.id.clone(),
+                        });
+                    }
+                }
+            }
+            best
+        }
+    }
+}
+
+fn usa_koppling(policy: &Policy, b: &Bedomning) -> Vec<String> {
+    let us = |land: &str, flag: bool| flag || policy.regler.usa_koppling_lander.iter().any(|l| l.eq_ignore_ascii_case(land));
+    let mut out = Vec::new();
+    if us(&b.leverantor.land, b.leverantor.usa_koppling) {
+        out.push(format!("leverantören {}", b.leverantor.namn));
+    }
+    for u in &b.underbitraden {
+        if us(&u.land, u.usa_koppling) {
+            out.push(format!("underbiträdet {}", u.namn));
+        }
+    }
+    out
+}
+
+fn utfall(
+    policy: &Policy,
+    b: &Bedomning,
+    atgard: &Atgard,
+    rutin: &Rutin,
+    styrande: Option<&Styrande>,
+    usa: &[String],
+    today: Datum,
+) -> AtgardUtfall {
+    let ej = |skal: String| AtgardUtfall { id: atgard.id.clone(), niva: atgard.niva, tillamplig: false, status: None, skal };
+    if !rutin.galler {
+        return ej("Rutinen gäller inte för den här driftformen.".to_owned());
+    }
+    let Some(styrande) = styrande else {
+        return ej("Ingen information är klassad ännu.".to_owned());
+    };
+    let covered = if policy.regler.kumulativ_atgardstabell {
+        atgard.niva <= styrande.niva
+    } else {
+        atgard.niva == styrande.niva
+    };
+    if !covered {
+        let regel = if policy.regler.kumulativ_atgardstabell { "eller lägre " } else { "" };
+        return ej(format!("Krävs på nivå {}; den styrande nivån är {} och kräver bara åtgärder på sin {regel}nivå.", atgard.niva, styrande.niva));
+    }
+    if atgard.galler_endast_vid == Some(Villkor::UsaKoppling) && usa.is_empty() {
+        return ej("Gäller bara vid USA-koppling; varken leverantören eller något underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.".to_owned());
+    }
+    let (mut status, mut skal) = evidens(policy, b, atgard, usa, today);
+    // For a driftform change the supplier's confirmation is the evidence step 4 asks for;
+    // contrary evidence still wins.
+    if b.utlosare == UtlosareId::Driftformsforandring && atgard.skakrav.is_some() {
+        match b.bekraftelser.iter().find(|c| c.atgard == atgard.id) {
+            Some(c) if c.status == BekraftelseStatus::Nekad => {
+                status = Status::EjUppfylld;
+                skal = "Leverantören har inte bekräftat att åtgärden uppfylls.".to_owned();
+            }
+            Some(c) if c.status == BekraftelseStatus::Bekraftad => {
+                if status != Status::EjUppfylld {
+                    status = Status::Uppfylld;
+                    let datum = c.datum.map(|d| format!(" {d}")).unwrap_or_default();
+                    skal = format!("Bekräftad av leverantören{datum}. {skal}");
+                }
+            }
+            _ => {
+                if status != Status::EjUppfylld {
+                    status = Status::Okand;
+                    skal = format!("Väntar på leverantörens bekräftelse. {skal}");
+                }
+            }
+        }
+    }
+    AtgardUtfall { id: atgard.id.clone(), niva: atgard.niva, tillamplig: true, status: Some(status), skal }
+}
+
+/// Judges a measure from the recorded evidence alone.
+fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], today: Datum) -> (Status, String) {
+    match atgard.typ {
+        AtgardTyp::Forbud => (Status::EjUppfylld, format!("{} Ingen åtgärd kan göra en molntjänst godtagbar på nivå {}.", atgard.text, atgard.niva)),
+        AtgardTyp::Riskanalys => match &b.riskanalys {
+            Some(r) => (Status::Uppfylld, format!("Riskanalys {} av {}, {}.", r.referens, roll_namn(policy, &r.genomford_av), r.datum)),
+            None => (Status::EjUppfylld, "Ingen riskanalys är registrerad.".to_owned()),
+        },
+        AtgardTyp::Aterstallning => {
+            let saknas: Vec<&str> = atgard
+                .punkter
+                .iter()
+                .filter(|p| b.aterstallning.get(&p.id).is_none_or(|s| s.trim().is_empty()))
+                .map(|p| p.namn.as_str())
+                .collect();
+            if saknas.is_empty() {
+                (Status::Uppfylld, "Leverantören har beskrivit alla punkter i återställningsförfarandet.".to_owned())
+            } else if saknas.len() == atgard.punkter.len() {
+                (Status::Okand, "Leverantören har inte beskrivit sitt återställningsförfarande.".to_owned())
+            } else {
+                (Status::EjUppfylld, format!("Beskrivningen saknar: {}.", saknas.join(", ")))
+            }
+        }
+        AtgardTyp::Certifiering => {
+            let godkanda = b.certifikat.iter().filter(|c| policy.certifiering(&c.standard).is_some());
+            let mut brister = Vec::new();
+            for c in godkanda {
+                let namn = policy.certifiering(&c.standard).map_or(c.standard.as_str(), |p| p.namn.as_str());
+                if c.giltigt_till < today {
+                    brister.push(format!("{namn} gick ut {}", c.giltigt_till));
+                } else if !c.omfattar_tjansten {
+                    brister.push(format!("{namn} omfattar inte tjänsten"));
+                } else {
+                    return (Status::Uppfylld, format!("{namn} utfärdat av {}, giltigt till {}.", c.utfardare, c.giltigt_till));
+                }
+            }
+            if b.certifieringsredogorelse.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+                let prefix = if brister.is_empty() { String::new() } else { format!("Inget giltigt certifikat ({}). ", brister.join("; ")) };
+                (Status::Uppfylld, format!("{prefix}Leverantören har i stället redogjort för hur informationssäkerhetskraven uppfylls."))
+            } else if brister.is_empty() {
+                (Status::Okand, "Inget certifikat och ingen redogörelse är registrerad.".to_owned())
+            } else {
+                (Status::EjUppfylld, format!("Inget giltigt certifikat: {}.", brister.join("; ")))
+            }
+        }
+        AtgardTyp::Dpf => {
+            let varfor = format!("USA-koppling genom {}.", usa.join(" och "));
+            match &b.dpf {
+                None => (Status::Okand, format!("{varfor} Listningen i Data Privacy Framework är inte kontrollerad.")),
+                Some(d) if d.listad => {
+                    let ramverk = if d.ramverk.is_empty() { String::new() } else { format!(" ({})", d.ramverk.join(", ")) };
+                    (Status::Uppfylld, format!("{varfor} Listad{ramverk}, kontrollerad {}.", d.kontrollerad))
+                }
+                Some(d) => (Status::EjUppfylld, format!("{varfor} Inte listad vid kontrollen {}.", d.kontrollerad)),
+            }
+        }
+    }
+}
+
+fn roll_namn<'a>(policy: &'a Policy, id: &'a str) -> &'a str {
+    policy.roll(id).map_or(id, |r| r.namn.as_str())
+}
+
+fn utlatande(
+    policy: &Policy,
+    b: &Bedomning,
+    rutin: &Rutin,
+    styrande: Option<&Styrande>,
+    atgarder: &[AtgardUtfall],
+) -> Utlatande {
+    if !rutin.galler {
+        return Utlatande::RutinenGallerEj;
+    }
+    if atgarder.iter().any(|u| u.tillamplig && policy.atgard(&u.id).is_some_and(|a| a.typ == AtgardTyp::Forbud)) {
+        return Utlatande::EjTillaten;
+    }
+    if let Some(beslut) = &b.beslut {
+        let status = beslut.eskalering.as_ref().map_or(beslut.status, |e| e.beslut);
+        return Utlatande::Beslutad { status };
+    }
+    let mut orsaker = Vec::new();
+    if styrande.is_none() {
+        orsaker.push("Ingen informationsmängd är klassad.".to_owned());
+    }
+    for u in atgarder.iter().filter(|u| u.tillamplig && u.status != Some(Status::Uppfylld)) {
+        let rubrik = policy.atgard(&u.id).map_or(u.id.as_str(), |a| a.rubrik.as_str());
+        orsaker.push(format!("{} ({}): {}", rubrik, u.id, u.skal));
+    }
+    for d in policy.delfragor() {
+        if b.svar.get(&d.id).is_none_or(|s| s.trim().is_empty()) {
+            orsaker.push(format!("Fråga {} är inte besvarad.", d.id));
+        }
+    }
+    if orsaker.is_empty() { Utlatande::RedoForBeslut } else { Utlatande::Blockerad { orsaker } }
+}

@@ -1,0 +1,86 @@
+//! molnkoll: information-security assessments of cloud services, as code.
+//!
+//! The pipeline runs in stages, one module each: [`load`] reads the policy source and
+//! the assessments, [`validate`] checks them, [`derive`] applies the routine's rules.
+
+pub mod derive;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod validate;
+
+use std::path::Path;
+
+use derive::Harledning;
+use diagnostic::{Diagnostic, Sources};
+use model::{Bedomning, Datum, Policy};
+
+/// One assessment that loaded cleanly, with what the rules make of it.
+pub struct Item {
+    /// The file, relative to the project root.
+    pub file: String,
+    pub slug: String,
+    pub bedomning: Bedomning,
+    pub harledning: Harledning,
+}
+
+/// The outcome of `check`: every diagnostic, and everything that could be derived.
+pub struct Checked {
+    pub sources: Sources,
+    pub policy: Option<Policy>,
+    pub items: Vec<Item>,
+    /// Files that were read, valid or not.
+    pub files: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        diagnostic::summary(&self.diagnostics).0
+    }
+
+    pub fn warnings(&self) -> usize {
+        diagnostic::summary(&self.diagnostics).1
+    }
+
+    /// The diagnostics as a person reads them, in a stable order.
+    pub fn render(&self) -> String {
+        self.sources.render(&self.diagnostics)
+    }
+}
+
+/// Loads, validates and derives a whole project. `today` fixes "now" for every date rule.
+pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
+    let content = load::load(root)?;
+    let mut diagnostics = content.diagnostics;
+    validate::validate_policy(&content.policy, &mut diagnostics);
+
+    let names: Vec<(String, &load::Loaded<Bedomning>)> =
+        content.bedomningar.iter().map(|l| (content.sources.name(l.file).to_owned(), l)).collect();
+    validate::validate_slugs(&names, &mut diagnostics);
+
+    let mut items = Vec::new();
+    // A broken policy gives no rules to judge by; its own errors say what to fix first.
+    let policy_ok = content.policy.value.is_some()
+        && !diagnostics.iter().any(|d| d.file == content.policy.file && d.severity == diagnostic::Severity::Error);
+    if let (true, Some(policy)) = (policy_ok, &content.policy.value) {
+        for (name, loaded) in &names {
+            let Some(b) = &loaded.value else { continue };
+            let harledning = derive::harled(policy, b, today);
+            validate::validate_bedomning(policy, loaded, name, &harledning, today, &mut diagnostics);
+            items.push(Item {
+                file: name.clone(),
+                slug: validate::slug_of(name, b),
+                bedomning: b.clone(),
+                harledning,
+            });
+        }
+    }
+    Ok(Checked {
+        sources: content.sources,
+        policy: content.policy.value,
+        items,
+        files: names.len() + 1,
+        diagnostics,
+    })
+}

@@ -1,0 +1,456 @@
+//! Stage 1: read the policy source and the assessments from disk.
+//!
+//! Each file is parsed once into a spanned TOML tree. The tree is checked against the
+//! JSON Schema of its Rust type, so that every unknown key, wrong type and missing field
+//! is reported with its position, not just the first one serde meets. Then the same
+//! tree is deserialised into the typed record.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde_json::Value as Json;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, FileId, Sources, did_you_mean, one_of};
+use crate::model::{Bedomning, Policy};
+
+/// Where the content lives, relative to the project root.
+pub const POLICY_FILE: &str = "content/policy.toml";
+pub const BEDOMNING_DIR: &str = "content/bedomningar";
+
+/// One parsed TOML file: its source id, its spanned tree, and the typed value when the
+/// file was well-formed.
+pub struct Loaded<T> {
+    pub file: FileId,
+    pub spans: SpanIndex,
+    pub value: Option<T>,
+}
+
+impl<T> Loaded<T> {
+    /// The span of the value at `path`, or of the nearest existing parent.
+    pub fn span(&self, path: &[Seg]) -> Option<Range<usize>> {
+        self.spans.find(path, false)
+    }
+
+    /// The span of the key at `path` (falls back like [`Loaded::span`]).
+    pub fn key_span(&self, path: &[Seg]) -> Option<Range<usize>> {
+        self.spans.find(path, true)
+    }
+}
+
+/// Positions of every key and value in a file, by dotted path, so that later stages can
+/// point at what they complain about without holding the parse tree.
+#[derive(Debug, Default)]
+pub struct SpanIndex {
+    entries: std::collections::HashMap<String, (Range<usize>, Range<usize>)>,
+}
+
+impl SpanIndex {
+    fn build(table: &DeTable<'_>) -> SpanIndex {
+        let mut index = SpanIndex::default();
+        index.add_table(table, &mut Vec::new());
+        index
+    }
+
+    fn add_table(&mut self, table: &DeTable<'_>, path: &mut Vec<Seg>) {
+        for (key, value) in table {
+            path.push(Seg::Key(key.get_ref().to_string()));
+            self.entries.insert(dotted(path), (key.span(), value.span()));
+            self.add_value(value, path);
+            path.pop();
+        }
+    }
+
+    fn add_value(&mut self, value: &Spanned<DeValue<'_>>, path: &mut Vec<Seg>) {
+        match value.get_ref() {
+            DeValue::Table(t) => self.add_table(t, path),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    self.entries.insert(dotted(path), (item.span(), item.span()));
+                    self.add_value(item, path);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn find(&self, path: &[Seg], want_key: bool) -> Option<Range<usize>> {
+        (1..=path.len()).rev().find_map(|n| {
+            let (key, value) = self.entries.get(&dotted(&path[..n]))?;
+            Some(if want_key && n == path.len() { key.clone() } else { value.clone() })
+        })
+    }
+}
+
+/// The loaded content of one project.
+pub struct Content {
+    pub root: PathBuf,
+    pub sources: Sources,
+    pub policy: Loaded<Policy>,
+    pub bedomningar: Vec<Loaded<Bedomning>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a whole project. I/O failures that make the project unreadable are errors;
+/// everything wrong inside a file becomes a diagnostic.
+pub fn load(root: &Path) -> Result<Content, LoadError> {
+    let mut sources = Sources::default();
+    let mut diagnostics = Vec::new();
+
+    let policy_path = root.join(POLICY_FILE);
+    let text = read(&policy_path)?;
+    let policy = parse::<Policy>(&mut sources, &mut diagnostics, POLICY_FILE.to_owned(), text);
+
+    let dir = root.join(BEDOMNING_DIR);
+    let mut files = Vec::new();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| LoadError::Walk(dir.clone(), e.to_string()))?;
+            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    let mut bedomningar = Vec::with_capacity(files.len());
+    for path in files {
+        let text = read(&path)?;
+        let name = display_name(root, &path);
+        bedomningar.push(parse::<Bedomning>(&mut sources, &mut diagnostics, name, text));
+    }
+
+    Ok(Content { root: root.to_owned(), sources, policy, bedomningar, diagnostics })
+}
+
+#[derive(Debug)]
+pub enum LoadError {
+    Read(PathBuf, std::io::Error),
+    Walk(PathBuf, String),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Read(path, e) if e.kind() == std::io::ErrorKind::NotFound => write!(
+                f,
+                "hittar inte {}: kör molnkoll i en projektmapp som har {POLICY_FILE}, eller ange mappen med --root",
+                path.display()
+            ),
+            LoadError::Read(path, e) => write!(f, "kan inte läsa {}: {e}", path.display()),
+            LoadError::Walk(path, e) => write!(f, "kan inte gå igenom {}: {e}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Read(path.to_owned(), e))?;
+    // Invalid UTF-8 is a content problem, not an I/O one: keep going with a lossy copy so
+    // the parser reports it at its position.
+    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// Forward slashes and a root-relative path, so diagnostics read the same everywhere.
+fn display_name(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Parses one file: syntax, then the schema walk, then the typed value.
+pub fn parse<T: DeserializeOwned + JsonSchema>(
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+    name: String,
+    text: String,
+) -> Loaded<T> {
+    let file = sources.add(name, text);
+    let (tree, errors) = DeTable::parse_recoverable(sources.text(file));
+    let spans = SpanIndex::build(tree.get_ref());
+
+    if !errors.is_empty() {
+        for e in errors {
+            diagnostics.push(
+                Diagnostic::error("toml-syntax", file, format!("TOML-syntaxfel: {}", e.message().trim()))
+                    .at(e.span(), "här"),
+            );
+        }
+        return Loaded { file, spans, value: None };
+    }
+
+    let schema = schemars::schema_for!(T);
+    let root = schema.as_value();
+    let before = diagnostics.len();
+    let mut walker = Walker { root, file, out: diagnostics };
+    walker.table(root, tree.get_ref(), tree.span(), &mut Vec::new());
+    let schema_errors = diagnostics.len() > before;
+
+    let value = match T::deserialize(toml::de::Deserializer::from(tree)) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            // The walk already said what is wrong, and said it better.
+            if !schema_errors {
+                diagnostics.push(
+                    Diagnostic::error("invalid-value", file, e.message().trim().to_owned()).at(e.span(), "här"),
+                );
+            }
+            None
+        }
+    };
+    Loaded { file, spans, value }
+}
+
+/// A step in a path into a TOML tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for Seg {
+    fn from(s: &str) -> Seg {
+        Seg::Key(s.to_owned())
+    }
+}
+
+impl From<String> for Seg {
+    fn from(s: String) -> Seg {
+        Seg::Key(s)
+    }
+}
+
+impl From<usize> for Seg {
+    fn from(i: usize) -> Seg {
+        Seg::Index(i)
+    }
+}
+
+/// `path!["informationsmangd", 0, "klassning"]`
+#[macro_export]
+macro_rules! path {
+    ($($seg:expr),* $(,)?) => { vec![$($crate::load::Seg::from($seg)),*] };
+}
+
+/// Dotted form for messages: `informationsmangd[1].klassning.K`.
+pub fn dotted(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{}]", i + 1)),
+        }
+    }
+    out
+}
+
+/// Walks a TOML tree alongside the JSON Schema of the type it must become.
+struct Walker<'a> {
+    root: &'a Json,
+    file: FileId,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Walker<'a> {
+    /// Follows `$ref` and strips the `null` arm of an `Option`.
+    fn resolve<'s>(&self, mut schema: &'s Json) -> &'s Json
+    where
+        'a: 's,
+    {
+        loop {
+            if let Some(r) = schema.get("$ref").and_then(Json::as_str) {
+                let name = r.trim_start_matches("#/$defs/");
+                match self.root.get("$defs").and_then(|d| d.get(name)) {
+                    Some(s) => schema = s,
+                    None => return schema,
+                }
+                continue;
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(arms) = schema.get(key).and_then(Json::as_array) {
+                    let non_null: Vec<&Json> =
+                        arms.iter().filter(|a| a.get("type").and_then(Json::as_str) != Some("null")).collect();
+                    if non_null.len() == 1 && non_null.len() < arms.len() {
+                        schema = non_null[0];
+                        continue;
+                    }
+                }
+            }
+            return schema;
+        }
+    }
+
+    fn table(&mut self, schema: &Json, table: &DeTable<'_>, span: Range<usize>, path: &mut Vec<Seg>) {
+        let schema = self.resolve(schema);
+        let props = schema.get("properties").and_then(Json::as_object);
+        let extra = schema.get("additionalProperties").filter(|v| v.is_object());
+        for (key, value) in table {
+            let name: &str = key.get_ref();
+            path.push(Seg::Key(name.to_owned()));
+            match props.and_then(|p| p.get(name)).or(extra) {
+                Some(sub) => self.value(sub, value, path),
+                None => {
+                    let known: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                    let mut d = Diagnostic::error("unknown-key", self.file, format!("okänd nyckel `{}`", dotted(path)))
+                        .at(Some(key.span()), "okänd nyckel");
+                    if let Some(s) = did_you_mean(name, known.iter().copied()) {
+                        d.label = format!("menade du `{s}`?");
+                    }
+                    d = d.note(format!("tillåtna nycklar här: {}", one_of(&known)));
+                    self.out.push(d);
+                }
+            }
+            path.pop();
+        }
+        if let Some(required) = schema.get("required").and_then(Json::as_array) {
+            for field in required.iter().filter_map(Json::as_str) {
+                if table.get(field).is_none() {
+                    let place = if path.is_empty() { "filen".to_owned() } else { format!("`{}`", dotted(path)) };
+                    self.out.push(
+                        Diagnostic::error("missing-key", self.file, format!("{place} saknar nyckeln `{field}`"))
+                            .at(Some(span.start..span.start + 1), format!("lägg till `{field} = …`")),
+                    );
+                }
+            }
+        }
+    }
+
+    fn value(&mut self, schema: &Json, value: &Spanned<DeValue<'_>>, path: &mut Vec<Seg>) {
+        let schema = self.resolve(schema);
+        let expected = expected_type(schema);
+        let actual = value.get_ref();
+        let ok = match expected {
+            Some("object") => actual.is_table(),
+            Some("array") => actual.is_array(),
+            Some("integer") => actual.is_integer(),
+            Some("number") => actual.is_integer() || actual.is_float(),
+            Some("boolean") => actual.is_bool(),
+            Some("date") => actual.is_datetime(),
+            Some("string") => actual.is_str(),
+            _ => true,
+        };
+        if !ok {
+            let want = match expected {
+                Some("object") => "en tabell",
+                Some("array") => "en lista",
+                Some("integer") => "ett heltal",
+                Some("number") => "ett tal",
+                Some("boolean") => "true eller false",
+                Some("date") => "ett datum, till exempel 2026-03-01",
+                _ => "en sträng inom citattecken",
+            };
+            self.out.push(
+                Diagnostic::error("wrong-type", self.file, format!("`{}` ska vara {want}", dotted(path)))
+                    .at(Some(value.span()), format!("det här är {}", type_name(actual))),
+            );
+            return;
+        }
+        match actual {
+            DeValue::Table(t) => self.table(schema, t, value.span(), path),
+            DeValue::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(Seg::Index(i));
+                        self.value(item_schema, item, path);
+                        path.pop();
+                    }
+                }
+            }
+            DeValue::String(s) => {
+                if let Some(allowed) = enum_values(schema) {
+                    if !allowed.iter().any(|a| a == s.as_ref()) {
+                        let mut d = Diagnostic::error(
+                            "unknown-value",
+                            self.file,
+                            format!("`{}` kan inte vara `{s}`", dotted(path)),
+                        )
+                        .at(Some(value.span()), "okänt värde");
+                        if let Some(m) = did_you_mean(s, allowed.iter().map(String::as_str)) {
+                            d.label = format!("menade du `{m}`?");
+                        }
+                        self.out.push(d.note(format!("tillåtna värden: {}", one_of(&allowed))));
+                    }
+                }
+            }
+            DeValue::Integer(i) => {
+                let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
+                let min = schema.get("minimum").and_then(Json::as_i64);
+                let max = schema.get("maximum").and_then(Json::as_i64);
+                if let Some(n) = n {
+                    if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                        self.out.push(
+                            Diagnostic::error("out-of-range", self.file, format!("`{}` är utanför tillåtet intervall", dotted(path)))
+                                .at(Some(value.span()), format!("{n} är för {}", if min.is_some_and(|m| n < m) { "litet" } else { "stort" }))
+                                .note(format!("tillåtet: {} till {}", min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX))),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn expected_type(schema: &Json) -> Option<&'static str> {
+    if schema.get("format").and_then(Json::as_str) == Some("date") {
+        return Some("date");
+    }
+    if enum_values(schema).is_some() {
+        return Some("string");
+    }
+    let ty = schema.get("type")?;
+    let ty = match ty {
+        Json::String(s) => s.as_str(),
+        Json::Array(a) => a.iter().filter_map(Json::as_str).find(|t| *t != "null")?,
+        _ => return None,
+    };
+    Some(match ty {
+        "object" => "object",
+        "array" => "array",
+        "integer" => "integer",
+        "number" => "number",
+        "boolean" => "boolean",
+        "string" => "string",
+        _ => return None,
+    })
+}
+
+/// The allowed strings of a unit enum: `enum: [..]`, or `oneOf` arms with `const`.
+fn enum_values(schema: &Json) -> Option<Vec<String>> {
+    if let Some(values) = schema.get("enum").and_then(Json::as_array) {
+        return Some(values.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
+    }
+    let arms = schema.get("oneOf").and_then(Json::as_array)?;
+    let mut out = Vec::new();
+    for arm in arms {
+        if let Some(c) = arm.get("const").and_then(Json::as_str) {
+            out.push(c.to_owned());
+        } else if let Some(e) = arm.get("enum").and_then(Json::as_array) {
+            out.extend(e.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+        } else {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+fn type_name(value: &DeValue) -> &'static str {
+    match value {
+        DeValue::String(_) => "en sträng",
+        DeValue::Integer(_) => "ett heltal",
+        DeValue::Float(_) => "ett decimaltal",
+        DeValue::Boolean(_) => "ett sanningsvärde",
+        DeValue::Datetime(_) => "ett datum",
+        DeValue::Array(_) => "en lista",
+        DeValue::Table(_) => "en tabell",
+    }
+}

@@ -1,0 +1,60 @@
+//! The command line: parses arguments, calls the library, prints.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use molnkoll::model::Datum;
+
+#[derive(Parser)]
+#[command(name = "molnkoll", version, about = "Informationssäkerhetsbedömning av molntjänster, som kod")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validera policykällan och alla bedömningar.
+    Check {
+        /// Projektmappen, med content/policy.toml och content/bedomningar/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Låt varningar också ge felstatus.
+        #[arg(long)]
+        strict: bool,
+        /// Dagens datum (ÅÅÅÅ-MM-DD) för alla datumregler; standard är dagens datum.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Datum>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<Datum, String> {
+    Datum::parse(s).ok_or_else(|| format!("`{s}` är inget datum; skriv ÅÅÅÅ-MM-DD, till exempel 2026-03-01"))
+}
+
+fn today() -> Datum {
+    Datum(jiff::Zoned::now().date())
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Check { root, strict, today: day } => {
+            let checked = match molnkoll::check(&root, day.unwrap_or_else(today)) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("fel: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            eprint!("{}", checked.render());
+            let (errors, warnings) = (checked.errors(), checked.warnings());
+            eprintln!(
+                "molnkoll check: {} filer, {} bedömningar härledda, {errors} fel, {warnings} varningar",
+                checked.files,
+                checked.items.len()
+            );
+            if errors > 0 || (strict && warnings > 0) { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The assessment record (bedömning): one TOML file per assessed cloud service.
+//!
+//! Roles, never personal names: KLASSA advises it, and a record is a public document.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Datum;
+use super::policy::UtlosareId;
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Bedomning {
+    /// Overrides the file name as the assessment's slug.
+    pub slug: Option<String>,
+    pub tjanst: Tjanst,
+    pub leverantor: Leverantor,
+    #[serde(default)]
+    pub underbitraden: Vec<Underbitrade>,
+    /// A term id from the glossary with kategori `tjanstemodell` (saas, paas, iaas).
+    pub tjanstemodell: String,
+    /// A term id from the glossary with kategori `leveransmodell`.
+    pub leveransmodell: String,
+    pub driftform: DriftformVal,
+    pub utlosare: UtlosareId,
+    #[serde(default)]
+    pub central_komponent: Option<CentralKomponentVal>,
+    #[serde(default, rename = "informationsmangd")]
+    pub informationsmangder: Vec<Informationsmangd>,
+    /// The supplier's answers on the restore procedure, keyed by the policy's points.
+    #[serde(default)]
+    pub aterstallning: BTreeMap<String, String>,
+    #[serde(default)]
+    pub certifikat: Vec<Certifikat>,
+    /// The supplier's explanation when it has no certification (Markdown).
+    pub certifieringsredogorelse: Option<String>,
+    pub dpf: Option<DpfKontroll>,
+    pub riskanalys: Option<Riskanalys>,
+    /// Answers to the basic questions, keyed by sub-question id (`1a`, `2b`, …), Markdown.
+    #[serde(default)]
+    pub svar: BTreeMap<String, String>,
+    /// How each condition for a fitting cloud service holds, keyed by condition id, Markdown.
+    #[serde(default)]
+    pub lamplighet: BTreeMap<String, String>,
+    /// Checklist status per checklist item id.
+    #[serde(default)]
+    pub checklista: BTreeMap<String, String>,
+    /// The supplier's confirmation per measure, for a driftform change.
+    #[serde(default, rename = "bekraftelse")]
+    pub bekraftelser: Vec<Bekraftelse>,
+    pub beslut: Option<Beslut>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Tjanst {
+    pub namn: String,
+    pub beskrivning: String,
+    /// The diary or case number.
+    pub referens: String,
+    /// The organisations (municipalities, companies) that will use the service.
+    pub anvands_av: Vec<String>,
+    /// Role that owns the information and the risk.
+    pub informationsagare: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Leverantor {
+    pub namn: String,
+    /// ISO 3166-1 alpha-2 country code of the contracting company.
+    pub land: String,
+    /// Under US law although registered elsewhere (e.g. a US parent company).
+    #[serde(default)]
+    pub usa_koppling: bool,
+    pub moderbolag: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Underbitrade {
+    pub namn: String,
+    pub land: String,
+    #[serde(default)]
+    pub usa_koppling: bool,
+    /// What the subprocessor does for the service.
+    pub uppgift: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct DriftformVal {
+    /// Id of a driftform in the policy.
+    pub id: u32,
+    /// For a conditional driftform: whether its condition holds.
+    pub villkor_uppfyllt: Option<bool>,
+    /// The driftform before a change, for the driftform-change trigger.
+    pub tidigare: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct CentralKomponentVal {
+    /// Id of a central component in the policy.
+    pub komponent: String,
+    /// The stated exception that allows it outside local operation.
+    pub undantag: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Informationsmangd {
+    pub namn: String,
+    pub beskrivning: String,
+    /// Level per aspect id (K, R, T, and optionally S).
+    pub klassning: BTreeMap<String, u8>,
+    /// Role that classified the information.
+    pub klassad_av: String,
+    pub klassad_datum: Datum,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Certifikat {
+    /// Id of a certification in the policy.
+    pub standard: String,
+    pub utfardare: String,
+    pub giltigt_till: Datum,
+    /// Whether the certificate's scope covers this service.
+    pub omfattar_tjansten: bool,
+    /// Reference to the evidence (document, diary number).
+    pub bevis: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct DpfKontroll {
+    pub listad: bool,
+    /// The frameworks the listing covers, e.g. "EU-U.S. DPF".
+    #[serde(default)]
+    pub ramverk: Vec<String>,
+    pub kontrollerad: Datum,
+    /// Which organisation in the chain was looked up.
+    pub organisation: Option<String>,
+    pub bevis: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Riskanalys {
+    pub referens: String,
+    pub datum: Datum,
+    /// Role that carried out the analysis.
+    pub genomford_av: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Bekraftelse {
+    /// Id of a measure in the policy.
+    pub atgard: String,
+    pub status: BekraftelseStatus,
+    pub datum: Option<Datum>,
+    pub bevis: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BekraftelseStatus {
+    Bekraftad,
+    Vantar,
+    Nekad,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Beslut {
+    /// The information owner's decision.
+    pub status: BeslutStatus,
+    /// Role that decided.
+    pub beslutsfattare: String,
+    pub datum: Datum,
+    /// The accepted risk and protection level, Markdown.
+    pub motivering: String,
+    /// The risk assessment in the decision basis, Markdown.
+    pub riskbedomning: String,
+    /// How the decision can affect legal responsibility and reputation, Markdown.
+    pub juridiskt_ansvar_och_varumarke: String,
+    pub nasta_granskning: Option<Datum>,
+    pub it_centerchef: Option<Stallningstagande>,
+    pub eskalering: Option<Eskalering>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BeslutStatus {
+    Godkand,
+    Avslagen,
+}
+
+/// The IT-centerchef's position, which the guideline requires in every decision.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Stallningstagande {
+    pub tillstyrker: bool,
+    pub datum: Datum,
+    pub motivering: String,
+}
+
+/// When the business does not accept the IT-centerchef's position.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Eskalering {
+    /// Role the matter went to (the kommundirektör).
+    pub till: String,
+    pub datum: Datum,
+    pub beslut: BeslutStatus,
+    pub motivering: String,
+}

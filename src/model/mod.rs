@@ -1,0 +1,9 @@
+//! The domain types: the policy source and the assessment record, as serde reads them.
+
+mod bedomning;
+mod datum;
+mod policy;
+
+pub use bedomning::*;
+pub use datum::Datum;
+pub use policy::*;

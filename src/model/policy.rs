@@ -1,0 +1,359 @@
+//! The policy source: the routine and the guideline as data.
+//!
+//! Everything the tool knows about levels, measures, driftformer and terms comes
+//! from here, so an organisation changes its rules by editing `policy.toml`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Datum;
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Policy {
+    pub organisation: Organisation,
+    pub regler: Regler,
+    #[serde(rename = "driftform")]
+    pub driftformer: Vec<Driftform>,
+    #[serde(rename = "niva")]
+    pub nivaer: Vec<Niva>,
+    #[serde(rename = "aspekt")]
+    pub aspekter: Vec<Aspekt>,
+    #[serde(rename = "atgard")]
+    pub atgarder: Vec<Atgard>,
+    #[serde(rename = "certifiering")]
+    pub certifieringar: Vec<Certifiering>,
+    pub begrepp: Vec<Begrepp>,
+    #[serde(rename = "dokumenttyp")]
+    pub dokumenttyper: Vec<Dokumenttyp>,
+    pub metadatafalt: Vec<Metadatafalt>,
+    pub dokument: Vec<Dokument>,
+    #[serde(rename = "roll")]
+    pub roller: Vec<Roll>,
+    pub utlosare: Vec<Utlosare>,
+    pub steg: Vec<Steg>,
+    #[serde(rename = "fraga")]
+    pub fragor: Vec<Fraga>,
+    #[serde(rename = "checkpunkt")]
+    pub checklista: Vec<Checkpunkt>,
+    #[serde(rename = "checkstatus")]
+    pub checkstatusar: Vec<Checkstatus>,
+    pub lamplighet: Lamplighet,
+}
+
+/// The organisation that owns the assessments.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Organisation {
+    pub namn: String,
+    pub beskrivning: String,
+    /// The municipalities the organisation serves.
+    pub kommuner: Vec<String>,
+    /// The municipal companies it serves.
+    #[serde(default)]
+    pub bolag: Vec<String>,
+    pub kontakt: Kontakt,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Kontakt {
+    pub funktion: String,
+    pub epost: String,
+    pub telefon: String,
+    pub postadress: String,
+}
+
+/// The derivation rules DOMAIN.md names, as data.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Regler {
+    pub styrande_niva: StyrandeNivaRegel,
+    /// A level demands its own measures and those of every level below it.
+    pub kumulativ_atgardstabell: bool,
+    /// Countries whose organisations count as a US link for the DPF measure.
+    pub usa_koppling_lander: Vec<String>,
+    /// The longest time from a decision to the next review.
+    pub max_manader_till_granskning: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct StyrandeNivaRegel {
+    pub metod: StyrandeMetod,
+    /// Aspects that count towards the governing level (ids from `[[aspekt]]`).
+    pub aspekter: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StyrandeMetod {
+    /// The highest level of any counted aspect of any information set.
+    Hogsta,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Driftform {
+    pub id: u32,
+    pub driftleverantor: String,
+    pub support: String,
+    pub serverplacering: String,
+    pub rutinen_galler: Tillampning,
+    /// For `villkorat`: the condition under which the routine applies.
+    pub villkor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tillampning {
+    Alltid,
+    Villkorat,
+    Aldrig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Niva {
+    pub varde: u8,
+    pub namn: String,
+    pub beskrivning: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Aspekt {
+    pub id: String,
+    pub namn: String,
+    pub beskrivning: String,
+    /// Every information set must be classified on a required aspect.
+    pub obligatorisk: bool,
+}
+
+/// One row of the åtgärdstabell.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Atgard {
+    /// Stable id, used as the ska-krav number's anchor in every document.
+    pub id: String,
+    pub niva: u8,
+    /// How the tool judges the measure from the recorded evidence.
+    pub typ: AtgardTyp,
+    pub rubrik: String,
+    /// The policy's own wording.
+    pub text: String,
+    /// Items the supplier must cover (restore procedure's points).
+    #[serde(default)]
+    pub punkter: Vec<Punkt>,
+    /// What happens when the main way is missing (certification: an explanation).
+    pub alternativ: Option<String>,
+    /// Reference named by the policy (the DPF participant list).
+    pub lank: Option<String>,
+    /// The tender wording; absent when the measure is not a requirement on the supplier.
+    pub skakrav: Option<String>,
+    /// What the supplier must submit as evidence.
+    pub bevis: Option<String>,
+    /// Role responsible for carrying the measure out.
+    pub ansvarig: String,
+    /// The measure applies only when this condition holds.
+    pub galler_endast_vid: Option<Villkor>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AtgardTyp {
+    /// A cloud service is not allowed at all.
+    Forbud,
+    Riskanalys,
+    Aterstallning,
+    Certifiering,
+    Dpf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Villkor {
+    /// The supplier or a subprocessor is a US organisation or under US law.
+    UsaKoppling,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Punkt {
+    pub id: String,
+    pub namn: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Certifiering {
+    pub id: String,
+    pub namn: String,
+    pub beskrivning: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Begrepp {
+    /// Stable anchor on the glossary page.
+    pub id: String,
+    pub term: String,
+    pub forklaring: String,
+    pub kategori: BegreppKategori,
+    /// Other spellings that link to the same term.
+    #[serde(default)]
+    pub synonymer: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BegreppKategori {
+    Allmant,
+    /// SaaS, PaaS, IaaS: allowed values of an assessment's `tjanstemodell`.
+    Tjanstemodell,
+    /// Private, public, community, hybrid: allowed values of `leveransmodell`.
+    Leveransmodell,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Dokumenttyp {
+    pub id: String,
+    pub namn: String,
+    pub beskrivning: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Metadatafalt {
+    pub id: String,
+    pub namn: String,
+}
+
+/// A governing document the policy reproduces.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Dokument {
+    pub id: String,
+    pub titel: String,
+    /// Id from `[[dokumenttyp]]`.
+    pub typ: String,
+    pub faststalld_av: Option<String>,
+    pub galler_fran: Option<Datum>,
+    pub galler_for: Option<String>,
+    pub dokumentansvarig: Option<String>,
+    /// Target groups, as the routine lists them.
+    #[serde(default)]
+    pub malgrupper: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Roll {
+    pub id: String,
+    pub namn: String,
+    pub beskrivning: String,
+}
+
+/// What starts the routine: procurement or a change of driftform.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Utlosare {
+    pub id: UtlosareId,
+    pub namn: String,
+    pub initierar: Vec<String>,
+    pub utfor: Vec<String>,
+    pub stod: Vec<String>,
+    /// The routine's Ansvar bullets for this trigger.
+    pub ansvar: Vec<String>,
+    /// Step 4 for this trigger.
+    pub effekt: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum UtlosareId {
+    Upphandling,
+    Driftformsforandring,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Steg {
+    pub nummer: u8,
+    pub namn: String,
+    pub beskrivning: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Fraga {
+    pub id: String,
+    pub rubrik: String,
+    pub delfraga: Vec<Delfraga>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Delfraga {
+    /// Key in an assessment's `[svar]` table, e.g. `2b`.
+    pub id: String,
+    pub text: String,
+    pub exempel: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Checkpunkt {
+    pub id: String,
+    pub namn: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Checkstatus {
+    pub id: String,
+    pub namn: String,
+    /// Whether the item counts as done.
+    pub klar: bool,
+}
+
+/// When a cloud service fits, and what must stay local.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Lamplighet {
+    pub villkor: Vec<LamplighetVillkor>,
+    pub centrala_komponenter: Vec<CentralKomponent>,
+    pub centrala_komponenter_text: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct LamplighetVillkor {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct CentralKomponent {
+    pub id: String,
+    pub namn: String,
+}
+
+impl Policy {
+    pub fn niva(&self, varde: u8) -> Option<&Niva> {
+        self.nivaer.iter().find(|n| n.varde == varde)
+    }
+
+    pub fn driftform(&self, id: u32) -> Option<&Driftform> {
+        self.driftformer.iter().find(|d| d.id == id)
+    }
+
+    pub fn atgard(&self, id: &str) -> Option<&Atgard> {
+        self.atgarder.iter().find(|a| a.id == id)
+    }
+
+    pub fn aspekt(&self, id: &str) -> Option<&Aspekt> {
+        self.aspekter.iter().find(|a| a.id == id)
+    }
+
+    pub fn roll(&self, id: &str) -> Option<&Roll> {
+        self.roller.iter().find(|r| r.id == id)
+    }
+
+    pub fn certifiering(&self, id: &str) -> Option<&Certifiering> {
+        self.certifieringar.iter().find(|c| c.id == id)
+    }
+
+    pub fn checkstatus(&self, id: &str) -> Option<&Checkstatus> {
+        self.checkstatusar.iter().find(|c| c.id == id)
+    }
+
+    pub fn utlosare(&self, id: UtlosareId) -> Option<&Utlosare> {
+        self.utlosare.iter().find(|u| u.id == id)
+    }
+
+    pub fn begrepp_i_kategori(&self, kategori: BegreppKategori) -> impl Iterator<Item = &Begrepp> {
+        self.begrepp.iter().filter(move |b| b.kategori == kategori)
+    }
+
+    pub fn delfragor(&self) -> impl Iterator<Item = &Delfraga> {
+        self.fragor.iter().flat_map(|f| f.delfraga.iter())
+    }
+}
