@@ -136,6 +136,10 @@ fn styrande_niva(policy: &Policy, b: &Bedomning) -> Option<Styrande> {
             for (i, mangd) in b.informationsmangder.iter().enumerate() {
                 for aspekt in policy.aspekter.iter().filter(|a| regel.aspekter.contains(&a.id)) {
                     let Some(&niva) = mangd.klassning.get(&aspekt.id) else { continue };
+                    // A level outside the policy is a `check` error; it must not set the level.
+                    if policy.niva(niva).is_none() {
+                        continue;
+                    }
                     if best.as_ref().is_none_or(|s| niva > s.niva) {
                         best = Some(Styrande {
                             niva,

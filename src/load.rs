@@ -5,7 +5,6 @@
 //! is reported with its position, not just the first one serde meets. Then the same
 //! tree is deserialised into the typed record.
 
-use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -127,30 +126,22 @@ pub fn load(root: &Path) -> Result<Content, LoadError> {
     Ok(Content { root: root.to_owned(), sources, policy, bedomningar, diagnostics })
 }
 
-#[derive(Debug)]
+/// Failures that stop a run before any file can be judged.
+#[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    #[error("hittar inte {0}: kör molnkoll i en projektmapp som har {POLICY_FILE}, eller ange mappen med --root")]
+    Missing(PathBuf),
+    #[error("kan inte läsa {0}: {1}")]
     Read(PathBuf, std::io::Error),
+    #[error("kan inte gå igenom {0}: {1}")]
     Walk(PathBuf, String),
 }
 
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LoadError::Read(path, e) if e.kind() == std::io::ErrorKind::NotFound => write!(
-                f,
-                "hittar inte {}: kör molnkoll i en projektmapp som har {POLICY_FILE}, eller ange mappen med --root",
-                path.display()
-            ),
-            LoadError::Read(path, e) => write!(f, "kan inte läsa {}: {e}", path.display()),
-            LoadError::Walk(path, e) => write!(f, "kan inte gå igenom {}: {e}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for LoadError {}
-
 fn read(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Read(path.to_owned(), e))?;
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::Missing(path.to_owned()),
+        _ => LoadError::Read(path.to_owned(), e),
+    })?;
     // Invalid UTF-8 is a content problem, not an I/O one: keep going with a lossy copy so
     // the parser reports it at its position.
     Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
@@ -293,6 +284,8 @@ impl<'a> Walker<'a> {
         let schema = self.resolve(schema);
         let props = schema.get("properties").and_then(Json::as_object);
         let extra = schema.get("additionalProperties").filter(|v| v.is_object());
+        // A misspelt required key is one mistake: say "did you mean", not also "missing".
+        let mut suggested = Vec::new();
         for (key, value) in table {
             let name: &str = key.get_ref();
             path.push(Seg::Key(name.to_owned()));
@@ -304,6 +297,7 @@ impl<'a> Walker<'a> {
                         .at(Some(key.span()), "okänd nyckel");
                     if let Some(s) = did_you_mean(name, known.iter().copied()) {
                         d.label = format!("menade du `{s}`?");
+                        suggested.push(s.to_owned());
                     }
                     d = d.note(format!("tillåtna nycklar här: {}", one_of(&known)));
                     self.out.push(d);
@@ -313,7 +307,7 @@ impl<'a> Walker<'a> {
         }
         if let Some(required) = schema.get("required").and_then(Json::as_array) {
             for field in required.iter().filter_map(Json::as_str) {
-                if table.get(field).is_none() {
+                if table.get(field).is_none() && !suggested.iter().any(|s| s == field) {
                     let place = if path.is_empty() { "filen".to_owned() } else { format!("`{}`", dotted(path)) };
                     self.out.push(
                         Diagnostic::error("missing-key", self.file, format!("{place} saknar nyckeln `{field}`"))
