@@ -6,10 +6,15 @@
 pub mod derive;
 pub mod diagnostic;
 pub mod load;
+pub mod markdown;
 pub mod model;
+pub mod render;
+pub mod sidor;
 pub mod validate;
+pub mod write;
 
 use std::path::Path;
+use std::time::Instant;
 
 use derive::Harledning;
 use diagnostic::{Diagnostic, Sources};
@@ -29,6 +34,7 @@ pub struct Checked {
     pub sources: Sources,
     pub policy: Option<Policy>,
     pub items: Vec<Item>,
+    pub sidor: Vec<sidor::Sida>,
     /// Files that were read, valid or not.
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
@@ -51,8 +57,9 @@ impl Checked {
 
 /// Loads, validates and derives a whole project. `today` fixes "now" for every date rule.
 pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
-    let content = load::load(root)?;
+    let mut content = load::load(root)?;
     let mut diagnostics = content.diagnostics;
+    let sidor = sidor::load(root, &mut content.sources, &mut diagnostics)?;
     validate::validate_policy(&content.policy, &mut diagnostics);
 
     let names: Vec<(String, &load::Loaded<Bedomning>)> =
@@ -80,7 +87,48 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
         sources: content.sources,
         policy: content.policy.value,
         items,
-        files: names.len() + 1,
+        files: names.len() + 1 + sidor.len(),
+        sidor,
         diagnostics,
     })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Load(#[from] load::LoadError),
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    #[error(transparent)]
+    Write(#[from] write::WriteError),
+}
+
+/// What a build did: the check it ran, and what it wrote (nothing when `check` found errors).
+pub struct Built {
+    pub checked: Checked,
+    pub written: Option<usize>,
+    /// Phase names and their durations in milliseconds, for the log.
+    pub timings: Vec<(&'static str, u128)>,
+}
+
+/// The whole pipeline: load → validate → derive → render → write. Errors in the content
+/// stop before anything is written, so `out_dir` keeps the last good site.
+pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let checked = check(root, today)?;
+    timings.push(("läs, validera, härled", t.elapsed().as_millis()));
+    let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
+        return Ok(Built { checked, written: None, timings });
+    };
+    let t = Instant::now();
+    let tera = render::templates(root)?;
+    let site = render::Site { policy, items: &checked.items, sidor: &checked.sidor, today };
+    let files = render::render_site(&site, &tera)?;
+    timings.push(("rendera HTML", t.elapsed().as_millis()));
+    let t = Instant::now();
+    write::write_output(out_dir, &files)?;
+    timings.push(("skriv", t.elapsed().as_millis()));
+    let written = Some(files.len());
+    Ok(Built { checked, written, timings })
 }

@@ -15,6 +15,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Validera och bygg webbplatsen till utmappen (output/).
+    Build {
+        /// Projektmappen, med content/policy.toml och content/bedomningar/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Utmappen; den ersätts helt, men bara om molnkoll har skapat den.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Dagens datum (ÅÅÅÅ-MM-DD) för alla datumregler; standard är dagens datum.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Datum>,
+    },
     /// Validera policykällan och alla bedömningar.
     Check {
         /// Projektmappen, med content/policy.toml och content/bedomningar/.
@@ -39,6 +51,36 @@ fn today() -> Datum {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Build { root, out, today: day } => {
+            let out = if out.is_relative() { root.join(out) } else { out };
+            let built = match molnkoll::build(&root, &out, day.unwrap_or_else(today)) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("fel: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let checked = &built.checked;
+            eprint!("{}", checked.render());
+            for (phase, ms) in &built.timings {
+                eprintln!("  {phase}: {ms} ms");
+            }
+            match built.written {
+                Some(n) => {
+                    eprintln!(
+                        "molnkoll build: {} bedömningar, {n} filer skrivna till {}, {} varningar",
+                        checked.items.len(),
+                        out.display(),
+                        checked.warnings()
+                    );
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("molnkoll build: {} fel; inget skrevs, {} är orörd", checked.errors(), out.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Check { root, strict, today: day } => {
             let checked = match molnkoll::check(&root, day.unwrap_or_else(today)) {
                 Ok(c) => c,

@@ -1,0 +1,704 @@
+//! Stage 4: the static intranet site, rendered with Tera into memory.
+//!
+//! This module turns derived data into view models with Swedish labels; the templates
+//! only lay them out. Every value from TOML reaches HTML through Tera's autoescaping,
+//! and Markdown only through [`crate::markdown`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::json;
+use tera::{Context, Tera};
+
+use crate::derive::{Status, Utlatande};
+use crate::markdown::{self, Glossary, Term};
+use crate::model::{Bedomning, BeslutStatus, Datum, Policy};
+use crate::sidor::Sida;
+use crate::write::OutputFile;
+use crate::{Item, validate};
+
+/// Templates ship inside the binary; a project overrides one by placing a file with the
+/// same name in its own `templates/` folder.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("register.html", include_str!("../templates/register.html")),
+    ("bedomning.html", include_str!("../templates/bedomning.html")),
+    ("leverantor.html", include_str!("../templates/leverantor.html")),
+    ("leverantorer.html", include_str!("../templates/leverantorer.html")),
+    ("atgardstabell.html", include_str!("../templates/atgardstabell.html")),
+    ("driftformer.html", include_str!("../templates/driftformer.html")),
+    ("begrepp.html", include_str!("../templates/begrepp.html")),
+    ("roller.html", include_str!("../templates/roller.html")),
+    ("steg.html", include_str!("../templates/steg.html")),
+    ("fragor.html", include_str!("../templates/fragor.html")),
+    ("sida.html", include_str!("../templates/sida.html")),
+    ("sok.html", include_str!("../templates/sok.html")),
+    ("tillganglighet.html", include_str!("../templates/tillganglighet.html")),
+];
+
+const ASSETS: &[(&str, &str)] = &[
+    ("assets/style.css", include_str!("../templates/assets/style.css")),
+    ("assets/molnkoll.js", include_str!("../templates/assets/molnkoll.js")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("mallfel i {name}: {message}")]
+    Template { name: String, message: String },
+}
+
+fn tera_error(name: &str, e: tera::Error) -> RenderError {
+    // Tera nests the useful part in its source chain.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    RenderError::Template { name: name.to_owned(), message }
+}
+
+pub fn templates(root: &Path) -> Result<Tera, RenderError> {
+    let mut tera = Tera::default();
+    let mut list = Vec::new();
+    for (name, builtin) in TEMPLATES {
+        let own = root.join("templates").join(name);
+        let text = std::fs::read_to_string(&own).unwrap_or_else(|_| (*builtin).to_owned());
+        list.push((*name, text));
+    }
+    tera.add_raw_templates(list).map_err(|e| tera_error("mallarna", e))?;
+    tera.autoescape_on(vec![".html"]);
+    Ok(tera)
+}
+
+/// Everything the site shows, derived once.
+pub struct Site<'a> {
+    pub policy: &'a Policy,
+    pub items: &'a [Item],
+    pub sidor: &'a [Sida],
+    pub today: Datum,
+}
+
+struct Renderer<'a> {
+    tera: &'a Tera,
+    site: &'a Site<'a>,
+    terms: Vec<Term>,
+    out: Vec<OutputFile>,
+    search: Vec<serde_json::Value>,
+}
+
+pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> {
+    let terms = site
+        .policy
+        .begrepp
+        .iter()
+        .map(|b| Term { id: b.id.clone(), spellings: std::iter::once(b.term.clone()).chain(b.synonymer.iter().cloned()).collect() })
+        .collect();
+    let mut r = Renderer { tera, site, terms, out: Vec::new(), search: Vec::new() };
+    r.render_all()?;
+    for (path, text) in ASSETS {
+        r.out.push(OutputFile::new(*path, text.as_bytes().to_vec()));
+    }
+    r.out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(r.out)
+}
+
+/// `../` once per folder level, so every link works from a sub-path and from file://.
+fn root_prefix(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+impl Renderer<'_> {
+    fn page(&mut self, path: &str, template: &str, title: &str, nav: &str, mut ctx: Context) -> Result<(), RenderError> {
+        let policy = self.site.policy;
+        ctx.insert("root", &root_prefix(path));
+        ctx.insert("title", title);
+        ctx.insert("nav", nav);
+        ctx.insert("organisation", &policy.organisation);
+        ctx.insert("sidor", &self.site.sidor.iter().map(|s| json!({"slug": s.slug, "titel": s.meta.titel})).collect::<Vec<_>>());
+        let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, e))?;
+        self.out.push(OutputFile::new(path, html.into_bytes()));
+        Ok(())
+    }
+
+    fn index(&mut self, url: &str, kind: &str, title: &str, text: &str) {
+        self.search.push(json!({ "u": url, "k": kind, "t": title, "x": text }));
+    }
+
+    fn render_all(&mut self) -> Result<(), RenderError> {
+        let policy = self.site.policy;
+        let views: Vec<serde_json::Value> = self.site.items.iter().map(|i| self.bedomning_view(i, "../../")).collect();
+        let rows: Vec<serde_json::Value> = self.site.items.iter().map(|i| self.register_row(i)).collect();
+
+        // Start page.
+        let mut ctx = Context::new();
+        ctx.insert("stats", &self.stats());
+        ctx.insert("attention", &self.attention());
+        self.page("index.html", "index.html", "Molntjänstbedömningar", "start", ctx)?;
+
+        // Register: one pre-rendered view per filter and sort order, so it works without JavaScript.
+        for view in self.register_views(&rows) {
+            let mut ctx = Context::new();
+            ctx.insert("rows", &view.rows);
+            ctx.insert("views", &self.register_view_links());
+            ctx.insert("current", &view.path);
+            ctx.insert("heading", &view.heading);
+            let title = view.heading.clone();
+            self.page(&view.path, "register.html", &title, "register", ctx)?;
+        }
+
+        // One page per assessment.
+        for (item, view) in self.site.items.iter().zip(&views) {
+            let mut ctx = Context::new();
+            ctx.insert("b", view);
+            let path = format!("bedomningar/{}/index.html", item.slug);
+            self.page(&path, "bedomning.html", &item.bedomning.tjanst.namn, "register", ctx)?;
+            let b = &item.bedomning;
+            let text = format!(
+                "{} {} {} {} {}",
+                b.tjanst.beskrivning,
+                b.tjanst.referens,
+                b.leverantor.namn,
+                item.harledning.utlatande.namn(),
+                b.svar.values().cloned().collect::<Vec<_>>().join(" ")
+            );
+            self.index(&format!("bedomningar/{}/index.html", item.slug), "Bedömning", &b.tjanst.namn, &text);
+        }
+
+        // Suppliers.
+        let mut suppliers: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
+        for item in self.site.items {
+            suppliers.entry(item.bedomning.leverantor.namn.clone()).or_default().push(item);
+        }
+        let mut supplier_list = Vec::new();
+        for (namn, items) in &suppliers {
+            let slug = slugify(namn);
+            let certs: Vec<serde_json::Value> = items
+                .iter()
+                .flat_map(|i| i.bedomning.certifikat.iter().map(move |c| (i, c)))
+                .map(|(i, c)| {
+                    json!({
+                        "namn": policy.certifiering(&c.standard).map_or(c.standard.as_str(), |x| x.namn.as_str()),
+                        "utfardare": c.utfardare, "giltigt_till": c.giltigt_till.to_string(),
+                        "giltigt": c.giltigt_till >= self.site.today, "omfattar": c.omfattar_tjansten,
+                        "tjanst": i.bedomning.tjanst.namn, "bevis": c.bevis,
+                    })
+                })
+                .collect();
+            let first = &items[0].bedomning.leverantor;
+            let mut ctx = Context::new();
+            ctx.insert("namn", namn);
+            ctx.insert("land", &first.land);
+            ctx.insert("rows", &items.iter().map(|i| self.register_row(i)).collect::<Vec<_>>());
+            ctx.insert("certifikat", &certs);
+            let path = format!("leverantorer/{slug}/index.html");
+            self.page(&path, "leverantor.html", namn, "leverantorer", ctx)?;
+            self.index(&path, "Leverantör", namn, &items.iter().map(|i| i.bedomning.tjanst.namn.as_str()).collect::<Vec<_>>().join(" "));
+            supplier_list.push(json!({"namn": namn, "url": format!("{slug}/index.html"), "land": first.land, "antal": items.len()}));
+        }
+        let mut ctx = Context::new();
+        ctx.insert("leverantorer", &supplier_list);
+        self.page("leverantorer/index.html", "leverantorer.html", "Leverantörer", "leverantorer", ctx)?;
+
+        // Pages generated from the policy source.
+        let mut ctx = Context::new();
+        ctx.insert("policy", policy);
+        ctx.insert("table", &self.atgard_table());
+        self.page("atgardstabell.html", "atgardstabell.html", "Åtgärdstabell", "atgardstabell", ctx)?;
+        self.index("atgardstabell.html", "Policy", "Åtgärdstabell", &policy.atgarder.iter().map(|a| format!("{} {}", a.rubrik, a.text)).collect::<Vec<_>>().join(" "));
+
+        let mut ctx = Context::new();
+        ctx.insert("policy", policy);
+        self.page("driftformer.html", "driftformer.html", "Driftformer", "driftformer", ctx)?;
+        self.index("driftformer.html", "Policy", "Driftformer", "driftform driftsleverantör support serverplacering");
+
+        let mut ctx = Context::new();
+        ctx.insert("policy", policy);
+        self.page("begrepp.html", "begrepp.html", "Begreppsförklaring", "begrepp", ctx)?;
+        for b in &policy.begrepp {
+            self.index(&format!("begrepp.html#{}", b.id), "Begrepp", &b.term, &format!("{} {}", b.forklaring, b.synonymer.join(" ")));
+        }
+        for t in &policy.dokumenttyper {
+            self.index(&format!("begrepp.html#dokumenttyp-{}", t.id), "Dokumenttyp", &t.namn, &t.beskrivning);
+        }
+
+        let mut ctx = Context::new();
+        ctx.insert("policy", policy);
+        ctx.insert("utlosare", &self.utlosare_view());
+        self.page("roller.html", "roller.html", "Roller och ansvar", "roller", ctx)?;
+        self.index("roller.html", "Policy", "Roller och ansvar", &policy.roller.iter().map(|r| format!("{} {}", r.namn, r.beskrivning)).collect::<Vec<_>>().join(" "));
+
+        let mut ctx = Context::new();
+        ctx.insert("policy", policy);
+        ctx.insert("utlosare", &self.utlosare_view());
+        self.page("steg.html", "steg.html", "Rutinens fyra steg", "steg", ctx)?;
+        self.index("steg.html", "Policy", "Rutinens fyra steg", &policy.steg.iter().map(|s| format!("{} {}", s.namn, s.beskrivning.join(" "))).collect::<Vec<_>>().join(" "));
+
+        let mut ctx = Context::new();
+        ctx.insert("policy", policy);
+        self.page("fragor.html", "fragor.html", "Frågor och checklista", "fragor", ctx)?;
+        self.index("fragor.html", "Policy", "Frågor och checklista", &policy.delfragor().map(|d| d.text.as_str()).collect::<Vec<_>>().join(" "));
+
+        // Content pages.
+        for sida in self.site.sidor {
+            let mut ctx = Context::new();
+            ctx.insert("sida", &sida.meta);
+            ctx.insert("galler_fran", &sida.meta.galler_fran.map(|d| d.to_string()));
+            ctx.insert("html", &markdown::render_page(&sida.markdown));
+            let path = format!("sidor/{}.html", sida.slug);
+            self.page(&path, "sida.html", &sida.meta.titel, &format!("sida-{}", sida.slug), ctx)?;
+            self.index(&path, "Sida", &sida.meta.titel, &sida.markdown);
+        }
+
+        let mut ctx = Context::new();
+        ctx.insert("policy", policy);
+        self.page("tillganglighet.html", "tillganglighet.html", "Tillgänglighetsredogörelse", "tillganglighet", ctx)?;
+
+        // Search: the index is a script that sets a global, so it loads from file:// too.
+        self.search.sort_by(|a, b| a["u"].as_str().cmp(&b["u"].as_str()));
+        let json = serde_json::to_string(&self.search).expect("search index serialises").replace('<', "\\u003c");
+        self.out.push(OutputFile::new("assets/sokindex.js", format!("window.MOLNKOLL_SOKINDEX = {json};\n").into_bytes()));
+        self.page("sok.html", "sok.html", "Sök", "sok", Context::new())?;
+        Ok(())
+    }
+
+    fn roll(&self, id: &str) -> String {
+        self.site.policy.roll(id).map_or_else(|| id.to_owned(), |r| r.namn.clone())
+    }
+
+    fn niva_namn(&self, niva: u8) -> String {
+        self.site.policy.niva(niva).map_or_else(|| niva.to_string(), |n| format!("{niva} – {}", n.namn))
+    }
+
+    fn register_row(&self, item: &Item) -> serde_json::Value {
+        let b = &item.bedomning;
+        let h = &item.harledning;
+        json!({
+            "slug": item.slug,
+            "namn": b.tjanst.namn,
+            "leverantor": b.leverantor.namn,
+            "leverantor_slug": slugify(&b.leverantor.namn),
+            "driftform": b.driftform.id,
+            "niva": h.styrande.as_ref().map(|s| s.niva),
+            "niva_namn": h.styrande.as_ref().map(|s| self.niva_namn(s.niva)),
+            "utlatande": utlatande_id(&h.utlatande),
+            "utlatande_namn": h.utlatande.namn(),
+            "beslutsdatum": b.beslut.as_ref().map(|x| x.datum.to_string()),
+            "nasta_granskning": b.beslut.as_ref().and_then(|x| x.nasta_granskning).map(|d| d.to_string()),
+        })
+    }
+
+    fn bedomning_view(&self, item: &Item, prefix: &str) -> serde_json::Value {
+        let policy = self.site.policy;
+        let b: &Bedomning = &item.bedomning;
+        let h = &item.harledning;
+        let glossary = Glossary { terms: &self.terms, prefix };
+        let md = |s: &str| markdown::render(s, Some(&glossary));
+        let styrande = h.styrande.as_ref();
+        let mangder: Vec<_> = b
+            .informationsmangder
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let klassning: Vec<_> = policy
+                    .aspekter
+                    .iter()
+                    .map(|a| {
+                        let niva = m.klassning.get(&a.id).copied();
+                        json!({
+                            "aspekt": a.namn, "id": a.id, "niva": niva,
+                            "niva_namn": niva.map(|n| self.niva_namn(n)),
+                            "styrande": styrande.is_some_and(|s| s.informationsmangd == i && s.aspekt == a.id),
+                        })
+                    })
+                    .collect();
+                json!({"namn": m.namn, "beskrivning": m.beskrivning, "klassning": klassning,
+                       "klassad_av": self.roll(&m.klassad_av), "klassad_datum": m.klassad_datum.to_string()})
+            })
+            .collect();
+        let atgarder: Vec<_> = h
+            .atgarder
+            .iter()
+            .map(|u| {
+                let a = policy.atgard(&u.id);
+                json!({
+                    "id": u.id, "niva": u.niva, "rubrik": a.map(|a| a.rubrik.as_str()),
+                    "tillamplig": u.tillamplig, "status": u.status.map(status_id), "status_namn": status_namn(u.status),
+                    "skal": u.skal,
+                })
+            })
+            .collect();
+        let aterstallning: Vec<_> = policy
+            .atgarder
+            .iter()
+            .flat_map(|a| a.punkter.iter())
+            .map(|p| json!({"namn": p.namn, "svar": b.aterstallning.get(&p.id)}))
+            .collect();
+        let certifikat: Vec<_> = b
+            .certifikat
+            .iter()
+            .map(|c| {
+                json!({
+                    "namn": policy.certifiering(&c.standard).map_or(c.standard.as_str(), |x| x.namn.as_str()),
+                    "utfardare": c.utfardare, "giltigt_till": c.giltigt_till.to_string(),
+                    "giltigt": c.giltigt_till >= self.site.today, "omfattar": c.omfattar_tjansten, "bevis": c.bevis,
+                })
+            })
+            .collect();
+        let fragor: Vec<_> = policy
+            .fragor
+            .iter()
+            .map(|f| {
+                let delar: Vec<_> = f
+                    .delfraga
+                    .iter()
+                    .map(|d| json!({"id": d.id, "text": d.text, "svar": b.svar.get(&d.id).map(|s| md(s))}))
+                    .collect();
+                json!({"id": f.id, "rubrik": f.rubrik, "delfragor": delar})
+            })
+            .collect();
+        let lamplighet: Vec<_> = policy
+            .lamplighet
+            .villkor
+            .iter()
+            .map(|v| json!({"text": v.text, "svar": b.lamplighet.get(&v.id).map(|s| md(s))}))
+            .collect();
+        let checklista: Vec<_> = policy
+            .checklista
+            .iter()
+            .map(|c| {
+                let status = b.checklista.get(&c.id).and_then(|s| policy.checkstatus(s));
+                json!({"namn": c.namn, "status": status.map(|s| s.namn.as_str()), "klar": status.is_some_and(|s| s.klar)})
+            })
+            .collect();
+        let bekraftelser: Vec<_> = b
+            .bekraftelser
+            .iter()
+            .map(|c| {
+                json!({"atgard": c.atgard, "rubrik": policy.atgard(&c.atgard).map(|a| a.rubrik.as_str()),
+                       "status": match c.status { crate::model::BekraftelseStatus::Bekraftad => "Bekräftad", crate::model::BekraftelseStatus::Vantar => "Väntar", crate::model::BekraftelseStatus::Nekad => "Nekad" },
+                       "datum": c.datum.map(|d| d.to_string()), "bevis": c.bevis})
+            })
+            .collect();
+        let beslut = b.beslut.as_ref().map(|x| {
+            json!({
+                "status": beslut_namn(x.status), "beslutsfattare": self.roll(&x.beslutsfattare), "datum": x.datum.to_string(),
+                "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),
+                "juridiskt": md(&x.juridiskt_ansvar_och_varumarke),
+                "nasta_granskning": x.nasta_granskning.map(|d| d.to_string()),
+                "it_centerchef": x.it_centerchef.as_ref().map(|it| json!({
+                    "stallning": if it.tillstyrker { "Tillstyrker" } else { "Avstyrker" },
+                    "datum": it.datum.to_string(), "motivering": md(&it.motivering)})),
+                "eskalering": x.eskalering.as_ref().map(|e| json!({
+                    "till": self.roll(&e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
+                    "motivering": md(&e.motivering)})),
+            })
+        });
+        let term = |id: &str| policy.begrepp.iter().find(|t| t.id == id).map(|t| json!({"id": t.id, "term": t.term}));
+        let df = policy.driftform(b.driftform.id);
+        let orsaker = match &h.utlatande {
+            Utlatande::Blockerad { orsaker } => orsaker.clone(),
+            _ => Vec::new(),
+        };
+        json!({
+            "slug": item.slug,
+            "fil": item.file,
+            "tjanst": b.tjanst,
+            "informationsagare": self.roll(&b.tjanst.informationsagare),
+            "leverantor": b.leverantor,
+            "leverantor_slug": slugify(&b.leverantor.namn),
+            "underbitraden": b.underbitraden,
+            "tjanstemodell": term(&b.tjanstemodell),
+            "leveransmodell": term(&b.leveransmodell),
+            "driftform": df,
+            "driftform_tidigare": b.driftform.tidigare,
+            "utlosare": policy.utlosare(b.utlosare).map(|u| u.namn.as_str()),
+            "central_komponent": b.central_komponent.as_ref().map(|c| json!({
+                "namn": policy.lamplighet.centrala_komponenter.iter().find(|k| k.id == c.komponent).map(|k| k.namn.as_str()),
+                "undantag": md(&c.undantag)})),
+            "rutin": h.rutin,
+            "styrande": styrande.map(|s| json!({
+                "niva": s.niva, "niva_namn": self.niva_namn(s.niva), "mangd": s.informationsmangd_namn,
+                "aspekt": policy.aspekt(&s.aspekt).map_or(s.aspekt.as_str(), |a| a.namn.as_str())})),
+            "usa_koppling": h.usa_koppling,
+            "mangder": mangder,
+            "atgarder": atgarder,
+            "aterstallning": aterstallning,
+            "certifikat": certifikat,
+            "redogorelse": b.certifieringsredogorelse.as_deref().map(md),
+            "dpf": b.dpf.as_ref().map(|d| json!({"listad": d.listad, "ramverk": d.ramverk, "kontrollerad": d.kontrollerad.to_string(), "organisation": d.organisation, "bevis": d.bevis})),
+            "riskanalys": b.riskanalys.as_ref().map(|r| json!({"referens": r.referens, "datum": r.datum.to_string(), "genomford_av": self.roll(&r.genomford_av)})),
+            "fragor": fragor,
+            "lamplighet": lamplighet,
+            "checklista": checklista,
+            "bekraftelser": bekraftelser,
+            "beslut": beslut,
+            "utlatande": utlatande_id(&h.utlatande),
+            "utlatande_namn": h.utlatande.namn(),
+            "orsaker": orsaker,
+        })
+    }
+
+    fn stats(&self) -> serde_json::Value {
+        let policy = self.site.policy;
+        let items = self.site.items;
+        let mut by_verdict: BTreeMap<&str, (String, usize)> = BTreeMap::new();
+        for order in ["ej-tillaten", "blockerad", "redo-for-beslut", "godkand", "avslagen", "rutinen-galler-ej"] {
+            by_verdict.insert(order, (String::new(), 0));
+        }
+        for i in items {
+            let e = by_verdict.entry(utlatande_id(&i.harledning.utlatande)).or_default();
+            e.0 = i.harledning.utlatande.namn().to_owned();
+            e.1 += 1;
+        }
+        let verdicts: Vec<_> = ["godkand", "redo-for-beslut", "blockerad", "avslagen", "ej-tillaten", "rutinen-galler-ej"]
+            .iter()
+            .map(|id| {
+                let (namn, n) = by_verdict.get(id).cloned().unwrap_or_default();
+                json!({"id": id, "namn": if namn.is_empty() { verdict_label(id) } else { namn }, "antal": n})
+            })
+            .collect();
+        let levels: Vec<_> = policy
+            .nivaer
+            .iter()
+            .map(|n| json!({"namn": self.niva_namn(n.varde), "antal": items.iter().filter(|i| i.harledning.styrande.as_ref().is_some_and(|s| s.niva == n.varde)).count()}))
+            .collect();
+        let driftformer: Vec<_> = policy
+            .driftformer
+            .iter()
+            .map(|d| json!({"id": d.id, "antal": items.iter().filter(|i| i.bedomning.driftform.id == d.id).count()}))
+            .collect();
+        let orgs: Vec<_> = policy
+            .organisation
+            .kommuner
+            .iter()
+            .chain(&policy.organisation.bolag)
+            .map(|o| json!({"namn": o, "antal": items.iter().filter(|i| i.bedomning.tjanst.anvands_av.contains(o)).count()}))
+            .collect();
+        let max = verdicts.iter().filter_map(|v| v["antal"].as_u64()).max().unwrap_or(0).max(1);
+        json!({"total": items.len(), "verdicts": verdicts, "levels": levels, "driftformer": driftformer, "organisationer": orgs, "max": max, "chart": chart(&verdicts, max)})
+    }
+
+    /// What needs someone's attention, in order of urgency.
+    fn attention(&self) -> Vec<serde_json::Value> {
+        let today = self.site.today;
+        let mut out = Vec::new();
+        for i in self.site.items {
+            let b = &i.bedomning;
+            let link = format!("bedomningar/{}/index.html", i.slug);
+            match &i.harledning.utlatande {
+                Utlatande::Blockerad { orsaker } => out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Blockerad", "text": orsaker.join(" ")})),
+                Utlatande::RedoForBeslut => out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Väntar på beslut", "text": "Alla åtgärder är uppfyllda."})),
+                _ => {}
+            }
+            let godkand = matches!(i.harledning.utlatande, Utlatande::Beslutad { status: BeslutStatus::Godkand });
+            if godkand {
+                let unmet: Vec<&str> = i.harledning.atgarder.iter().filter(|u| u.tillamplig && u.status != Some(Status::Uppfylld)).map(|u| u.id.as_str()).collect();
+                if !unmet.is_empty() {
+                    out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Ouppfyllda åtgärder", "text": format!("Godkänd, men {} är inte uppfyllda.", unmet.join(", "))}));
+                }
+                if let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning) {
+                    if next < today {
+                        out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Granskning försenad", "text": format!("Nästa granskning skulle ha skett {next}.")}));
+                    } else if next <= today.plus_days(60) {
+                        out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Granskning snart", "text": format!("Nästa granskning senast {next}.")}));
+                    }
+                }
+            }
+            for c in &b.certifikat {
+                let namn = self.site.policy.certifiering(&c.standard).map_or(c.standard.as_str(), |x| x.namn.as_str());
+                if c.giltigt_till < today {
+                    out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Certifikat utgånget", "text": format!("{namn} från {} gick ut {}.", c.utfardare, c.giltigt_till)}));
+                } else if c.giltigt_till <= today.plus_days(90) {
+                    out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Certifikat går ut", "text": format!("{namn} från {} går ut {}.", c.utfardare, c.giltigt_till)}));
+                }
+            }
+        }
+        out
+    }
+
+    fn register_views(&self, rows: &[serde_json::Value]) -> Vec<RegisterView> {
+        let mut views = Vec::new();
+        let mut by_name = rows.to_vec();
+        by_name.sort_by(|a, b| a["namn"].as_str().cmp(&b["namn"].as_str()));
+        views.push(RegisterView { path: "register/index.html".into(), heading: "Register över bedömningar".into(), rows: by_name.clone() });
+        let mut by_level = by_name.clone();
+        by_level.sort_by(|a, b| b["niva"].as_u64().cmp(&a["niva"].as_u64()));
+        views.push(RegisterView { path: "register/niva.html".into(), heading: "Register sorterat på nivå, högst först".into(), rows: by_level });
+        let mut by_review = by_name.clone();
+        by_review.sort_by(|a, b| (a["nasta_granskning"].is_null(), a["nasta_granskning"].as_str()).cmp(&(b["nasta_granskning"].is_null(), b["nasta_granskning"].as_str())));
+        views.push(RegisterView { path: "register/granskning.html".into(), heading: "Register sorterat på nästa granskning".into(), rows: by_review });
+        for (id, label) in VERDICTS {
+            let rows: Vec<_> = by_name.iter().filter(|r| r["utlatande"] == *id).cloned().collect();
+            views.push(RegisterView { path: format!("register/{id}.html"), heading: format!("Register: {label}"), rows });
+        }
+        for d in &self.site.policy.driftformer {
+            let rows: Vec<_> = by_name.iter().filter(|r| r["driftform"] == d.id).cloned().collect();
+            views.push(RegisterView { path: format!("register/driftform-{}.html", d.id), heading: format!("Register: driftform {}", d.id), rows });
+        }
+        views
+    }
+
+    fn register_view_links(&self) -> serde_json::Value {
+        let filters: Vec<_> = VERDICTS.iter().map(|(id, label)| json!({"url": format!("{id}.html"), "namn": label})).collect();
+        let driftformer: Vec<_> = self.site.policy.driftformer.iter().map(|d| json!({"url": format!("driftform-{}.html", d.id), "namn": format!("Driftform {}", d.id)})).collect();
+        json!({
+            "sort": [
+                {"url": "index.html", "namn": "Tjänst (A–Ö)"},
+                {"url": "niva.html", "namn": "Nivå, högst först"},
+                {"url": "granskning.html", "namn": "Nästa granskning"},
+            ],
+            "filters": filters,
+            "driftformer": driftformer,
+        })
+    }
+
+    fn atgard_table(&self) -> Vec<serde_json::Value> {
+        let policy = self.site.policy;
+        let mut levels: Vec<&crate::model::Niva> = policy.nivaer.iter().collect();
+        levels.sort_by(|a, b| b.varde.cmp(&a.varde));
+        levels
+            .into_iter()
+            .map(|n| {
+                let own: Vec<_> = policy
+                    .atgarder
+                    .iter()
+                    .filter(|a| a.niva == n.varde)
+                    .map(|a| {
+                        let certs: Vec<&str> = if a.typ == crate::model::AtgardTyp::Certifiering { policy.certifieringar.iter().map(|c| c.namn.as_str()).collect() } else { Vec::new() };
+                        json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "punkter": a.punkter, "certifieringar": certs, "alternativ": a.alternativ, "lank": a.lank, "galler_endast_vid": a.galler_endast_vid.map(|_| "Gäller bara när leverantören eller ett underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.")})
+                    })
+                    .collect();
+                let inherited: Vec<&str> = if policy.regler.kumulativ_atgardstabell {
+                    policy.atgarder.iter().filter(|a| a.niva < n.varde).map(|a| a.id.as_str()).collect()
+                } else {
+                    Vec::new()
+                };
+                json!({"niva": n.varde, "namn": n.namn, "atgarder": own, "arvda": inherited})
+            })
+            .collect()
+    }
+
+    fn utlosare_view(&self) -> Vec<serde_json::Value> {
+        self.site
+            .policy
+            .utlosare
+            .iter()
+            .map(|u| {
+                let names = |ids: &[String]| ids.iter().map(|i| self.roll(i)).collect::<Vec<_>>();
+                json!({"namn": u.namn, "initierar": names(&u.initierar), "utfor": names(&u.utfor), "stod": names(&u.stod), "ansvar": u.ansvar, "effekt": u.effekt})
+            })
+            .collect()
+    }
+}
+
+struct RegisterView {
+    path: String,
+    heading: String,
+    rows: Vec<serde_json::Value>,
+}
+
+const VERDICTS: [(&str, &str); 6] = [
+    ("godkand", "Beslutad: godkänd"),
+    ("redo-for-beslut", "Redo för beslut"),
+    ("blockerad", "Blockerad"),
+    ("avslagen", "Beslutad: avslagen"),
+    ("ej-tillaten", "Ej tillåten"),
+    ("rutinen-galler-ej", "Rutinen gäller inte"),
+];
+
+fn verdict_label(id: &str) -> String {
+    VERDICTS.iter().find(|(i, _)| *i == id).map_or(id, |(_, l)| l).to_owned()
+}
+
+fn utlatande_id(u: &Utlatande) -> &'static str {
+    match u {
+        Utlatande::RutinenGallerEj => "rutinen-galler-ej",
+        Utlatande::EjTillaten => "ej-tillaten",
+        Utlatande::Blockerad { .. } => "blockerad",
+        Utlatande::RedoForBeslut => "redo-for-beslut",
+        Utlatande::Beslutad { status: BeslutStatus::Godkand } => "godkand",
+        Utlatande::Beslutad { status: BeslutStatus::Avslagen } => "avslagen",
+    }
+}
+
+fn status_id(s: Status) -> &'static str {
+    match s {
+        Status::Uppfylld => "uppfylld",
+        Status::EjUppfylld => "ej-uppfylld",
+        Status::Okand => "okand",
+    }
+}
+
+fn status_namn(s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::Uppfylld) => "Uppfylld",
+        Some(Status::EjUppfylld) => "Ej uppfylld",
+        Some(Status::Okand) => "Okänd",
+        None => "Ej tillämplig",
+    }
+}
+
+fn beslut_namn(s: BeslutStatus) -> &'static str {
+    match s {
+        BeslutStatus::Godkand => "Godkänd",
+        BeslutStatus::Avslagen => "Avslagen",
+    }
+}
+
+/// Bars for the start page's chart, computed here so the SVG template only draws.
+fn chart(verdicts: &[serde_json::Value], max: u64) -> Vec<serde_json::Value> {
+    const WIDTH: u64 = 300;
+    verdicts
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let n = v["antal"].as_u64().unwrap_or(0);
+            json!({"y": i * 34, "w": n * WIDTH / max, "antal": n, "namn": v["namn"], "id": v["id"]})
+        })
+        .collect()
+}
+
+/// A folder name from a supplier's name: ASCII letters and digits, å/ä/ö folded, and
+/// nothing that could leave the output folder.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        let c = match c {
+            'å' | 'ä' | 'à' | 'á' => 'a',
+            'ö' | 'ø' | 'ó' => 'o',
+            'é' | 'è' => 'e',
+            'ü' => 'u',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    if validate::valid_slug(&out) { out } else { "leverantor".to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_stay_inside_the_output_folder() {
+        assert_eq!(slugify("Microsoft Ireland Operations Ltd"), "microsoft-ireland-operations-ltd");
+        assert_eq!(slugify("Åkessons Städ & Data AB"), "akessons-stad-data-ab");
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("///"), "leverantor");
+    }
+
+    #[test]
+    fn root_prefix_counts_folders() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("bedomningar/x/index.html"), "../../");
+    }
+}
