@@ -152,10 +152,15 @@ mod tests {
 
     #[test]
     fn scripts_and_javascript_urls_do_not_survive() {
-        let html = render("<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>", None);
+        let html = render(
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](data:text/html,hi)\n\n<img src=x onerror=alert(1)>",
+            None,
+        );
         assert!(!html.contains("<script"), "{html}");
-        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+        assert!(!html.contains("href=\"data:"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
+        assert!(html.contains(">x</a>") || html.contains("<a rel"), "links keep their text: {html}");
     }
 
     #[test]

@@ -1,0 +1,178 @@
+//! `molnkoll build` on fixture projects: the real binary, then the HTML it wrote.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+const TODAY: &str = "2026-11-23";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+const BASE: &str = include_str!("fixtures/site/tjanst.toml");
+
+fn project(records: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    fs::create_dir_all(content.join("bedomningar")).unwrap();
+    fs::create_dir_all(content.join("sidor")).unwrap();
+    fs::copy(repo().join("content/policy.toml"), content.join("policy.toml")).unwrap();
+    for (name, text) in records {
+        fs::write(content.join("bedomningar").join(name), text).unwrap();
+    }
+    dir
+}
+
+fn build(root: &Path) -> (bool, String) {
+    let out = Command::cargo_bin("molnkoll").unwrap().args(["build", "--today", TODAY, "--root"]).arg(root).output().unwrap();
+    (out.status.success(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    fs::read_to_string(root.join("output").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn the_assessment_page_explains_level_measures_and_links_terms() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    let (ok, stderr) = build(p.path());
+    assert!(ok, "{stderr}");
+    let html = read(p.path(), "bedomningar/tjanst/index.html");
+    assert!(html.contains("<html lang=\"sv\">"));
+    // The governing level, and which set and aspect set it.
+    assert!(html.contains("Styrande nivå: <strong>2 – Betydande</strong>"), "{html}");
+    assert!(html.contains("informationsmängden <strong>Scheman</strong>, aspekten <strong>Riktighet</strong>"), "{html}");
+    // Every measure with a status and a reason.
+    assert!(html.contains("MK-2-CERTIFIERING"));
+    assert!(html.contains("status-uppfylld"));
+    assert!(html.contains("status-ej-tillamplig\">Ej tillämplig</span></td><td>Gäller bara vid USA-koppling"), "{html}");
+    // A glossary term in an answer links to its definition.
+    assert!(html.contains("<a class=\"begrepp\" href=\"../../begrepp.html#saas\""), "{html}");
+    let begrepp = read(p.path(), "begrepp.html");
+    assert!(begrepp.contains("<dt id=\"saas\">SaaS</dt>"));
+}
+
+#[test]
+fn policy_pages_come_from_the_policy_source() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    assert!(build(p.path()).0);
+    let table = read(p.path(), "atgardstabell.html");
+    for text in ["Molntjänst är ej tillåten.", "Kvarhållandeprincip", "SSAE 18 SOC 2", "CSA STAR", "Tabellen är kumulativ"] {
+        assert!(table.contains(text), "{text}");
+    }
+    let driftformer = read(p.path(), "driftformer.html");
+    assert!(driftformer.contains("Om: Leverantören kan ta databaskopior"));
+    assert!(read(p.path(), "fragor.html").contains("Hur ska användare få support när tjänsten är etablerad?"));
+    assert!(read(p.path(), "tillganglighet.html").contains("informationssakerhet@sml-it.example"));
+}
+
+#[test]
+fn toml_strings_and_markdown_are_inert_in_html() {
+    let payload = r#"<script>alert(1)</script><img src=x onerror=alert(2)>"#;
+    let hostile = BASE
+        .replace("Schemaläggning för hemtjänsten.", payload)
+        .replace("namn = \"Schema AB\"", &format!("namn = {:?}", format!("Schema AB {payload}")))
+        .replace("1a = \"Ja.\"", "1a = \"[klicka](javascript:alert(3)) <script>alert(4)</script> <a href=\\\"data:text/html,x\\\">d</a>\"")
+        .replace("motivering = \"Risken är acceptabel.\"", &format!("motivering = {:?}", payload));
+    let p = project(&[("tjanst.toml", &hostile)]);
+    let (ok, stderr) = build(p.path());
+    assert!(ok, "{stderr}");
+    for (name, bytes) in tree(&p.path().join("output")) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("<script>alert"), "{name} has a live script");
+        assert!(!text.contains("<img src=x"), "{name} has a live image");
+        assert!(!text.contains("href=\"javascript:"), "{name} has a javascript: link");
+        assert!(!text.contains("href=\"data:"), "{name} has a data: link");
+    }
+    let page = read(p.path(), "bedomningar/tjanst/index.html");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"), "escaped, still readable");
+}
+
+#[test]
+fn two_builds_give_byte_identical_trees() {
+    let p = project(&[("tjanst.toml", BASE), ("annan.toml", &BASE.replace("Schemaläggning", "Annan tjänst"))]);
+    assert!(build(p.path()).0);
+    let first = tree(&p.path().join("output"));
+    assert!(build(p.path()).0);
+    assert_eq!(first, tree(&p.path().join("output")));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_intact() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    assert!(build(p.path()).0);
+    let before = tree(&p.path().join("output"));
+    fs::write(p.path().join("content/bedomningar/tjanst.toml"), BASE.replace("id = 4", "id = 9")).unwrap();
+    let (ok, stderr) = build(p.path());
+    assert!(!ok);
+    assert!(stderr.contains("unknown-driftform") && stderr.contains("inget skrevs"), "{stderr}");
+    assert_eq!(before, tree(&p.path().join("output")));
+}
+
+#[test]
+fn build_refuses_to_replace_a_folder_it_did_not_create() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    fs::create_dir_all(p.path().join("output")).unwrap();
+    fs::write(p.path().join("output/viktigt.docx"), "behåll").unwrap();
+    let (ok, stderr) = build(p.path());
+    assert!(!ok);
+    assert!(stderr.contains(".molnkoll-output"), "{stderr}");
+    assert_eq!(fs::read_to_string(p.path().join("output/viktigt.docx")).unwrap(), "behåll");
+}
+
+#[test]
+fn every_link_is_relative_and_nothing_is_external() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    assert!(build(p.path()).0);
+    for (name, bytes) in tree(&p.path().join("output")) {
+        if !name.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for part in html.split(attr).skip(1) {
+                let url = part.split('"').next().unwrap();
+                assert!(!url.starts_with('/') && !url.starts_with("http"), "{name}: {url}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_register_has_prerendered_views_and_the_search_index_covers_terms() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    assert!(build(p.path()).0);
+    for view in ["register/index.html", "register/niva.html", "register/granskning.html", "register/godkand.html", "register/driftform-4.html"] {
+        assert!(read(p.path(), view).contains("Schemaläggning"), "{view}");
+    }
+    assert!(!read(p.path(), "register/blockerad.html").contains("Schemaläggning"));
+    let index = read(p.path(), "assets/sokindex.js");
+    assert!(index.starts_with("window.MOLNKOLL_SOKINDEX = ["));
+    for needle in ["\"Schemaläggning\"", "\"Schema AB\"", "\"Hybridmoln\"", "begrepp.html#saas"] {
+        assert!(index.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn content_pages_carry_their_document_metadata() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    fs::copy(repo().join("content/sidor/riktlinje.md"), p.path().join("content/sidor/riktlinje.md")).unwrap();
+    assert!(build(p.path()).0);
+    let html = read(p.path(), "sidor/riktlinje.html");
+    assert!(html.contains("<dt>Fastställd av</dt><dd>Kommundirektören</dd>"), "{html}");
+    assert!(html.contains("<dt>Dokumentet gäller från</dt><dd>2022-06-27</dd>"));
+    assert!(read(p.path(), "index.html").contains("sidor/riktlinje.html"));
+}
