@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{
-    AtgardTyp, Atgard, Bedomning, BekraftelseStatus, BeslutStatus, Datum, Policy, StyrandeMetod, Tillampning,
+    Atgard, AtgardTyp, Bedomning, BekraftelseStatus, BeslutStatus, Datum, Policy, StyrandeMetod, Tillampning,
     UtlosareId, Villkor,
 };
 
@@ -64,9 +64,13 @@ pub enum Utlatande {
     /// Level 4: no measure can make a cloud service acceptable.
     EjTillaten,
     /// Something required is missing or unmet.
-    Blockerad { orsaker: Vec<String> },
+    Blockerad {
+        orsaker: Vec<String>,
+    },
     RedoForBeslut,
-    Beslutad { status: BeslutStatus },
+    Beslutad {
+        status: BeslutStatus,
+    },
 }
 
 impl Utlatande {
@@ -112,7 +116,9 @@ fn rutin(policy: &Policy, b: &Bedomning) -> Rutin {
                 },
                 Some(false) => Rutin {
                     galler: false,
-                    skal: format!("Rutinen gäller inte för driftform {id} eftersom villkoret inte är uppfyllt: {villkor}"),
+                    skal: format!(
+                        "Rutinen gäller inte för driftform {id} eftersom villkoret inte är uppfyllt: {villkor}"
+                    ),
                 },
                 None => Rutin {
                     galler: true,
@@ -156,7 +162,8 @@ fn styrande_niva(policy: &Policy, b: &Bedomning) -> Option<Styrande> {
 }
 
 fn usa_koppling(policy: &Policy, b: &Bedomning) -> Vec<String> {
-    let us = |land: &str, flag: bool| flag || policy.regler.usa_koppling_lander.iter().any(|l| l.eq_ignore_ascii_case(land));
+    let us =
+        |land: &str, flag: bool| flag || policy.regler.usa_koppling_lander.iter().any(|l| l.eq_ignore_ascii_case(land));
     let mut out = Vec::new();
     if us(&b.leverantor.land, b.leverantor.usa_koppling) {
         out.push(format!("leverantören {}", b.leverantor.namn));
@@ -178,21 +185,22 @@ fn utfall(
     usa: &[String],
     today: Datum,
 ) -> AtgardUtfall {
-    let ej = |skal: String| AtgardUtfall { id: atgard.id.clone(), niva: atgard.niva, tillamplig: false, status: None, skal };
+    let ej =
+        |skal: String| AtgardUtfall { id: atgard.id.clone(), niva: atgard.niva, tillamplig: false, status: None, skal };
     if !rutin.galler {
         return ej("Rutinen gäller inte för den här driftformen.".to_owned());
     }
     let Some(styrande) = styrande else {
         return ej("Ingen information är klassad ännu.".to_owned());
     };
-    let covered = if policy.regler.kumulativ_atgardstabell {
-        atgard.niva <= styrande.niva
-    } else {
-        atgard.niva == styrande.niva
-    };
+    let covered =
+        if policy.regler.kumulativ_atgardstabell { atgard.niva <= styrande.niva } else { atgard.niva == styrande.niva };
     if !covered {
         let regel = if policy.regler.kumulativ_atgardstabell { "eller lägre " } else { "" };
-        return ej(format!("Krävs på nivå {}; den styrande nivån är {} och kräver bara åtgärder på sin {regel}nivå.", atgard.niva, styrande.niva));
+        return ej(format!(
+            "Krävs på nivå {}; den styrande nivån är {} och kräver bara åtgärder på sin {regel}nivå.",
+            atgard.niva, styrande.niva
+        ));
     }
     if atgard.galler_endast_vid == Some(Villkor::UsaKoppling) && usa.is_empty() {
         return ej("Gäller bara vid USA-koppling; varken leverantören eller något underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.".to_owned());
@@ -227,9 +235,15 @@ fn utfall(
 /// Judges a measure from the recorded evidence alone.
 fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], today: Datum) -> (Status, String) {
     match atgard.typ {
-        AtgardTyp::Forbud => (Status::EjUppfylld, format!("{} Ingen åtgärd kan göra en molntjänst godtagbar på nivå {}.", atgard.text, atgard.niva)),
+        AtgardTyp::Forbud => (
+            Status::EjUppfylld,
+            format!("{} Ingen åtgärd kan göra en molntjänst godtagbar på nivå {}.", atgard.text, atgard.niva),
+        ),
         AtgardTyp::Riskanalys => match &b.riskanalys {
-            Some(r) => (Status::Uppfylld, format!("Riskanalys {} av {}, {}.", r.referens, roll_namn(policy, &r.genomford_av), r.datum)),
+            Some(r) => (
+                Status::Uppfylld,
+                format!("Riskanalys {} av {}, {}.", r.referens, roll_namn(policy, &r.genomford_av), r.datum),
+            ),
             None => (Status::EjUppfylld, "Ingen riskanalys är registrerad.".to_owned()),
         },
         AtgardTyp::Aterstallning => {
@@ -257,12 +271,24 @@ fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], toda
                 } else if !c.omfattar_tjansten {
                     brister.push(format!("{namn} omfattar inte tjänsten"));
                 } else {
-                    return (Status::Uppfylld, format!("{namn} utfärdat av {}, giltigt till {}.", c.utfardare, c.giltigt_till));
+                    return (
+                        Status::Uppfylld,
+                        format!("{namn} utfärdat av {}, giltigt till {}.", c.utfardare, c.giltigt_till),
+                    );
                 }
             }
             if b.certifieringsredogorelse.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-                let prefix = if brister.is_empty() { String::new() } else { format!("Inget giltigt certifikat ({}). ", brister.join("; ")) };
-                (Status::Uppfylld, format!("{prefix}Leverantören har i stället redogjort för hur informationssäkerhetskraven uppfylls."))
+                let prefix = if brister.is_empty() {
+                    String::new()
+                } else {
+                    format!("Inget giltigt certifikat ({}). ", brister.join("; "))
+                };
+                (
+                    Status::Uppfylld,
+                    format!(
+                        "{prefix}Leverantören har i stället redogjort för hur informationssäkerhetskraven uppfylls."
+                    ),
+                )
             } else if brister.is_empty() {
                 (Status::Okand, "Inget certifikat och ingen redogörelse är registrerad.".to_owned())
             } else {
@@ -274,7 +300,8 @@ fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], toda
             match &b.dpf {
                 None => (Status::Okand, format!("{varfor} Listningen i Data Privacy Framework är inte kontrollerad.")),
                 Some(d) if d.listad => {
-                    let ramverk = if d.ramverk.is_empty() { String::new() } else { format!(" ({})", d.ramverk.join(", ")) };
+                    let ramverk =
+                        if d.ramverk.is_empty() { String::new() } else { format!(" ({})", d.ramverk.join(", ")) };
                     (Status::Uppfylld, format!("{varfor} Listad{ramverk}, kontrollerad {}.", d.kontrollerad))
                 }
                 Some(d) => (Status::EjUppfylld, format!("{varfor} Inte listad vid kontrollen {}.", d.kontrollerad)),

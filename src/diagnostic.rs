@@ -108,11 +108,9 @@ impl Sources {
             cs = cs.with_labels(vec![Label::primary(d.file, span).with_message(&d.label)]);
             match term::emit_into_string(&config, &self.files, &cs) {
                 Ok(text) => out.push_str(&text),
-                Err(e) => out.push_str(&format!(
-                    "{}: {} (kunde inte visa källtexten: {e})\n",
-                    self.name(d.file),
-                    d.message
-                )),
+                Err(e) => {
+                    out.push_str(&format!("{}: {} (kunde inte visa källtexten: {e})\n", self.name(d.file), d.message))
+                }
             }
         }
         out

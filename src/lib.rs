@@ -75,12 +75,7 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
             let Some(b) = &loaded.value else { continue };
             let harledning = derive::harled(policy, b, today);
             validate::validate_bedomning(policy, loaded, name, &harledning, today, &mut diagnostics);
-            items.push(Item {
-                file: name.clone(),
-                slug: validate::slug_of(name, b),
-                bedomning: b.clone(),
-                harledning,
-            });
+            items.push(Item { file: name.clone(), slug: validate::slug_of(name, b), bedomning: b.clone(), harledning });
         }
     }
     Ok(Checked {

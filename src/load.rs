@@ -186,9 +186,8 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
         Err(e) => {
             // The walk already said what is wrong, and said it better.
             if !schema_errors {
-                diagnostics.push(
-                    Diagnostic::error("invalid-value", file, e.message().trim().to_owned()).at(e.span(), "här"),
-                );
+                diagnostics
+                    .push(Diagnostic::error("invalid-value", file, e.message().trim().to_owned()).at(e.span(), "här"));
             }
             None
         }
@@ -382,9 +381,20 @@ impl<'a> Walker<'a> {
                 if let Some(n) = n {
                     if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
                         self.out.push(
-                            Diagnostic::error("out-of-range", self.file, format!("`{}` är utanför tillåtet intervall", dotted(path)))
-                                .at(Some(value.span()), format!("{n} är för {}", if min.is_some_and(|m| n < m) { "litet" } else { "stort" }))
-                                .note(format!("tillåtet: {} till {}", min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX))),
+                            Diagnostic::error(
+                                "out-of-range",
+                                self.file,
+                                format!("`{}` är utanför tillåtet intervall", dotted(path)),
+                            )
+                            .at(
+                                Some(value.span()),
+                                format!("{n} är för {}", if min.is_some_and(|m| n < m) { "litet" } else { "stort" }),
+                            )
+                            .note(format!(
+                                "tillåtet: {} till {}",
+                                min.unwrap_or(i64::MIN),
+                                max.unwrap_or(i64::MAX)
+                            )),
                         );
                     }
                 }

@@ -86,6 +86,8 @@ struct Renderer<'a> {
     tera: &'a Tera,
     site: &'a Site<'a>,
     terms: Vec<Term>,
+    /// Supplier name → folder; two names that fold to one slug get `-2`, `-3`, …
+    supplier_slugs: BTreeMap<String, String>,
     out: Vec<OutputFile>,
     search: Vec<serde_json::Value>,
 }
@@ -95,9 +97,26 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderEr
         .policy
         .begrepp
         .iter()
-        .map(|b| Term { id: b.id.clone(), spellings: std::iter::once(b.term.clone()).chain(b.synonymer.iter().cloned()).collect() })
+        .map(|b| Term {
+            id: b.id.clone(),
+            spellings: std::iter::once(b.term.clone()).chain(b.synonymer.iter().cloned()).collect(),
+        })
         .collect();
-    let mut r = Renderer { tera, site, terms, out: Vec::new(), search: Vec::new() };
+    let mut supplier_slugs = BTreeMap::new();
+    let mut taken = std::collections::BTreeSet::new();
+    let names: std::collections::BTreeSet<&str> =
+        site.items.iter().map(|i| i.bedomning.leverantor.namn.as_str()).collect();
+    for name in names {
+        let base = slugify(name);
+        let mut slug = base.clone();
+        let mut n = 2;
+        while !taken.insert(slug.clone()) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        supplier_slugs.insert(name.to_owned(), slug);
+    }
+    let mut r = Renderer { tera, site, terms, supplier_slugs, out: Vec::new(), search: Vec::new() };
     r.render_all()?;
     for (path, text) in ASSETS {
         r.out.push(OutputFile::new(*path, text.as_bytes().to_vec()));
@@ -112,13 +131,23 @@ fn root_prefix(path: &str) -> String {
 }
 
 impl Renderer<'_> {
-    fn page(&mut self, path: &str, template: &str, title: &str, nav: &str, mut ctx: Context) -> Result<(), RenderError> {
+    fn page(
+        &mut self,
+        path: &str,
+        template: &str,
+        title: &str,
+        nav: &str,
+        mut ctx: Context,
+    ) -> Result<(), RenderError> {
         let policy = self.site.policy;
         ctx.insert("root", &root_prefix(path));
         ctx.insert("title", title);
         ctx.insert("nav", nav);
         ctx.insert("organisation", &policy.organisation);
-        ctx.insert("sidor", &self.site.sidor.iter().map(|s| json!({"slug": s.slug, "titel": s.meta.titel})).collect::<Vec<_>>());
+        ctx.insert(
+            "sidor",
+            &self.site.sidor.iter().map(|s| json!({"slug": s.slug, "titel": s.meta.titel})).collect::<Vec<_>>(),
+        );
         let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, e))?;
         self.out.push(OutputFile::new(path, html.into_bytes()));
         Ok(())
@@ -175,7 +204,7 @@ impl Renderer<'_> {
         }
         let mut supplier_list = Vec::new();
         for (namn, items) in &suppliers {
-            let slug = slugify(namn);
+            let slug = self.supplier_slug(namn);
             let certs: Vec<serde_json::Value> = items
                 .iter()
                 .flat_map(|i| i.bedomning.certifikat.iter().map(move |c| (i, c)))
@@ -196,8 +225,15 @@ impl Renderer<'_> {
             ctx.insert("certifikat", &certs);
             let path = format!("leverantorer/{slug}/index.html");
             self.page(&path, "leverantor.html", namn, "leverantorer", ctx)?;
-            self.index(&path, "Leverantör", namn, &items.iter().map(|i| i.bedomning.tjanst.namn.as_str()).collect::<Vec<_>>().join(" "));
-            supplier_list.push(json!({"namn": namn, "url": format!("{slug}/index.html"), "land": first.land, "antal": items.len()}));
+            self.index(
+                &path,
+                "Leverantör",
+                namn,
+                &items.iter().map(|i| i.bedomning.tjanst.namn.as_str()).collect::<Vec<_>>().join(" "),
+            );
+            supplier_list.push(
+                json!({"namn": namn, "url": format!("{slug}/index.html"), "land": first.land, "antal": items.len()}),
+            );
         }
         let mut ctx = Context::new();
         ctx.insert("leverantorer", &supplier_list);
@@ -208,7 +244,12 @@ impl Renderer<'_> {
         ctx.insert("policy", policy);
         ctx.insert("table", &self.atgard_table());
         self.page("atgardstabell.html", "atgardstabell.html", "Åtgärdstabell", "atgardstabell", ctx)?;
-        self.index("atgardstabell.html", "Policy", "Åtgärdstabell", &policy.atgarder.iter().map(|a| format!("{} {}", a.rubrik, a.text)).collect::<Vec<_>>().join(" "));
+        self.index(
+            "atgardstabell.html",
+            "Policy",
+            "Åtgärdstabell",
+            &policy.atgarder.iter().map(|a| format!("{} {}", a.rubrik, a.text)).collect::<Vec<_>>().join(" "),
+        );
 
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
@@ -218,8 +259,19 @@ impl Renderer<'_> {
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
         self.page("begrepp.html", "begrepp.html", "Begreppsförklaring", "begrepp", ctx)?;
+        self.index(
+            "begrepp.html",
+            "Policy",
+            "Begreppsförklaring",
+            &policy.begrepp.iter().map(|b| b.term.as_str()).collect::<Vec<_>>().join(" "),
+        );
         for b in &policy.begrepp {
-            self.index(&format!("begrepp.html#{}", b.id), "Begrepp", &b.term, &format!("{} {}", b.forklaring, b.synonymer.join(" ")));
+            self.index(
+                &format!("begrepp.html#{}", b.id),
+                "Begrepp",
+                &b.term,
+                &format!("{} {}", b.forklaring, b.synonymer.join(" ")),
+            );
         }
         for t in &policy.dokumenttyper {
             self.index(&format!("begrepp.html#dokumenttyp-{}", t.id), "Dokumenttyp", &t.namn, &t.beskrivning);
@@ -229,18 +281,38 @@ impl Renderer<'_> {
         ctx.insert("policy", policy);
         ctx.insert("utlosare", &self.utlosare_view());
         self.page("roller.html", "roller.html", "Roller och ansvar", "roller", ctx)?;
-        self.index("roller.html", "Policy", "Roller och ansvar", &policy.roller.iter().map(|r| format!("{} {}", r.namn, r.beskrivning)).collect::<Vec<_>>().join(" "));
+        self.index(
+            "roller.html",
+            "Policy",
+            "Roller och ansvar",
+            &policy.roller.iter().map(|r| format!("{} {}", r.namn, r.beskrivning)).collect::<Vec<_>>().join(" "),
+        );
 
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
         ctx.insert("utlosare", &self.utlosare_view());
         self.page("steg.html", "steg.html", "Rutinens fyra steg", "steg", ctx)?;
-        self.index("steg.html", "Policy", "Rutinens fyra steg", &policy.steg.iter().map(|s| format!("{} {}", s.namn, s.beskrivning.join(" "))).collect::<Vec<_>>().join(" "));
+        self.index(
+            "steg.html",
+            "Policy",
+            "Rutinens fyra steg",
+            &policy
+                .steg
+                .iter()
+                .map(|s| format!("{} {}", s.namn, s.beskrivning.join(" ")))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
 
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
         self.page("fragor.html", "fragor.html", "Frågor och checklista", "fragor", ctx)?;
-        self.index("fragor.html", "Policy", "Frågor och checklista", &policy.delfragor().map(|d| d.text.as_str()).collect::<Vec<_>>().join(" "));
+        self.index(
+            "fragor.html",
+            "Policy",
+            "Frågor och checklista",
+            &policy.delfragor().map(|d| d.text.as_str()).collect::<Vec<_>>().join(" "),
+        );
 
         // Content pages.
         for sida in self.site.sidor {
@@ -260,9 +332,14 @@ impl Renderer<'_> {
         // Search: the index is a script that sets a global, so it loads from file:// too.
         self.search.sort_by(|a, b| a["u"].as_str().cmp(&b["u"].as_str()));
         let json = serde_json::to_string(&self.search).expect("search index serialises").replace('<', "\\u003c");
-        self.out.push(OutputFile::new("assets/sokindex.js", format!("window.MOLNKOLL_SOKINDEX = {json};\n").into_bytes()));
+        self.out
+            .push(OutputFile::new("assets/sokindex.js", format!("window.MOLNKOLL_SOKINDEX = {json};\n").into_bytes()));
         self.page("sok.html", "sok.html", "Sök", "sok", Context::new())?;
         Ok(())
+    }
+
+    fn supplier_slug(&self, name: &str) -> String {
+        self.supplier_slugs.get(name).cloned().unwrap_or_else(|| slugify(name))
     }
 
     fn roll(&self, id: &str) -> String {
@@ -280,7 +357,7 @@ impl Renderer<'_> {
             "slug": item.slug,
             "namn": b.tjanst.namn,
             "leverantor": b.leverantor.namn,
-            "leverantor_slug": slugify(&b.leverantor.namn),
+            "leverantor_slug": self.supplier_slug(&b.leverantor.namn),
             "driftform": b.driftform.id,
             "niva": h.styrande.as_ref().map(|s| s.niva),
             "niva_namn": h.styrande.as_ref().map(|s| self.niva_namn(s.niva)),
@@ -409,7 +486,7 @@ impl Renderer<'_> {
             "tjanst": b.tjanst,
             "informationsagare": self.roll(&b.tjanst.informationsagare),
             "leverantor": b.leverantor,
-            "leverantor_slug": slugify(&b.leverantor.namn),
+            "leverantor_slug": self.supplier_slug(&b.leverantor.namn),
             "underbitraden": b.underbitraden,
             "tjanstemodell": term(&b.tjanstemodell),
             "leveransmodell": term(&b.leveransmodell),
@@ -454,13 +531,14 @@ impl Renderer<'_> {
             e.0 = i.harledning.utlatande.namn().to_owned();
             e.1 += 1;
         }
-        let verdicts: Vec<_> = ["godkand", "redo-for-beslut", "blockerad", "avslagen", "ej-tillaten", "rutinen-galler-ej"]
-            .iter()
-            .map(|id| {
-                let (namn, n) = by_verdict.get(id).cloned().unwrap_or_default();
-                json!({"id": id, "namn": if namn.is_empty() { verdict_label(id) } else { namn }, "antal": n})
-            })
-            .collect();
+        let verdicts: Vec<_> =
+            ["godkand", "redo-for-beslut", "blockerad", "avslagen", "ej-tillaten", "rutinen-galler-ej"]
+                .iter()
+                .map(|id| {
+                    let (namn, n) = by_verdict.get(id).cloned().unwrap_or_default();
+                    json!({"id": id, "namn": if namn.is_empty() { verdict_label(id) } else { namn }, "antal": n})
+                })
+                .collect();
         let levels: Vec<_> = policy
             .nivaer
             .iter()
@@ -496,7 +574,13 @@ impl Renderer<'_> {
             }
             let godkand = matches!(i.harledning.utlatande, Utlatande::Beslutad { status: BeslutStatus::Godkand });
             if godkand {
-                let unmet: Vec<&str> = i.harledning.atgarder.iter().filter(|u| u.tillamplig && u.status != Some(Status::Uppfylld)).map(|u| u.id.as_str()).collect();
+                let unmet: Vec<&str> = i
+                    .harledning
+                    .atgarder
+                    .iter()
+                    .filter(|u| u.tillamplig && u.status != Some(Status::Uppfylld))
+                    .map(|u| u.id.as_str())
+                    .collect();
                 if !unmet.is_empty() {
                     out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Ouppfyllda åtgärder", "text": format!("Godkänd, men {} är inte uppfyllda.", unmet.join(", "))}));
                 }
@@ -524,27 +608,57 @@ impl Renderer<'_> {
         let mut views = Vec::new();
         let mut by_name = rows.to_vec();
         by_name.sort_by(|a, b| a["namn"].as_str().cmp(&b["namn"].as_str()));
-        views.push(RegisterView { path: "register/index.html".into(), heading: "Register över bedömningar".into(), rows: by_name.clone() });
+        views.push(RegisterView {
+            path: "register/index.html".into(),
+            heading: "Register över bedömningar".into(),
+            rows: by_name.clone(),
+        });
         let mut by_level = by_name.clone();
         by_level.sort_by(|a, b| b["niva"].as_u64().cmp(&a["niva"].as_u64()));
-        views.push(RegisterView { path: "register/niva.html".into(), heading: "Register sorterat på nivå, högst först".into(), rows: by_level });
+        views.push(RegisterView {
+            path: "register/niva.html".into(),
+            heading: "Register sorterat på nivå, högst först".into(),
+            rows: by_level,
+        });
         let mut by_review = by_name.clone();
-        by_review.sort_by(|a, b| (a["nasta_granskning"].is_null(), a["nasta_granskning"].as_str()).cmp(&(b["nasta_granskning"].is_null(), b["nasta_granskning"].as_str())));
-        views.push(RegisterView { path: "register/granskning.html".into(), heading: "Register sorterat på nästa granskning".into(), rows: by_review });
+        by_review.sort_by(|a, b| {
+            (a["nasta_granskning"].is_null(), a["nasta_granskning"].as_str())
+                .cmp(&(b["nasta_granskning"].is_null(), b["nasta_granskning"].as_str()))
+        });
+        views.push(RegisterView {
+            path: "register/granskning.html".into(),
+            heading: "Register sorterat på nästa granskning".into(),
+            rows: by_review,
+        });
         for (id, label) in VERDICTS {
             let rows: Vec<_> = by_name.iter().filter(|r| r["utlatande"] == *id).cloned().collect();
-            views.push(RegisterView { path: format!("register/{id}.html"), heading: format!("Register: {label}"), rows });
+            views.push(RegisterView {
+                path: format!("register/{id}.html"),
+                heading: format!("Register: {label}"),
+                rows,
+            });
         }
         for d in &self.site.policy.driftformer {
             let rows: Vec<_> = by_name.iter().filter(|r| r["driftform"] == d.id).cloned().collect();
-            views.push(RegisterView { path: format!("register/driftform-{}.html", d.id), heading: format!("Register: driftform {}", d.id), rows });
+            views.push(RegisterView {
+                path: format!("register/driftform-{}.html", d.id),
+                heading: format!("Register: driftform {}", d.id),
+                rows,
+            });
         }
         views
     }
 
     fn register_view_links(&self) -> serde_json::Value {
-        let filters: Vec<_> = VERDICTS.iter().map(|(id, label)| json!({"url": format!("{id}.html"), "namn": label})).collect();
-        let driftformer: Vec<_> = self.site.policy.driftformer.iter().map(|d| json!({"url": format!("driftform-{}.html", d.id), "namn": format!("Driftform {}", d.id)})).collect();
+        let filters: Vec<_> =
+            VERDICTS.iter().map(|(id, label)| json!({"url": format!("{id}.html"), "namn": label})).collect();
+        let driftformer: Vec<_> = self
+            .site
+            .policy
+            .driftformer
+            .iter()
+            .map(|d| json!({"url": format!("driftform-{}.html", d.id), "namn": format!("Driftform {}", d.id)}))
+            .collect();
         json!({
             "sort": [
                 {"url": "index.html", "namn": "Tjänst (A–Ö)"},

@@ -16,20 +16,40 @@ struct Report<'a, T> {
 }
 
 impl<T> Report<'_, T> {
-    fn error(&mut self, code: &'static str, path: &[Seg], message: String, label: impl Into<String>) -> &mut Diagnostic {
+    fn error(
+        &mut self,
+        code: &'static str,
+        path: &[Seg],
+        message: String,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::error(code, self.file.file, message).at(self.file.span(path), label);
         self.out.push(d);
         self.out.last_mut().expect("just pushed")
     }
 
-    fn warning(&mut self, code: &'static str, path: &[Seg], message: String, label: impl Into<String>) -> &mut Diagnostic {
+    fn warning(
+        &mut self,
+        code: &'static str,
+        path: &[Seg],
+        message: String,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::warning(code, self.file.file, message).at(self.file.span(path), label);
         self.out.push(d);
         self.out.last_mut().expect("just pushed")
     }
 
     /// A value that must be one of `accepted`; points at the key when `at_key`.
-    fn check_one_of(&mut self, code: &'static str, path: &[Seg], value: &str, accepted: &[&str], what: &str, at_key: bool) {
+    fn check_one_of(
+        &mut self,
+        code: &'static str,
+        path: &[Seg],
+        value: &str,
+        accepted: &[&str],
+        what: &str,
+        at_key: bool,
+    ) {
         if accepted.contains(&value) {
             return;
         }
@@ -83,7 +103,12 @@ pub fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut Vec<Diag
             seen.insert(key, (i, d.id));
         }
         if d.rutinen_galler == Tillampning::Villkorat && d.villkor.as_deref().is_none_or(|v| v.trim().is_empty()) {
-            r.error("missing-key", &path!["driftform", i], format!("driftform {} gäller villkorat men saknar `villkor`", d.id), "lägg till `villkor = \"…\"`");
+            r.error(
+                "missing-key",
+                &path!["driftform", i],
+                format!("driftform {} gäller villkorat men saknar `villkor`", d.id),
+                "lägg till `villkor = \"…\"`",
+            );
         }
     }
 
@@ -95,11 +120,23 @@ pub fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut Vec<Diag
         r.check_one_of("unknown-level", &path!["atgard", i, "niva"], &a.niva.to_string(), &nivaer_ref, "nivå", false);
         r.check_one_of("unknown-role", &path!["atgard", i, "ansvarig"], &a.ansvarig, &roller, "roll", false);
         if a.typ == AtgardTyp::Aterstallning && a.punkter.is_empty() {
-            r.error("missing-key", &path!["atgard", i], format!("åtgärd {} av typen aterstallning saknar `punkter`", a.id), "lägg till punkterna leverantören ska beskriva");
+            r.error(
+                "missing-key",
+                &path!["atgard", i],
+                format!("åtgärd {} av typen aterstallning saknar `punkter`", a.id),
+                "lägg till punkterna leverantören ska beskriva",
+            );
         }
     }
     for (i, a) in p.regler.styrande_niva.aspekter.iter().enumerate() {
-        r.check_one_of("unknown-aspect", &path!["regler", "styrande_niva", "aspekter", i], a, &aspekter, "aspekt", false);
+        r.check_one_of(
+            "unknown-aspect",
+            &path!["regler", "styrande_niva", "aspekter", i],
+            a,
+            &aspekter,
+            "aspekt",
+            false,
+        );
     }
     for (i, u) in p.utlosare.iter().enumerate() {
         for field in ["initierar", "utfor", "stod"] {
@@ -115,7 +152,12 @@ pub fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut Vec<Diag
     }
     for id in [UtlosareId::Upphandling, UtlosareId::Driftformsforandring] {
         if p.utlosare(id).is_none() {
-            r.error("missing-key", &path!["utlosare"], format!("policyn beskriver inte utlösaren `{}`", serde_plain(id)), "lägg till en [[utlosare]]");
+            r.error(
+                "missing-key",
+                &path!["utlosare"],
+                format!("policyn beskriver inte utlösaren `{}`", serde_plain(id)),
+                "lägg till en [[utlosare]]",
+            );
         }
     }
     let typer: Vec<&str> = p.dokumenttyper.iter().map(|t| t.id.as_str()).collect();
@@ -124,7 +166,12 @@ pub fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut Vec<Diag
     }
     for kategori in [BegreppKategori::Tjanstemodell, BegreppKategori::Leveransmodell] {
         if p.begrepp_i_kategori(kategori).next().is_none() {
-            r.error("missing-key", &path!["begrepp"], format!("inget begrepp har kategorin `{}`", serde_plain(kategori)), "bedömningarna behöver minst ett sådant begrepp");
+            r.error(
+                "missing-key",
+                &path!["begrepp"],
+                format!("inget begrepp har kategorin `{}`", serde_plain(kategori)),
+                "bedömningarna behöver minst ett sådant begrepp",
+            );
         }
     }
 }
@@ -184,13 +231,23 @@ pub fn validate_bedomning(
     if !valid_slug(&slug) {
         let p = if b.slug.is_some() { path!["slug"] } else { path![] };
         let d = r.error("invalid-slug", &p, format!("ogiltig slug `{slug}`"), "slug");
-        note(d, "en slug får bara innehålla a–z, 0–9 och bindestreck, högst 80 tecken; byt namn på filen eller ange `slug = \"…\"`");
+        note(
+            d,
+            "en slug får bara innehålla a–z, 0–9 och bindestreck, högst 80 tecken; byt namn på filen eller ange `slug = \"…\"`",
+        );
     }
 
     // Driftform and trigger.
     let driftformer: Vec<String> = policy.driftformer.iter().map(|d| d.id.to_string()).collect();
     let df_ref: Vec<&str> = driftformer.iter().map(String::as_str).collect();
-    r.check_one_of("unknown-driftform", &path!["driftform", "id"], &b.driftform.id.to_string(), &df_ref, "driftform", false);
+    r.check_one_of(
+        "unknown-driftform",
+        &path!["driftform", "id"],
+        &b.driftform.id.to_string(),
+        &df_ref,
+        "driftform",
+        false,
+    );
     if let Some(df) = policy.driftform(b.driftform.id) {
         if df.rutinen_galler == Tillampning::Villkorat && b.driftform.villkor_uppfyllt.is_none() {
             let d = r.error(
@@ -204,12 +261,29 @@ pub fn validate_bedomning(
     }
     match (b.utlosare, b.driftform.tidigare) {
         (UtlosareId::Upphandling, Some(_)) => {
-            r.error("unexpected-key", &path!["driftform", "tidigare"], "`tidigare` anges bara vid förändring av driftform".to_owned(), "ta bort, eller sätt `utlosare = \"driftformsforandring\"`");
+            r.error(
+                "unexpected-key",
+                &path!["driftform", "tidigare"],
+                "`tidigare` anges bara vid förändring av driftform".to_owned(),
+                "ta bort, eller sätt `utlosare = \"driftformsforandring\"`",
+            );
         }
         (UtlosareId::Driftformsforandring, Some(t)) => {
-            r.check_one_of("unknown-driftform", &path!["driftform", "tidigare"], &t.to_string(), &df_ref, "driftform", false);
+            r.check_one_of(
+                "unknown-driftform",
+                &path!["driftform", "tidigare"],
+                &t.to_string(),
+                &df_ref,
+                "driftform",
+                false,
+            );
             if t == b.driftform.id {
-                r.error("unchanged-driftform", &path!["driftform", "tidigare"], format!("driftformen ändras inte: både tidigare och ny är {t}"), "samma som `id`");
+                r.error(
+                    "unchanged-driftform",
+                    &path!["driftform", "tidigare"],
+                    format!("driftformen ändras inte: både tidigare och ny är {t}"),
+                    "samma som `id`",
+                );
             }
         }
         _ => {}
@@ -220,13 +294,32 @@ pub fn validate_bedomning(
     r.check_one_of("unknown-value", &path!["tjanstemodell"], &b.tjanstemodell, &tm, "tjänstemodell", false);
     let lm: Vec<&str> = policy.begrepp_i_kategori(BegreppKategori::Leveransmodell).map(|x| x.id.as_str()).collect();
     r.check_one_of("unknown-value", &path!["leveransmodell"], &b.leveransmodell, &lm, "leveransmodell", false);
-    r.check_one_of("unknown-role", &path!["tjanst", "informationsagare"], &b.tjanst.informationsagare, &roller, "roll", false);
+    r.check_one_of(
+        "unknown-role",
+        &path!["tjanst", "informationsagare"],
+        &b.tjanst.informationsagare,
+        &roller,
+        "roll",
+        false,
+    );
 
     if let Some(c) = &b.central_komponent {
         let komp: Vec<&str> = policy.lamplighet.centrala_komponenter.iter().map(|k| k.id.as_str()).collect();
-        r.check_one_of("unknown-value", &path!["central_komponent", "komponent"], &c.komponent, &komp, "central komponent", false);
+        r.check_one_of(
+            "unknown-value",
+            &path!["central_komponent", "komponent"],
+            &c.komponent,
+            &komp,
+            "central komponent",
+            false,
+        );
         if c.undantag.trim().is_empty() {
-            r.error("missing-exception", &path!["central_komponent", "undantag"], "en central komponent kräver ett uttalat undantag".to_owned(), "tomt undantag");
+            r.error(
+                "missing-exception",
+                &path!["central_komponent", "undantag"],
+                "en central komponent kräver ett uttalat undantag".to_owned(),
+                "tomt undantag",
+            );
         }
     }
 
@@ -235,7 +328,12 @@ pub fn validate_bedomning(
     let nivaer: Vec<String> = policy.nivaer.iter().map(|n| n.varde.to_string()).collect();
     let nivaer_ref: Vec<&str> = nivaer.iter().map(String::as_str).collect();
     if b.informationsmangder.is_empty() {
-        r.warning("no-information-set", &path![], "ingen informationsmängd är klassad; nivån och åtgärderna kan inte härledas".to_owned(), "lägg till minst en [[informationsmangd]]");
+        r.warning(
+            "no-information-set",
+            &path![],
+            "ingen informationsmängd är klassad; nivån och åtgärderna kan inte härledas".to_owned(),
+            "lägg till minst en [[informationsmangd]]",
+        );
     }
     for (i, m) in b.informationsmangder.iter().enumerate() {
         for (aspekt, niva) in &m.klassning {
@@ -253,19 +351,40 @@ pub fn validate_bedomning(
                 );
             }
         }
-        r.check_one_of("unknown-role", &path!["informationsmangd", i, "klassad_av"], &m.klassad_av, &roller, "roll", false);
+        r.check_one_of(
+            "unknown-role",
+            &path!["informationsmangd", i, "klassad_av"],
+            &m.klassad_av,
+            &roller,
+            "roll",
+            false,
+        );
     }
 
     // Evidence.
     if let Some(a) = policy.atgarder.iter().find(|a| a.typ == AtgardTyp::Aterstallning) {
         let punkter: Vec<&str> = a.punkter.iter().map(|p| p.id.as_str()).collect();
         for key in b.aterstallning.keys() {
-            r.check_one_of("unknown-key", &path!["aterstallning", key.as_str()], key, &punkter, "punkt i återställningsförfarandet", true);
+            r.check_one_of(
+                "unknown-key",
+                &path!["aterstallning", key.as_str()],
+                key,
+                &punkter,
+                "punkt i återställningsförfarandet",
+                true,
+            );
         }
     }
     let certs: Vec<&str> = policy.certifieringar.iter().map(|c| c.id.as_str()).collect();
     for (i, c) in b.certifikat.iter().enumerate() {
-        r.check_one_of("unknown-certification", &path!["certifikat", i, "standard"], &c.standard, &certs, "certifiering", false);
+        r.check_one_of(
+            "unknown-certification",
+            &path!["certifikat", i, "standard"],
+            &c.standard,
+            &certs,
+            "certifiering",
+            false,
+        );
         if c.giltigt_till < today {
             let d = r.warning(
                 "certificate-expired",
@@ -287,7 +406,14 @@ pub fn validate_bedomning(
     }
     let villkor: Vec<&str> = policy.lamplighet.villkor.iter().map(|v| v.id.as_str()).collect();
     for key in b.lamplighet.keys() {
-        r.check_one_of("unknown-key", &path!["lamplighet", key.as_str()], key, &villkor, "villkor för lämplighet", true);
+        r.check_one_of(
+            "unknown-key",
+            &path!["lamplighet", key.as_str()],
+            key,
+            &villkor,
+            "villkor för lämplighet",
+            true,
+        );
     }
     let punkter: Vec<&str> = policy.checklista.iter().map(|c| c.id.as_str()).collect();
     let statusar: Vec<&str> = policy.checkstatusar.iter().map(|c| c.id.as_str()).collect();
@@ -300,13 +426,30 @@ pub fn validate_bedomning(
     let atgarder: Vec<&str> = policy.atgarder.iter().filter(|a| a.skakrav.is_some()).map(|a| a.id.as_str()).collect();
     let mut bekraftade = BTreeMap::new();
     for (i, c) in b.bekraftelser.iter().enumerate() {
-        r.check_one_of("unknown-measure", &path!["bekraftelse", i, "atgard"], &c.atgard, &atgarder, "åtgärd som leverantören bekräftar", false);
+        r.check_one_of(
+            "unknown-measure",
+            &path!["bekraftelse", i, "atgard"],
+            &c.atgard,
+            &atgarder,
+            "åtgärd som leverantören bekräftar",
+            false,
+        );
         if let Some(first) = bekraftade.insert(c.atgard.clone(), i) {
-            r.error("duplicate-id", &path!["bekraftelse", i, "atgard"], format!("åtgärden {} bekräftas två gånger", c.atgard), format!("redan i bekräftelse {}", first + 1));
+            r.error(
+                "duplicate-id",
+                &path!["bekraftelse", i, "atgard"],
+                format!("åtgärden {} bekräftas två gånger", c.atgard),
+                format!("redan i bekräftelse {}", first + 1),
+            );
         }
     }
     if b.utlosare == UtlosareId::Upphandling && !b.bekraftelser.is_empty() {
-        let d = r.warning("confirmation-without-change", &path!["bekraftelse"], "leverantörsbekräftelser hör till förändring av driftform".to_owned(), "vid upphandling blir åtgärderna ska-krav i stället");
+        let d = r.warning(
+            "confirmation-without-change",
+            &path!["bekraftelse"],
+            "leverantörsbekräftelser hör till förändring av driftform".to_owned(),
+            "vid upphandling blir åtgärderna ska-krav i stället",
+        );
         note(d, "sätt `utlosare = \"driftformsforandring\"` om det är en förändring av driftform");
     }
 
@@ -319,16 +462,39 @@ pub fn validate_bedomning(
     match &b.beslut {
         None => {
             if needs_risk && b.riskanalys.is_none() {
-                r.warning("missing-risk-analysis", &path!["informationsmangd"], format!("nivå {} kräver en riskanalys före upphandling; ingen är registrerad", h.styrande.as_ref().map_or(0, |s| s.niva)), "lägg till [riskanalys] innan beslut");
+                r.warning(
+                    "missing-risk-analysis",
+                    &path!["informationsmangd"],
+                    format!(
+                        "nivå {} kräver en riskanalys före upphandling; ingen är registrerad",
+                        h.styrande.as_ref().map_or(0, |s| s.niva)
+                    ),
+                    "lägg till [riskanalys] innan beslut",
+                );
             }
         }
         Some(beslut) => {
-            r.check_one_of("unknown-role", &path!["beslut", "beslutsfattare"], &beslut.beslutsfattare, &roller, "roll", false);
+            r.check_one_of(
+                "unknown-role",
+                &path!["beslut", "beslutsfattare"],
+                &beslut.beslutsfattare,
+                &roller,
+                "roll",
+                false,
+            );
             let approved = beslut.eskalering.as_ref().map_or(beslut.status, |e| e.beslut) == BeslutStatus::Godkand;
             match &beslut.it_centerchef {
                 None => {
-                    let d = r.error("missing-it-centerchef", &path!["beslut"], "beslutet saknar IT-centerchefens ställningstagande".to_owned(), "lägg till [beslut.it_centerchef]");
-                    note(d, "riktlinjen: IT-centerchef ska alltid vara med i beslutet om eventuellt nyttjande av molntjänst");
+                    let d = r.error(
+                        "missing-it-centerchef",
+                        &path!["beslut"],
+                        "beslutet saknar IT-centerchefens ställningstagande".to_owned(),
+                        "lägg till [beslut.it_centerchef]",
+                    );
+                    note(
+                        d,
+                        "riktlinjen: IT-centerchef ska alltid vara med i beslutet om eventuellt nyttjande av molntjänst",
+                    );
                 }
                 Some(it) => {
                     if !it.tillstyrker && beslut.status == BeslutStatus::Godkand && beslut.eskalering.is_none() {
@@ -336,7 +502,12 @@ pub fn validate_bedomning(
                         note(d, "lägg till [beslut.eskalering] med kommundirektörens beslut");
                     }
                     if it.tillstyrker && beslut.eskalering.is_some() {
-                        r.warning("needless-escalation", &path!["beslut", "eskalering"], "ärendet är eskalerat fast IT-centerchefen tillstyrker".to_owned(), "eskalering");
+                        r.warning(
+                            "needless-escalation",
+                            &path!["beslut", "eskalering"],
+                            "ärendet är eskalerat fast IT-centerchefen tillstyrker".to_owned(),
+                            "eskalering",
+                        );
                     }
                 }
             }
@@ -344,35 +515,81 @@ pub fn validate_bedomning(
                 r.check_one_of("unknown-role", &path!["beslut", "eskalering", "till"], &e.till, &roller, "roll", false);
             }
             if approved && h.utlatande == Utlatande::EjTillaten {
-                let d = r.error("approved-at-level-4", &path!["beslut", "status"], "en molntjänst är godkänd fast informationen har nivå 4".to_owned(), "godkänd");
+                let d = r.error(
+                    "approved-at-level-4",
+                    &path!["beslut", "status"],
+                    "en molntjänst är godkänd fast informationen har nivå 4".to_owned(),
+                    "godkänd",
+                );
                 note(d, "åtgärdstabellen: på nivå 4 är molntjänst ej tillåten, och ingen åtgärd ändrar det");
             }
             if approved && needs_risk && b.riskanalys.is_none() {
-                r.error("missing-risk-analysis", &path!["beslut"], format!("beslut om godkännande på nivå {} utan riskanalys", h.styrande.as_ref().map_or(0, |s| s.niva)), "lägg till [riskanalys]");
+                r.error(
+                    "missing-risk-analysis",
+                    &path!["beslut"],
+                    format!(
+                        "beslut om godkännande på nivå {} utan riskanalys",
+                        h.styrande.as_ref().map_or(0, |s| s.niva)
+                    ),
+                    "lägg till [riskanalys]",
+                );
             }
             if approved {
-                let unmet: Vec<&str> = h.atgarder.iter().filter(|u| u.tillamplig && u.status != Some(Status::Uppfylld)).map(|u| u.id.as_str()).collect();
+                let unmet: Vec<&str> = h
+                    .atgarder
+                    .iter()
+                    .filter(|u| u.tillamplig && u.status != Some(Status::Uppfylld))
+                    .map(|u| u.id.as_str())
+                    .collect();
                 if !unmet.is_empty() && h.utlatande != Utlatande::EjTillaten {
-                    r.warning("approved-with-unmet-measures", &path!["beslut", "status"], format!("godkänd, men åtgärderna {} är inte uppfyllda", unmet.join(", ")), "godkänd");
+                    r.warning(
+                        "approved-with-unmet-measures",
+                        &path!["beslut", "status"],
+                        format!("godkänd, men åtgärderna {} är inte uppfyllda", unmet.join(", ")),
+                        "godkänd",
+                    );
                 }
             }
             let max = policy.regler.max_manader_till_granskning as i32;
             match beslut.nasta_granskning {
                 Some(next) if next > beslut.datum.plus_months(max) => {
-                    let d = r.error("review-too-late", &path!["beslut", "nasta_granskning"], format!("nästa granskning {next} ligger mer än {max} månader efter beslutet {}", beslut.datum), format!("senast {}", beslut.datum.plus_months(max)));
+                    let d = r.error(
+                        "review-too-late",
+                        &path!["beslut", "nasta_granskning"],
+                        format!("nästa granskning {next} ligger mer än {max} månader efter beslutet {}", beslut.datum),
+                        format!("senast {}", beslut.datum.plus_months(max)),
+                    );
                     note(d, "riktlinjen: översyn minst årligen");
                 }
                 Some(next) if next < beslut.datum => {
-                    r.error("review-before-decision", &path!["beslut", "nasta_granskning"], format!("nästa granskning {next} ligger före beslutet {}", beslut.datum), "före beslutsdatum");
+                    r.error(
+                        "review-before-decision",
+                        &path!["beslut", "nasta_granskning"],
+                        format!("nästa granskning {next} ligger före beslutet {}", beslut.datum),
+                        "före beslutsdatum",
+                    );
                 }
                 None if approved => {
-                    r.error("missing-review-date", &path!["beslut"], "ett godkännande saknar `nasta_granskning`".to_owned(), format!("lägg till `nasta_granskning`, senast {}", beslut.datum.plus_months(max)));
+                    r.error(
+                        "missing-review-date",
+                        &path!["beslut"],
+                        "ett godkännande saknar `nasta_granskning`".to_owned(),
+                        format!("lägg till `nasta_granskning`, senast {}", beslut.datum.plus_months(max)),
+                    );
                 }
                 _ => {}
             }
-            for (field, text) in [("riskbedomning", &beslut.riskbedomning), ("juridiskt_ansvar_och_varumarke", &beslut.juridiskt_ansvar_och_varumarke)] {
+            for (field, text) in [
+                ("riskbedomning", &beslut.riskbedomning),
+                ("juridiskt_ansvar_och_varumarke", &beslut.juridiskt_ansvar_och_varumarke),
+            ] {
                 if text.trim().is_empty() {
-                    r.error("empty-field", &path!["beslut", field], format!("beslutsunderlaget kräver `{field}`"), "tom");
+                    r.error(
+                        "empty-field",
+                        &path!["beslut", field],
+                        format!("beslutsunderlaget kräver `{field}`"),
+                        "tom",
+                    );
                 }
             }
         }

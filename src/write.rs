@@ -24,7 +24,9 @@ impl OutputFile {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{0} finns men är inte en mapp som molnkoll har skapat (filen {MARKER} saknas); flytta den eller välj en annan utmapp")]
+    #[error(
+        "{0} finns men är inte en mapp som molnkoll har skapat (filen {MARKER} saknas); flytta den eller välj en annan utmapp"
+    )]
     NotOurs(PathBuf),
     #[error("utdatasökvägen `{0}` skulle hamna utanför utmappen")]
     Escapes(String),

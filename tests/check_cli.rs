@@ -25,7 +25,10 @@ fn project_from_fixture(fixture: &Path) -> tempfile::TempDir {
     for entry in walkdir::WalkDir::new(fixture).sort_by_file_name() {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(fixture).unwrap();
-        if entry.file_type().is_file() && rel.extension().is_some_and(|e| e == "toml") && rel != Path::new("policy.toml") {
+        if entry.file_type().is_file()
+            && rel.extension().is_some_and(|e| e == "toml")
+            && rel != Path::new("policy.toml")
+        {
             let target = bedomningar.join(rel);
             fs::create_dir_all(target.parent().unwrap()).unwrap();
             fs::copy(entry.path(), target).unwrap();

@@ -2,7 +2,7 @@
 
 use molnkoll::derive::{Status, Utlatande, harled};
 use molnkoll::model::{
-    Bedomning, BekraftelseStatus, Bekraftelse, Beslut, BeslutStatus, Certifikat, Datum, DpfKontroll, Eskalering,
+    Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, DpfKontroll, Eskalering,
     Policy, Riskanalys, Stallningstagande, Underbitrade, UtlosareId,
 };
 
@@ -240,7 +240,8 @@ fn level_3_without_a_risk_analysis_is_blocked() {
     assert_eq!(status(&h, "MK-3-RISKANALYS"), Some(Status::EjUppfylld));
     let Utlatande::Blockerad { orsaker } = &h.utlatande else { panic!("{:?}", h.utlatande) };
     assert!(orsaker.iter().any(|o| o.contains("MK-3-RISKANALYS")));
-    b.riskanalys = Some(Riskanalys { referens: "R-1".into(), datum: d("2026-01-01"), genomford_av: "verksamhet".into() });
+    b.riskanalys =
+        Some(Riskanalys { referens: "R-1".into(), datum: d("2026-01-01"), genomford_av: "verksamhet".into() });
     let h = harled(&policy(), &b, today());
     assert_eq!(status(&h, "MK-3-RISKANALYS"), Some(Status::Uppfylld));
     assert_eq!(h.utlatande, Utlatande::RedoForBeslut);
@@ -307,7 +308,8 @@ fn a_driftform_change_needs_the_suppliers_confirmation() {
     b.driftform.tidigare = Some(1);
     let h = harled(&policy(), &b, today());
     assert_eq!(status(&h, "MK-2-ATERSTALLNING"), Some(Status::Okand));
-    let confirm = |s| Bekraftelse { atgard: "MK-2-ATERSTALLNING".into(), status: s, datum: Some(d("2026-05-01")), bevis: None };
+    let confirm =
+        |s| Bekraftelse { atgard: "MK-2-ATERSTALLNING".into(), status: s, datum: Some(d("2026-05-01")), bevis: None };
     b.bekraftelser = vec![confirm(BekraftelseStatus::Bekraftad)];
     assert_eq!(status(&harled(&policy(), &b, today()), "MK-2-ATERSTALLNING"), Some(Status::Uppfylld));
     b.bekraftelser = vec![confirm(BekraftelseStatus::Nekad)];

@@ -26,7 +26,8 @@ fn project(records: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn build(root: &Path) -> (bool, String) {
-    let out = Command::cargo_bin("molnkoll").unwrap().args(["build", "--today", TODAY, "--root"]).arg(root).output().unwrap();
+    let out =
+        Command::cargo_bin("molnkoll").unwrap().args(["build", "--today", TODAY, "--root"]).arg(root).output().unwrap();
     (out.status.success(), String::from_utf8(out.stderr).unwrap())
 }
 
@@ -54,11 +55,17 @@ fn the_assessment_page_explains_level_measures_and_links_terms() {
     assert!(html.contains("<html lang=\"sv\">"));
     // The governing level, and which set and aspect set it.
     assert!(html.contains("Styrande nivå: <strong>2 – Betydande</strong>"), "{html}");
-    assert!(html.contains("informationsmängden <strong>Scheman</strong>, aspekten <strong>Riktighet</strong>"), "{html}");
+    assert!(
+        html.contains("informationsmängden <strong>Scheman</strong>, aspekten <strong>Riktighet</strong>"),
+        "{html}"
+    );
     // Every measure with a status and a reason.
     assert!(html.contains("MK-2-CERTIFIERING"));
     assert!(html.contains("status-uppfylld"));
-    assert!(html.contains("status-ej-tillamplig\">Ej tillämplig</span></td><td>Gäller bara vid USA-koppling"), "{html}");
+    assert!(
+        html.contains("status-ej-tillamplig\">Ej tillämplig</span></td><td>Gäller bara vid USA-koppling"),
+        "{html}"
+    );
     // A glossary term in an answer links to its definition.
     assert!(html.contains("<a class=\"begrepp\" href=\"../../begrepp.html#saas\""), "{html}");
     let begrepp = read(p.path(), "begrepp.html");
@@ -70,7 +77,9 @@ fn policy_pages_come_from_the_policy_source() {
     let p = project(&[("tjanst.toml", BASE)]);
     assert!(build(p.path()).0);
     let table = read(p.path(), "atgardstabell.html");
-    for text in ["Molntjänst är ej tillåten.", "Kvarhållandeprincip", "SSAE 18 SOC 2", "CSA STAR", "Tabellen är kumulativ"] {
+    for text in
+        ["Molntjänst är ej tillåten.", "Kvarhållandeprincip", "SSAE 18 SOC 2", "CSA STAR", "Tabellen är kumulativ"]
+    {
         assert!(table.contains(text), "{text}");
     }
     let driftformer = read(p.path(), "driftformer.html");
@@ -85,7 +94,10 @@ fn toml_strings_and_markdown_are_inert_in_html() {
     let hostile = BASE
         .replace("Schemaläggning för hemtjänsten.", payload)
         .replace("namn = \"Schema AB\"", &format!("namn = {:?}", format!("Schema AB {payload}")))
-        .replace("1a = \"Ja.\"", "1a = \"[klicka](javascript:alert(3)) <script>alert(4)</script> <a href=\\\"data:text/html,x\\\">d</a>\"")
+        .replace(
+            "1a = \"Ja.\"",
+            "1a = \"[klicka](javascript:alert(3)) <script>alert(4)</script> <a href=\\\"data:text/html,x\\\">d</a>\"",
+        )
         .replace("motivering = \"Risken är acceptabel.\"", &format!("motivering = {:?}", payload));
     let p = project(&[("tjanst.toml", &hostile)]);
     let (ok, stderr) = build(p.path());
@@ -155,7 +167,13 @@ fn every_link_is_relative_and_nothing_is_external() {
 fn the_register_has_prerendered_views_and_the_search_index_covers_terms() {
     let p = project(&[("tjanst.toml", BASE)]);
     assert!(build(p.path()).0);
-    for view in ["register/index.html", "register/niva.html", "register/granskning.html", "register/godkand.html", "register/driftform-4.html"] {
+    for view in [
+        "register/index.html",
+        "register/niva.html",
+        "register/granskning.html",
+        "register/godkand.html",
+        "register/driftform-4.html",
+    ] {
         assert!(read(p.path(), view).contains("Schemaläggning"), "{view}");
     }
     assert!(!read(p.path(), "register/blockerad.html").contains("Schemaläggning"));
