@@ -2,6 +2,7 @@
 # Installs what tests/site-checks needs, on a fresh Debian machine or CI:
 #   - Debian's Chromium (/usr/bin/chromium), skipped when it is already there;
 #   - a Java runtime for the Nu HTML Checker, only when `java` is missing;
+#   - poppler-utils (pdftotext, pdfinfo) and qpdf, for the PDF tests;
 #   - the pinned npm packages of tests/site-checks (`npm ci`, lockfile only).
 # Idempotent and non-interactive (no stdin needed). Quiet on success; on a
 # failure it prints the failing step's log and exits non-zero.
@@ -39,6 +40,8 @@ run() {
 apt_pkgs=()
 [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
 command -v java >/dev/null 2>&1 || apt_pkgs+=(default-jre-headless)
+command -v pdftotext >/dev/null 2>&1 || apt_pkgs+=(poppler-utils)
+command -v qpdf >/dev/null 2>&1 || apt_pkgs+=(qpdf)
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
     command -v apt-get >/dev/null 2>&1 || die "need apt-get to install: ${apt_pkgs[*]}"
@@ -57,6 +60,8 @@ fi
 
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is still missing after apt-get"
 command -v java >/dev/null 2>&1 || die "java is still missing after apt-get"
+command -v pdftotext >/dev/null 2>&1 || die "pdftotext is still missing after apt-get"
+command -v qpdf >/dev/null 2>&1 || die "qpdf is still missing after apt-get"
 run "chromium --version" /usr/bin/chromium --version
 run "java -version" java -version
 

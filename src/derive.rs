@@ -19,6 +19,43 @@ pub struct Harledning {
     /// Every measure of the policy, in the policy's order, with its outcome.
     pub atgarder: Vec<AtgardUtfall>,
     pub utlatande: Utlatande,
+    /// The procurement documents this assessment gets, in a fixed order.
+    pub handlingar: Vec<Handling>,
+}
+
+/// A PDF document an assessment can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Handling {
+    /// Step 4 of a procurement: the ska-krav appendix.
+    Kravbilaga,
+    /// Step 4 of a driftform change: the supplier confirms each measure.
+    Leverantorsbekraftelse,
+    /// What the information owner decides on, and the decision.
+    Beslutsunderlag,
+    /// Level 4: a notice that a cloud service is not allowed, instead of any appendix.
+    EjTillaten,
+}
+
+impl Handling {
+    /// The file name inside the assessment's folder.
+    pub fn fil(self) -> &'static str {
+        match self {
+            Handling::Kravbilaga => "kravbilaga.pdf",
+            Handling::Leverantorsbekraftelse => "leverantorsbekraftelse.pdf",
+            Handling::Beslutsunderlag => "beslutsunderlag.pdf",
+            Handling::EjTillaten => "ej-tillaten.pdf",
+        }
+    }
+
+    pub fn namn(self) -> &'static str {
+        match self {
+            Handling::Kravbilaga => "Kravbilaga",
+            Handling::Leverantorsbekraftelse => "Leverantörsbekräftelse",
+            Handling::Beslutsunderlag => "Beslutsunderlag",
+            Handling::EjTillaten => "Molntjänst ej tillåten",
+        }
+    }
 }
 
 /// Whether the routine applies, and why.
@@ -96,7 +133,29 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
         .map(|a| utfall(policy, b, a, &rutin, styrande.as_ref(), &usa_koppling, today))
         .collect::<Vec<_>>();
     let utlatande = utlatande(policy, b, &rutin, styrande.as_ref(), &atgarder);
-    Harledning { rutin, styrande, usa_koppling, atgarder, utlatande }
+    let handlingar = handlingar(b, styrande.as_ref(), &utlatande);
+    Harledning { rutin, styrande, usa_koppling, atgarder, utlatande, handlingar }
+}
+
+/// Level 4 gets only the notice. Otherwise step 4's document for the trigger, once the
+/// level (and so the measures) is known, and the decision basis once a decision is due.
+fn handlingar(b: &Bedomning, styrande: Option<&Styrande>, utlatande: &Utlatande) -> Vec<Handling> {
+    match utlatande {
+        Utlatande::RutinenGallerEj => return Vec::new(),
+        Utlatande::EjTillaten => return vec![Handling::EjTillaten],
+        _ => {}
+    }
+    let mut out = Vec::new();
+    if styrande.is_some() {
+        out.push(match b.utlosare {
+            UtlosareId::Upphandling => Handling::Kravbilaga,
+            UtlosareId::Driftformsforandring => Handling::Leverantorsbekraftelse,
+        });
+    }
+    if matches!(utlatande, Utlatande::Beslutad { .. } | Utlatande::RedoForBeslut) {
+        out.push(Handling::Beslutsunderlag);
+    }
+    out
 }
 
 fn rutin(policy: &Policy, b: &Bedomning) -> Rutin {

@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod pdf;
 pub mod render;
 pub mod sidor;
 pub mod validate;
@@ -95,6 +96,8 @@ pub enum BuildError {
     #[error(transparent)]
     Render(#[from] render::RenderError),
     #[error(transparent)]
+    PdfTemplate(#[from] pdf::TemplateReadError),
+    #[error(transparent)]
     Write(#[from] write::WriteError),
 }
 
@@ -111,19 +114,38 @@ pub struct Built {
 pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let checked = check(root, today)?;
+    let mut checked = check(root, today)?;
     timings.push(("läs, validera, härled", t.elapsed().as_millis()));
     let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
         return Ok(Built { checked, written: None, timings });
     };
     let t = Instant::now();
     let tera = render::templates(root)?;
+    let typ = pdf::templates(root)?;
     let site = render::Site { policy, items: &checked.items, sidor: &checked.sidor, today };
-    let files = render::render_site(&site, &tera)?;
+    let mut files = render::render_site(&site, &tera)?;
     timings.push(("rendera HTML", t.elapsed().as_millis()));
+    let t = Instant::now();
+    let pdfs = pdf::render_pdfs(&site, &typ);
+    timings.push(("sätt PDF", t.elapsed().as_millis()));
+    match pdfs {
+        Ok(pdfs) => files.extend(pdfs),
+        Err(errors) => {
+            // A broken template is reported like a broken record, and nothing is written.
+            for e in errors {
+                let file = checked.sources.add(e.file, e.text);
+                let mut d = Diagnostic::error("typst-template", file, e.message).at(e.span, "här");
+                for hint in e.hints {
+                    d = d.note(hint);
+                }
+                checked.diagnostics.push(d);
+            }
+            return Ok(Built { checked, written: None, timings });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let t = Instant::now();
     write::write_output(out_dir, &files)?;
     timings.push(("skriv", t.elapsed().as_millis()));
-    let written = Some(files.len());
-    Ok(Built { checked, written, timings })
+    Ok(Built { checked, written: Some(files.len()), timings })
 }

@@ -52,6 +52,88 @@ pub fn render(markdown: &str, glossary: Option<&Glossary>) -> String {
     sanitize(&out)
 }
 
+/// One block of flattened Markdown for the PDFs: plain text and its kind, never markup.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Block {
+    /// `stycke`, `rubrik`, `punkt`, `numrerad`, `kod` or `citat`.
+    pub typ: &'static str,
+    pub text: String,
+    /// The item's number, for `numrerad`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nummer: Option<u64>,
+}
+
+/// Flattens Markdown to blocks of plain text. Raw HTML is kept as literal text, a link
+/// keeps its address in brackets, and an image becomes its alt text: the PDF shows what
+/// was written and loads nothing.
+pub fn blocks(markdown: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    // Per open list: the next number, or None for a bullet list.
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut kind: Vec<&'static str> = Vec::new();
+    let mut item_number: Option<u64> = None;
+    let mut link_dest: Vec<String> = Vec::new();
+    let flush = |out: &mut Vec<Block>, text: &mut String, typ: &'static str, nummer: Option<u64>| {
+        let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            out.push(Block { typ, text: t, nummer });
+        }
+        text.clear();
+    };
+    let current = |kind: &[&'static str]| kind.last().copied().unwrap_or("stycke");
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => kind.push("rubrik"),
+            Event::Start(Tag::BlockQuote(_)) => kind.push("citat"),
+            Event::Start(Tag::CodeBlock(_)) => kind.push("kod"),
+            Event::Start(Tag::List(start)) => {
+                flush(&mut out, &mut text, current(&kind), item_number);
+                lists.push(start);
+            }
+            Event::End(TagEnd::List(_)) => {
+                flush(&mut out, &mut text, current(&kind), item_number);
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut out, &mut text, current(&kind), item_number);
+                let next = lists.last_mut().and_then(|n| n.as_mut());
+                item_number = next.map(|n| {
+                    *n += 1;
+                    *n - 1
+                });
+                kind.push(if item_number.is_some() { "numrerad" } else { "punkt" });
+            }
+            Event::End(TagEnd::Item) => {
+                flush(&mut out, &mut text, current(&kind), item_number);
+                kind.pop();
+                item_number = None;
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock) => {
+                flush(&mut out, &mut text, current(&kind), item_number);
+                kind.pop();
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::TableRow | TagEnd::TableHead) => {
+                flush(&mut out, &mut text, current(&kind), item_number)
+            }
+            Event::End(TagEnd::TableCell) => text.push_str(" | "),
+            Event::Start(Tag::Link { dest_url, .. }) => link_dest.push(dest_url.to_string()),
+            Event::End(TagEnd::Link) => {
+                if let Some(dest) = link_dest.pop().filter(|d| !d.is_empty() && !text.ends_with(d.as_str())) {
+                    text.push_str(&format!(" ({dest})"));
+                }
+            }
+            Event::Start(Tag::Image { .. }) => text.push_str("[bild: "),
+            Event::End(TagEnd::Image) => text.push(']'),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    flush(&mut out, &mut text, current(&kind), item_number);
+    out
+}
+
 /// Renders trusted Markdown from the project's own content pages; still sanitised,
 /// because content is edited by many hands.
 pub fn render_page(markdown: &str) -> String {
@@ -175,5 +257,25 @@ mod tests {
     #[test]
     fn headings_in_answers_are_demoted() {
         assert!(render("# Rubrik", None).starts_with("<h4>"));
+    }
+
+    #[test]
+    fn blocks_flatten_markdown_to_plain_text_by_kind() {
+        let b = blocks(
+            "## Rubrik\n\nEtt *stycke* med [länk](https://example.org).\n\n- ett\n- två\n\n3. tre\n4. fyra\n\n<b>rå</b>",
+        );
+        let got: Vec<(&str, &str, Option<u64>)> = b.iter().map(|b| (b.typ, b.text.as_str(), b.nummer)).collect();
+        assert_eq!(
+            got,
+            [
+                ("rubrik", "Rubrik", None),
+                ("stycke", "Ett stycke med länk (https://example.org).", None),
+                ("punkt", "ett", None),
+                ("punkt", "två", None),
+                ("numrerad", "tre", Some(3)),
+                ("numrerad", "fyra", Some(4)),
+                ("stycke", "<b>rå</b>", None),
+            ]
+        );
     }
 }

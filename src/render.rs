@@ -516,6 +516,7 @@ impl Renderer<'_> {
             "utlatande": utlatande_id(&h.utlatande),
             "utlatande_namn": h.utlatande.namn(),
             "orsaker": orsaker,
+            "handlingar": h.handlingar.iter().map(|x| json!({"fil": x.fil(), "namn": x.namn()})).collect::<Vec<_>>(),
         })
     }
 
@@ -747,7 +748,7 @@ fn status_id(s: Status) -> &'static str {
     }
 }
 
-fn status_namn(s: Option<Status>) -> &'static str {
+pub(crate) fn status_namn(s: Option<Status>) -> &'static str {
     match s {
         Some(Status::Uppfylld) => "Uppfylld",
         Some(Status::EjUppfylld) => "Ej uppfylld",
@@ -756,7 +757,7 @@ fn status_namn(s: Option<Status>) -> &'static str {
     }
 }
 
-fn beslut_namn(s: BeslutStatus) -> &'static str {
+pub(crate) fn beslut_namn(s: BeslutStatus) -> &'static str {
     match s {
         BeslutStatus::Godkand => "Godkänd",
         BeslutStatus::Avslagen => "Avslagen",

@@ -1,6 +1,6 @@
 //! One test per derivation rule in DOMAIN.md, on the shipped policy source.
 
-use molnkoll::derive::{Status, Utlatande, harled};
+use molnkoll::derive::{Handling, Status, Utlatande, harled};
 use molnkoll::model::{
     Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, DpfKontroll, Eskalering,
     Policy, Riskanalys, Stallningstagande, Underbitrade, UtlosareId,
@@ -368,4 +368,48 @@ fn no_classification_means_no_level_and_a_blocked_assessment() {
     let h = harled(&policy(), &b, today());
     assert!(h.styrande.is_none());
     assert!(matches!(h.utlatande, Utlatande::Blockerad { .. }));
+}
+
+#[test]
+fn a_procurement_gets_a_kravbilaga_and_a_decision_basis_once_ready() {
+    let mut b = base();
+    assert_eq!(harled(&policy(), &b, today()).handlingar, [Handling::Kravbilaga, Handling::Beslutsunderlag]);
+    b.svar.remove("1a");
+    assert_eq!(harled(&policy(), &b, today()).handlingar, [Handling::Kravbilaga]);
+}
+
+#[test]
+fn a_driftform_change_gets_a_supplier_confirmation_instead() {
+    let mut b = base();
+    b.utlosare = UtlosareId::Driftformsforandring;
+    b.svar.clear();
+    assert_eq!(harled(&policy(), &b, today()).handlingar, [Handling::Leverantorsbekraftelse]);
+}
+
+#[test]
+fn level_4_gets_only_the_notice_even_when_decided() {
+    let mut b = base();
+    set_level(&mut b, 4);
+    b.beslut = Some(Beslut {
+        status: BeslutStatus::Avslagen,
+        beslutsfattare: "informationsagare".into(),
+        datum: d("2026-02-01"),
+        motivering: "m".into(),
+        riskbedomning: "r".into(),
+        juridiskt_ansvar_och_varumarke: "j".into(),
+        nasta_granskning: None,
+        it_centerchef: None,
+        eskalering: None,
+    });
+    assert_eq!(harled(&policy(), &b, today()).handlingar, [Handling::EjTillaten]);
+}
+
+#[test]
+fn no_documents_outside_the_routine_or_before_classification() {
+    let mut b = base();
+    b.driftform.id = 1;
+    assert!(harled(&policy(), &b, today()).handlingar.is_empty());
+    let mut b = base();
+    b.informationsmangder.clear();
+    assert!(harled(&policy(), &b, today()).handlingar.is_empty());
 }

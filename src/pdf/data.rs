@@ -1,0 +1,257 @@
+//! The JSON each Typst template reads as `/data.json`: derived data with Swedish labels.
+//!
+//! Like the HTML view models, this decides nothing; it lays out what `derive` decided.
+//! Every string stays a JSON string, so Typst shows it as text and never evaluates it.
+
+use serde_json::{Value, json};
+
+use crate::Item;
+use crate::derive::Handling;
+use crate::markdown;
+use crate::model::{AtgardTyp, Bedomning, BekraftelseStatus, Datum, Policy, Tillampning};
+use crate::render::{beslut_namn, status_namn};
+use crate::sidor::Sida;
+
+fn datum(d: Datum) -> Value {
+    json!({"text": d.to_string(), "ar": d.0.year(), "manad": d.0.month(), "dag": d.0.day()})
+}
+
+fn niva_namn(policy: &Policy, niva: u8) -> String {
+    policy.niva(niva).map_or_else(|| niva.to_string(), |n| format!("{niva} – {}", n.namn))
+}
+
+fn roll(policy: &Policy, id: &str) -> String {
+    policy.roll(id).map_or_else(|| id.to_owned(), |r| r.namn.clone())
+}
+
+/// A document's date comes from the record, never the clock: the decision date once
+/// decided (the escalation's, when it went further), otherwise the latest date recorded.
+pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
+    if let Some(beslut) = &b.beslut {
+        return Some(beslut.eskalering.as_ref().map_or(beslut.datum, |e| e.datum.max(beslut.datum)));
+    }
+    let dates = b
+        .informationsmangder
+        .iter()
+        .map(|m| m.klassad_datum)
+        .chain(b.riskanalys.as_ref().map(|r| r.datum))
+        .chain(b.dpf.as_ref().map(|d| d.kontrollerad))
+        .chain(b.bekraftelser.iter().filter_map(|c| c.datum));
+    dates.max()
+}
+
+/// The policy tables every document may append: the åtgärdstabell, the glossary, and the
+/// rest of the routine for the whole-policy document.
+pub fn policy_tables(policy: &Policy) -> Value {
+    let atgardstabell: Vec<Value> = policy
+        .atgarder
+        .iter()
+        .rev()
+        .map(|a| {
+            let certs: Vec<&str> = if a.typ == AtgardTyp::Certifiering {
+                policy.certifieringar.iter().map(|c| c.namn.as_str()).collect()
+            } else {
+                Vec::new()
+            };
+            json!({
+                "niva": a.niva, "niva_namn": policy.niva(a.niva).map(|n| n.namn.as_str()), "id": a.id,
+                "rubrik": a.rubrik, "text": a.text,
+                "punkter": a.punkter.iter().map(|p| p.namn.as_str()).collect::<Vec<_>>(),
+                "certifieringar": certs, "alternativ": a.alternativ,
+                "villkor": a.galler_endast_vid.map(|_| "Gäller bara när leverantören eller ett underbiträde är en amerikansk organisation eller omfattas av amerikansk lag."),
+            })
+        })
+        .collect();
+    let kumulativ_regel = if policy.regler.kumulativ_atgardstabell {
+        "Tabellen är kumulativ: en nivå kräver sina egna åtgärder och alla åtgärder på lägre nivåer."
+    } else {
+        "Tabellen är inte kumulativ: en nivå kräver bara sina egna åtgärder."
+    };
+    json!({
+        "atgardstabell": atgardstabell,
+        "kumulativ_regel": kumulativ_regel,
+        "begrepp": policy.begrepp.iter().map(|b| json!({"term": b.term, "forklaring": b.forklaring})).collect::<Vec<_>>(),
+        "driftformer": policy.driftformer.iter().map(|d| json!({
+            "id": d.id, "driftleverantor": d.driftleverantor, "support": d.support, "serverplacering": d.serverplacering,
+            "galler": match d.rutinen_galler {
+                Tillampning::Alltid => "Alltid".to_owned(),
+                Tillampning::Aldrig => "Nej".to_owned(),
+                Tillampning::Villkorat => format!("Om: {}", d.villkor.as_deref().unwrap_or("villkoret är uppfyllt")),
+            },
+        })).collect::<Vec<_>>(),
+        "nivaer": policy.nivaer.iter().map(|n| json!({"varde": n.varde, "namn": n.namn, "beskrivning": n.beskrivning})).collect::<Vec<_>>(),
+        "fragor": policy.fragor.iter().map(|f| json!({
+            "id": f.id, "rubrik": f.rubrik,
+            "delfragor": f.delfraga.iter().map(|d| json!({"id": d.id, "text": d.text})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "checklista": policy.checklista.iter().map(|c| c.namn.as_str()).collect::<Vec<_>>(),
+        "roller": policy.roller.iter().map(|r| json!({"namn": r.namn, "beskrivning": r.beskrivning})).collect::<Vec<_>>(),
+    })
+}
+
+fn organisation(policy: &Policy) -> Value {
+    json!(policy.organisation)
+}
+
+fn governing_rule(policy: &Policy) -> &'static str {
+    match policy.regler.styrande_niva.metod {
+        crate::model::StyrandeMetod::Hogsta => "Den högsta nivån i någon aspekt av någon informationsmängd styr.",
+    }
+}
+
+/// The data for one of an assessment's documents. `tables` is [`policy_tables`], built once.
+pub fn bedomning(policy: &Policy, item: &Item, handling: Handling, tables: &Value, fallback: Datum) -> Value {
+    let b = &item.bedomning;
+    let h = &item.harledning;
+    let datum_ = dokumentdatum(b).unwrap_or(fallback);
+    let titel = format!("{}: {}", handling.namn(), b.tjanst.namn);
+    let aspekter: Vec<_> = policy
+        .aspekter
+        .iter()
+        .filter(|a| a.obligatorisk || b.informationsmangder.iter().any(|m| m.klassning.contains_key(&a.id)))
+        .collect();
+    let mangder: Vec<Value> = b
+        .informationsmangder
+        .iter()
+        .map(|m| {
+            json!({
+                "namn": m.namn,
+                "klassning": aspekter.iter().map(|a| m.klassning.get(&a.id)).collect::<Vec<_>>(),
+                "klassad_av": roll(policy, &m.klassad_av), "klassad_datum": m.klassad_datum.to_string(),
+            })
+        })
+        .collect();
+    let niva = h.styrande.as_ref().map(|s| {
+        json!({
+            "namn": niva_namn(policy, s.niva), "mangd": s.informationsmangd_namn,
+            "aspekt": policy.aspekt(&s.aspekt).map_or(s.aspekt.as_str(), |a| a.namn.as_str()),
+            "regel": governing_rule(policy),
+        })
+    });
+    // Requirements on the supplier, numbered in the policy's order; the rest apply to the
+    // business itself, or do not apply, and say why.
+    let mut krav = Vec::new();
+    let mut verksamhet = Vec::new();
+    let mut ej = Vec::new();
+    let mut forbud = Value::Null;
+    for u in &h.atgarder {
+        let Some(a) = policy.atgard(&u.id) else { continue };
+        if !u.tillamplig {
+            ej.push(json!({"id": a.id, "rubrik": a.rubrik, "skal": u.skal}));
+        } else if a.typ == AtgardTyp::Forbud {
+            forbud = json!({"id": a.id, "text": a.text, "skal": u.skal});
+        } else if let Some(skakrav) = &a.skakrav {
+            let bekraftelse = b.bekraftelser.iter().find(|c| c.atgard == a.id);
+            krav.push(json!({
+                "nummer": krav.len() + 1, "id": a.id, "rubrik": a.rubrik, "skakrav": skakrav,
+                "bevis": a.bevis.as_deref().unwrap_or("Underlag som visar att kravet uppfylls."),
+                "punkter": a.punkter.iter().map(|p| p.namn.as_str()).collect::<Vec<_>>(),
+                "certifieringar": if a.typ == AtgardTyp::Certifiering { policy.certifieringar.iter().map(|c| c.namn.as_str()).collect() } else { Vec::new() },
+                "status": status_namn(u.status), "skal": u.skal,
+                "bekraftelse": {
+                    "status": match bekraftelse.map(|c| c.status) {
+                        Some(BekraftelseStatus::Bekraftad) => "Bekräftad",
+                        Some(BekraftelseStatus::Nekad) => "Nekad",
+                        Some(BekraftelseStatus::Vantar) | None => "Väntar",
+                    },
+                    "datum": bekraftelse.and_then(|c| c.datum).map_or("–".to_owned(), |d| d.to_string()),
+                    "bevis": bekraftelse.and_then(|c| c.bevis.clone()).unwrap_or_else(|| "–".to_owned()),
+                },
+            }));
+        } else {
+            verksamhet.push(json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "status": status_namn(u.status), "skal": u.skal}));
+        }
+    }
+    let atgarder: Vec<Value> = h
+        .atgarder
+        .iter()
+        .map(|u| {
+            let rubrik = policy.atgard(&u.id).map_or(u.id.as_str(), |a| a.rubrik.as_str());
+            json!({"id": u.id, "rubrik": rubrik, "status": status_namn(u.status), "skal": u.skal})
+        })
+        .collect();
+    let md = |s: &str| json!(markdown::blocks(s));
+    let fragor: Vec<Value> = policy
+        .fragor
+        .iter()
+        .map(|f| {
+            json!({"id": f.id, "rubrik": f.rubrik, "delfragor": f.delfraga.iter().map(|d| json!({
+                "id": d.id, "text": d.text, "svar": b.svar.get(&d.id).filter(|s| !s.trim().is_empty()).map(|s| md(s)),
+            })).collect::<Vec<_>>()})
+        })
+        .collect();
+    let beslut = b.beslut.as_ref().map(|x| {
+        json!({
+            "status": beslut_namn(x.status), "beslutsfattare": roll(policy, &x.beslutsfattare), "datum": x.datum.to_string(),
+            "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),
+            "juridiskt": md(&x.juridiskt_ansvar_och_varumarke),
+            "nasta_granskning": x.nasta_granskning.map(|d| d.to_string()),
+            "it_centerchef": x.it_centerchef.as_ref().map(|it| json!({
+                "stallning": if it.tillstyrker { "Tillstyrker" } else { "Avstyrker" },
+                "datum": it.datum.to_string(), "motivering": md(&it.motivering)})),
+            "eskalering": x.eskalering.as_ref().map(|e| json!({
+                "till": roll(policy, &e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
+                "motivering": md(&e.motivering)})),
+        })
+    });
+    let driftform = policy.driftform(b.driftform.id).map_or_else(
+        || b.driftform.id.to_string(),
+        |d| format!("{} (drift: {}, support: {}, servrar: {})", d.id, d.driftleverantor, d.support, d.serverplacering),
+    );
+    json!({
+        "dokument": {"typ": handling.namn(), "titel": titel, "referens": b.tjanst.referens, "datum": datum(datum_)},
+        "organisation": organisation(policy),
+        "tjanst": {
+            "namn": b.tjanst.namn, "referens": b.tjanst.referens, "beskrivning": b.tjanst.beskrivning,
+            "anvands_av": b.tjanst.anvands_av, "informationsagare": roll(policy, &b.tjanst.informationsagare),
+        },
+        "leverantor": b.leverantor,
+        "underbitraden": b.underbitraden,
+        "driftform": driftform,
+        "driftform_tidigare": b.driftform.tidigare,
+        "utlosare": policy.utlosare(b.utlosare).map(|u| u.namn.as_str()),
+        "utlatande": h.utlatande.namn(),
+        "niva": niva,
+        "aspekter": aspekter.iter().map(|a| json!({"id": a.id, "namn": a.namn})).collect::<Vec<_>>(),
+        "mangder": mangder,
+        "krav": krav,
+        "verksamhet": verksamhet,
+        "ej_tillampliga": ej,
+        "forbud": forbud,
+        "atgarder": atgarder,
+        "riskanalys": b.riskanalys.as_ref().map(|r| json!({"referens": r.referens, "datum": r.datum.to_string(), "genomford_av": roll(policy, &r.genomford_av)})),
+        "fragor": fragor,
+        "beslut": beslut,
+        "policy": tables,
+    })
+}
+
+/// The whole-policy document: the content pages' text, then the policy's tables.
+pub fn policy_document(policy: &Policy, sidor: &[Sida], tables: &Value, datum_: Datum) -> Value {
+    let meta = |s: &Sida| {
+        let m = &s.meta;
+        [
+            ("Fastställd av", m.faststalld_av.clone()),
+            ("Gäller från", m.galler_fran.map(|d| d.to_string())),
+            ("Gäller för", m.galler_for.clone()),
+            ("Dokumentansvarig", m.dokumentansvarig.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(namn, varde)| varde.map(|v| json!({"namn": namn, "varde": v})))
+        .collect::<Vec<_>>()
+    };
+    json!({
+        "dokument": {
+            "typ": "Policy", "titel": format!("Molntjänster: rutin, riktlinje och åtgärdstabell, {}", policy.organisation.namn),
+            "referens": policy.organisation.namn, "datum": datum(datum_),
+        },
+        "organisation": organisation(policy),
+        "sidor": sidor.iter().map(|s| json!({"titel": s.meta.titel, "metadata": meta(s), "block": markdown::blocks(&s.markdown)})).collect::<Vec<_>>(),
+        "policy": tables,
+    })
+}
+
+/// The policy document's date: the latest "gäller från" of the policy and its pages.
+pub fn policy_datum(policy: &Policy, sidor: &[Sida]) -> Option<Datum> {
+    policy.dokument.iter().filter_map(|d| d.galler_fran).chain(sidor.iter().filter_map(|s| s.meta.galler_fran)).max()
+}

@@ -1,0 +1,230 @@
+//! Stage 4b: the procurement documents, typeset by Typst into PDF/A-2 and PDF/UA-1.
+//!
+//! Templates are Typst files under `templates/pdf/`. Data reaches them only as the
+//! virtual file `/data.json`, never spliced into markup, so a supplier's `#panic()` stays
+//! text. Documents compile in parallel over one shared [`world::Engine`].
+
+pub mod data;
+pub mod world;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::Value;
+use typst::WorldExt;
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::{Datetime, Smart};
+use typst::syntax::{FileId, Source};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::derive::Handling;
+use crate::model::Datum;
+use crate::render::Site;
+use crate::write::OutputFile;
+use world::{DocWorld, Engine, file_id};
+
+/// The virtual path of a document's data.
+pub const DATA: &str = "/data.json";
+
+/// Where a project puts its own versions of the templates.
+pub const TEMPLATE_DIR: &str = "templates/pdf";
+
+/// The whole policy as one PDF, at the site's root.
+pub const POLICY_PDF: &str = "policy.pdf";
+
+/// Built into the binary; a project overrides one with a file of the same name.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("molnkoll.typ", include_str!("../../templates/pdf/molnkoll.typ")),
+    ("kravbilaga.typ", include_str!("../../templates/pdf/kravbilaga.typ")),
+    ("leverantorsbekraftelse.typ", include_str!("../../templates/pdf/leverantorsbekraftelse.typ")),
+    ("beslutsunderlag.typ", include_str!("../../templates/pdf/beslutsunderlag.typ")),
+    ("ej-tillaten.typ", include_str!("../../templates/pdf/ej-tillaten.typ")),
+    ("policy.typ", include_str!("../../templates/pdf/policy.typ")),
+];
+
+fn template_for(handling: Handling) -> &'static str {
+    match handling {
+        Handling::Kravbilaga => "kravbilaga.typ",
+        Handling::Leverantorsbekraftelse => "leverantorsbekraftelse.typ",
+        Handling::Beslutsunderlag => "beslutsunderlag.typ",
+        Handling::EjTillaten => "ej-tillaten.typ",
+    }
+}
+
+/// The Typst sources every document may use, keyed by their virtual path.
+pub struct Templates {
+    sources: HashMap<FileId, Source>,
+    /// The name a person looks for: `templates/pdf/x.typ`, with "(inbyggd)" when built in.
+    names: HashMap<FileId, String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("kan inte läsa mallen {path}: {source}")]
+pub struct TemplateReadError {
+    pub path: String,
+    pub source: std::io::Error,
+}
+
+/// Reads the templates, preferring the project's own `templates/pdf/NAME`.
+pub fn templates(root: &Path) -> Result<Templates, TemplateReadError> {
+    let mut sources = HashMap::new();
+    let mut names = HashMap::new();
+    for (name, builtin) in TEMPLATES {
+        let rel = format!("{TEMPLATE_DIR}/{name}");
+        let own = root.join(&rel);
+        let (text, shown) = if own.is_file() {
+            let text =
+                std::fs::read_to_string(&own).map_err(|source| TemplateReadError { path: rel.clone(), source })?;
+            (text, rel)
+        } else {
+            ((*builtin).to_owned(), format!("{rel} (inbyggd)"))
+        };
+        let id = file_id(&format!("/{name}"));
+        sources.insert(id, Source::new(id, text));
+        names.insert(id, shown);
+    }
+    Ok(Templates { sources, names })
+}
+
+impl Templates {
+    /// Each template's virtual path and text, for running the same sources elsewhere.
+    pub fn files(&self) -> impl Iterator<Item = (String, &str)> {
+        self.sources.iter().map(|(id, s)| (id.vpath().get_with_slash().to_string(), s.text()))
+    }
+}
+
+/// A Typst error, placed in its template, for the same diagnostics as TOML errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// The template's name as [`Templates`] shows it.
+    pub file: String,
+    /// The template's text, so the diagnostic can quote it.
+    pub text: String,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+/// One PDF to write: where, from which template, with which data.
+pub struct Job {
+    /// Relative to the output folder.
+    pub path: String,
+    /// A template name, e.g. `kravbilaga.typ`.
+    pub template: &'static str,
+    /// What the template reads as `/data.json`.
+    pub data: Value,
+    /// The document's date, which also fixes the PDF's timestamp.
+    pub date: Datum,
+}
+
+/// Documents per parallel batch; the Typst cache is trimmed between batches so memory
+/// stays bounded however many assessments there are.
+const BATCH: usize = 64;
+
+/// Every assessment's documents and the whole-policy document.
+pub fn render_pdfs(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
+    compile_all(&jobs(site), templates)
+}
+
+/// The documents a site gets, with their data, in a stable order.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let policy = site.policy;
+    let tables = data::policy_tables(policy);
+    let mut jobs = Vec::new();
+    for item in site.items {
+        for &handling in &item.harledning.handlingar {
+            let date = data::dokumentdatum(&item.bedomning).unwrap_or(site.today);
+            jobs.push(Job {
+                path: format!("bedomningar/{}/{}", item.slug, handling.fil()),
+                template: template_for(handling),
+                data: data::bedomning(policy, item, handling, &tables, date),
+                date,
+            });
+        }
+    }
+    let date = data::policy_datum(policy, site.sidor).unwrap_or(site.today);
+    jobs.push(Job {
+        path: POLICY_PDF.to_owned(),
+        template: "policy.typ",
+        data: data::policy_document(policy, site.sidor, &tables, date),
+        date,
+    });
+    jobs
+}
+
+/// Compiles every job in parallel over one shared engine.
+pub fn compile_all(jobs: &[Job], templates: &Templates) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
+    let engine = Engine::new();
+    let mut files = Vec::with_capacity(jobs.len());
+    let mut errors: Vec<TemplateError> = Vec::new();
+    for batch in jobs.chunks(BATCH) {
+        let results: Vec<_> = batch.par_iter().map(|job| compile(&engine, templates, job)).collect();
+        for (job, result) in batch.iter().zip(results) {
+            match result {
+                Ok(bytes) => files.push(OutputFile::new(job.path.clone(), bytes)),
+                // The same template error repeats in every document that uses it; say it once.
+                Err(e) => errors.extend(e.into_iter().filter(|e| !errors.contains(e)).collect::<Vec<_>>()),
+            }
+        }
+        typst::comemo::evict(2);
+    }
+    if errors.is_empty() { Ok(files) } else { Err(errors) }
+}
+
+fn compile(engine: &Engine, templates: &Templates, job: &Job) -> Result<Vec<u8>, Vec<TemplateError>> {
+    let data = serde_json::to_vec(&job.data).expect("document data serialises");
+    let world = DocWorld::new(engine, &templates.sources, file_id(&format!("/{}", job.template)), data);
+    let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+    let document = output.map_err(|e| convert(&world, templates, &e))?;
+    let options = PdfOptions {
+        // A stable identifier and timestamp: the same input gives the same bytes.
+        ident: Smart::Custom(job.path.clone()),
+        creator: Smart::Custom(Some(concat!("molnkoll ", env!("CARGO_PKG_VERSION")).into())),
+        timestamp: Some(Timestamp::new_utc(
+            Datetime::from_ymd_hms(
+                i32::from(job.date.0.year()),
+                job.date.0.month() as u8,
+                job.date.0.day() as u8,
+                0,
+                0,
+                0,
+            )
+            .expect("a valid calendar date"),
+        )),
+        standards: standards(),
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|e| convert(&world, templates, &e))
+}
+
+/// PDF/A-2 for the archive, tagged, and PDF/UA-1 for accessibility.
+fn standards() -> PdfStandards {
+    PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1]).expect("PDF/A-2a and PDF/UA-1 combine")
+}
+
+fn convert(world: &DocWorld, templates: &Templates, diagnostics: &[SourceDiagnostic]) -> Vec<TemplateError> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let id = d.span.id();
+            let source = id.and_then(|id| templates.sources.get(&id));
+            let file = match id {
+                Some(id) => {
+                    templates.names.get(&id).cloned().unwrap_or_else(|| id.vpath().get_with_slash().to_string())
+                }
+                None => "templates/pdf".to_owned(),
+            };
+            TemplateError {
+                file,
+                text: source.map(|s| s.text().to_owned()).unwrap_or_default(),
+                span: source.and_then(|_| world.range(d.span)),
+                message: d.message.to_string(),
+                hints: d.hints.iter().map(|h| h.v.to_string()).collect(),
+            }
+        })
+        .collect()
+}
