@@ -12,7 +12,7 @@ use tera::{Context, Tera};
 
 use crate::derive::{Status, Utlatande};
 use crate::markdown::{self, Glossary, Term};
-use crate::model::{Bedomning, BeslutStatus, Datum, Policy};
+use crate::model::{Bedomning, Beslut, BeslutStatus, Datum, Policy};
 use crate::sidor::Sida;
 use crate::write::OutputFile;
 use crate::{Item, validate};
@@ -460,20 +460,7 @@ impl Renderer<'_> {
                        "datum": c.datum.map(|d| d.to_string()), "bevis": c.bevis})
             })
             .collect();
-        let beslut = b.beslut.as_ref().map(|x| {
-            json!({
-                "status": beslut_namn(x.status), "beslutsfattare": self.roll(&x.beslutsfattare), "datum": x.datum.to_string(),
-                "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),
-                "juridiskt": md(&x.juridiskt_ansvar_och_varumarke),
-                "nasta_granskning": x.nasta_granskning.map(|d| d.to_string()),
-                "it_centerchef": x.it_centerchef.as_ref().map(|it| json!({
-                    "stallning": if it.tillstyrker { "Tillstyrker" } else { "Avstyrker" },
-                    "datum": it.datum.to_string(), "motivering": md(&it.motivering)})),
-                "eskalering": x.eskalering.as_ref().map(|e| json!({
-                    "till": self.roll(&e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
-                    "motivering": md(&e.motivering)})),
-            })
-        });
+        let beslut = b.beslut.as_ref().map(|x| beslut_view(policy, x, &|s: &str| json!(md(s))));
         let term = |id: &str| policy.begrepp.iter().find(|t| t.id == id).map(|t| json!({"id": t.id, "term": t.term}));
         let df = policy.driftform(b.driftform.id);
         let orsaker = match &h.utlatande {
@@ -755,6 +742,24 @@ pub(crate) fn status_namn(s: Option<Status>) -> &'static str {
         Some(Status::Okand) => "Okänd",
         None => "Ej tillämplig",
     }
+}
+
+/// The decision with Swedish labels; `md` renders its Markdown fields (HTML for the site,
+/// plain-text blocks for the PDFs).
+pub(crate) fn beslut_view(policy: &Policy, x: &Beslut, md: &dyn Fn(&str) -> serde_json::Value) -> serde_json::Value {
+    let roll = |id: &str| policy.roll(id).map_or_else(|| id.to_owned(), |r| r.namn.clone());
+    json!({
+        "status": beslut_namn(x.status), "beslutsfattare": roll(&x.beslutsfattare), "datum": x.datum.to_string(),
+        "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),
+        "juridiskt": md(&x.juridiskt_ansvar_och_varumarke),
+        "nasta_granskning": x.nasta_granskning.map(|d| d.to_string()),
+        "it_centerchef": x.it_centerchef.as_ref().map(|it| json!({
+            "stallning": if it.tillstyrker { "Tillstyrker" } else { "Avstyrker" },
+            "datum": it.datum.to_string(), "motivering": md(&it.motivering)})),
+        "eskalering": x.eskalering.as_ref().map(|e| json!({
+            "till": roll(&e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
+            "motivering": md(&e.motivering)})),
+    })
 }
 
 pub(crate) fn beslut_namn(s: BeslutStatus) -> &'static str {

@@ -2,35 +2,13 @@
 //! PDFs the way a person or an archive would: text by pdftotext, structure by qpdf,
 //! metadata by pdfinfo. `scripts/install-test-deps.sh` installs poppler-utils and qpdf.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
-
-const TODAY: &str = "2026-11-23";
-const BASE: &str = include_str!("fixtures/site/tjanst.toml");
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn project(records: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    fs::create_dir_all(content.join("bedomningar")).unwrap();
-    fs::copy(repo().join("content/policy.toml"), content.join("policy.toml")).unwrap();
-    for (name, text) in records {
-        fs::write(content.join("bedomningar").join(name), text).unwrap();
-    }
-    dir
-}
-
-fn build(root: &Path) -> (bool, String) {
-    let out =
-        Command::cargo_bin("molnkoll").unwrap().args(["build", "--today", TODAY, "--root"]).arg(root).output().unwrap();
-    (out.status.success(), String::from_utf8(out.stderr).unwrap())
-}
+use common::{BASE, build, project, repo};
 
 fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
     let out = Process::new(name)
@@ -264,4 +242,19 @@ fn the_assessment_page_links_its_pdfs() {
     let html = fs::read_to_string(p.path().join("output/bedomningar/tjanst/index.html")).unwrap();
     assert!(html.contains("<a href=\"kravbilaga.pdf\">Kravbilaga</a>"), "{html}");
     assert!(html.contains("<a href=\"beslutsunderlag.pdf\">Beslutsunderlag</a>"), "{html}");
+}
+
+#[test]
+fn a_template_cannot_read_files_outside_its_virtual_folder() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    let own = p.path().join("templates/pdf");
+    fs::create_dir_all(&own).unwrap();
+    fs::write(p.path().join("hemlig.txt"), "HEMLIGT").unwrap();
+    for path in ["/etc/hostname", "../hemlig.txt", "/hemlig.txt"] {
+        fs::write(own.join("policy.typ"), format!("#read({path:?})\n")).unwrap();
+        let (ok, stderr) = build(p.path());
+        assert!(!ok, "{path} was readable");
+        assert!(stderr.contains("error[typst-template]") && stderr.contains("templates/pdf/policy.typ:1:"), "{stderr}");
+        assert!(!stderr.contains("HEMLIGT"), "{stderr}");
+    }
 }

@@ -1,35 +1,11 @@
 //! `molnkoll build` on fixture projects: the real binary, then the HTML it wrote.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-
-const TODAY: &str = "2026-11-23";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-const BASE: &str = include_str!("fixtures/site/tjanst.toml");
-
-fn project(records: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    fs::create_dir_all(content.join("bedomningar")).unwrap();
-    fs::create_dir_all(content.join("sidor")).unwrap();
-    fs::copy(repo().join("content/policy.toml"), content.join("policy.toml")).unwrap();
-    for (name, text) in records {
-        fs::write(content.join("bedomningar").join(name), text).unwrap();
-    }
-    dir
-}
-
-fn build(root: &Path) -> (bool, String) {
-    let out =
-        Command::cargo_bin("molnkoll").unwrap().args(["build", "--today", TODAY, "--root"]).arg(root).output().unwrap();
-    (out.status.success(), String::from_utf8(out.stderr).unwrap())
-}
+use common::{BASE, build, project, repo};
 
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)

@@ -9,7 +9,7 @@ use crate::Item;
 use crate::derive::Handling;
 use crate::markdown;
 use crate::model::{AtgardTyp, Bedomning, BekraftelseStatus, Datum, Policy, Tillampning};
-use crate::render::{beslut_namn, status_namn};
+use crate::render::{beslut_view, status_namn};
 use crate::sidor::Sida;
 
 fn datum(d: Datum) -> Value {
@@ -180,20 +180,7 @@ pub fn bedomning(policy: &Policy, item: &Item, handling: Handling, tables: &Valu
             })).collect::<Vec<_>>()})
         })
         .collect();
-    let beslut = b.beslut.as_ref().map(|x| {
-        json!({
-            "status": beslut_namn(x.status), "beslutsfattare": roll(policy, &x.beslutsfattare), "datum": x.datum.to_string(),
-            "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),
-            "juridiskt": md(&x.juridiskt_ansvar_och_varumarke),
-            "nasta_granskning": x.nasta_granskning.map(|d| d.to_string()),
-            "it_centerchef": x.it_centerchef.as_ref().map(|it| json!({
-                "stallning": if it.tillstyrker { "Tillstyrker" } else { "Avstyrker" },
-                "datum": it.datum.to_string(), "motivering": md(&it.motivering)})),
-            "eskalering": x.eskalering.as_ref().map(|e| json!({
-                "till": roll(policy, &e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
-                "motivering": md(&e.motivering)})),
-        })
-    });
+    let beslut = b.beslut.as_ref().map(|x| beslut_view(policy, x, &md));
     let driftform = policy.driftform(b.driftform.id).map_or_else(
         || b.driftform.id.to_string(),
         |d| format!("{} (drift: {}, support: {}, servrar: {})", d.id, d.driftleverantor, d.support, d.serverplacering),

@@ -1,0 +1,37 @@
+//! Fixture projects for the tests that run the real binary.
+
+#![allow(dead_code)] // each test crate uses its own part of this
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub const TODAY: &str = "2026-11-23";
+
+/// A complete, decided level-2 procurement with an EU-only supply chain.
+pub const BASE: &str = include_str!("../fixtures/site/tjanst.toml");
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A project with the shipped policy and the given assessments (file name, text).
+pub fn project(records: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    fs::create_dir_all(content.join("bedomningar")).unwrap();
+    fs::create_dir_all(content.join("sidor")).unwrap();
+    fs::copy(repo().join("content/policy.toml"), content.join("policy.toml")).unwrap();
+    for (name, text) in records {
+        fs::write(content.join("bedomningar").join(name), text).unwrap();
+    }
+    dir
+}
+
+/// Runs `molnkoll build` on `root`: whether it succeeded, and what it printed.
+pub fn build(root: &Path) -> (bool, String) {
+    let out =
+        Command::cargo_bin("molnkoll").unwrap().args(["build", "--today", TODAY, "--root"]).arg(root).output().unwrap();
+    (out.status.success(), String::from_utf8(out.stderr).unwrap())
+}
