@@ -64,7 +64,7 @@ pub struct Block {
 }
 
 /// Flattens Markdown to blocks of plain text. Raw HTML is kept as literal text, a link
-/// keeps its address in brackets, and an image becomes its alt text: the PDF shows what
+/// to another site keeps its address in brackets, and an image becomes its alt text: the PDF shows what
 /// was written and loads nothing.
 pub fn blocks(markdown: &str) -> Vec<Block> {
     let mut out = Vec::new();
@@ -119,7 +119,9 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
             Event::End(TagEnd::TableCell) => text.push_str(" | "),
             Event::Start(Tag::Link { dest_url, .. }) => link_dest.push(dest_url.to_string()),
             Event::End(TagEnd::Link) => {
-                if let Some(dest) = link_dest.pop().filter(|d| !d.is_empty() && !text.ends_with(d.as_str())) {
+                // A relative link points into the site and means nothing on paper.
+                let absolute = |d: &String| d.contains(':') && !text.ends_with(d.as_str());
+                if let Some(dest) = link_dest.pop().filter(absolute) {
                     text.push_str(&format!(" ({dest})"));
                 }
             }
@@ -262,14 +264,14 @@ mod tests {
     #[test]
     fn blocks_flatten_markdown_to_plain_text_by_kind() {
         let b = blocks(
-            "## Rubrik\n\nEtt *stycke* med [länk](https://example.org).\n\n- ett\n- två\n\n3. tre\n4. fyra\n\n<b>rå</b>",
+            "## Rubrik\n\nEtt *stycke* med [länk](https://example.org) och [sida](../steg.html).\n\n- ett\n- två\n\n3. tre\n4. fyra\n\n<b>rå</b>",
         );
         let got: Vec<(&str, &str, Option<u64>)> = b.iter().map(|b| (b.typ, b.text.as_str(), b.nummer)).collect();
         assert_eq!(
             got,
             [
                 ("rubrik", "Rubrik", None),
-                ("stycke", "Ett stycke med länk (https://example.org).", None),
+                ("stycke", "Ett stycke med länk (https://example.org) och sida.", None),
                 ("punkt", "ett", None),
                 ("punkt", "två", None),
                 ("numrerad", "tre", Some(3)),
