@@ -21,6 +21,51 @@ pub struct Harledning {
     pub utlatande: Utlatande,
     /// The procurement documents this assessment gets, in a fixed order.
     pub handlingar: Vec<Handling>,
+    /// Dates that need someone's attention, as of the given day.
+    pub bevakningar: Vec<Bevakning>,
+}
+
+/// Something due or stale: a review, a certificate, a DPF check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bevakning {
+    pub typ: BevakningTyp,
+    /// The date that is due or was checked.
+    pub datum: Datum,
+    /// Index into the record's certificates, for the certificate kinds.
+    pub certifikat: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BevakningTyp {
+    GranskningForsenad,
+    GranskningSnart,
+    CertifikatUtganget,
+    CertifikatGarUt,
+    DpfInaktuell,
+}
+
+impl BevakningTyp {
+    /// The stable warning code `check` prints.
+    pub fn kod(self) -> &'static str {
+        match self {
+            BevakningTyp::GranskningForsenad => "review-overdue",
+            BevakningTyp::GranskningSnart => "review-due",
+            BevakningTyp::CertifikatUtganget => "certificate-expired",
+            BevakningTyp::CertifikatGarUt => "certificate-expiring",
+            BevakningTyp::DpfInaktuell => "dpf-check-stale",
+        }
+    }
+
+    pub fn namn(self) -> &'static str {
+        match self {
+            BevakningTyp::GranskningForsenad => "Granskning försenad",
+            BevakningTyp::GranskningSnart => "Granskning snart",
+            BevakningTyp::CertifikatUtganget => "Certifikat utgånget",
+            BevakningTyp::CertifikatGarUt => "Certifikat går ut",
+            BevakningTyp::DpfInaktuell => "DPF-kontroll inaktuell",
+        }
+    }
 }
 
 /// A PDF document an assessment can produce.
@@ -134,7 +179,40 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
         .collect::<Vec<_>>();
     let utlatande = utlatande(policy, b, &rutin, styrande.as_ref(), &atgarder);
     let handlingar = handlingar(b, styrande.as_ref(), &utlatande);
-    Harledning { rutin, styrande, usa_koppling, atgarder, utlatande, handlingar }
+    let bevakningar = bevakningar(policy, b, &utlatande, today);
+    Harledning { rutin, styrande, usa_koppling, atgarder, utlatande, handlingar, bevakningar }
+}
+
+/// Reviews of approved assessments, certificates, and DPF checks, against the policy's
+/// look-ahead windows. A rejected or disallowed service has nothing to review.
+fn bevakningar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande, today: Datum) -> Vec<Bevakning> {
+    let regler = &policy.regler;
+    let mut out = Vec::new();
+    if *utlatande == (Utlatande::Beslutad { status: BeslutStatus::Godkand }) {
+        if let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning) {
+            if next < today {
+                out.push(Bevakning { typ: BevakningTyp::GranskningForsenad, datum: next, certifikat: None });
+            } else if next <= today.plus_days(regler.bevaka_granskning_dagar as i32) {
+                out.push(Bevakning { typ: BevakningTyp::GranskningSnart, datum: next, certifikat: None });
+            }
+        }
+    }
+    for (i, c) in b.certifikat.iter().enumerate() {
+        let typ = if c.giltigt_till < today {
+            BevakningTyp::CertifikatUtganget
+        } else if c.giltigt_till <= today.plus_days(regler.bevaka_certifikat_dagar as i32) {
+            BevakningTyp::CertifikatGarUt
+        } else {
+            continue;
+        };
+        out.push(Bevakning { typ, datum: c.giltigt_till, certifikat: Some(i) });
+    }
+    if let Some(d) = &b.dpf {
+        if d.kontrollerad.plus_months(regler.max_manader_sedan_dpf_kontroll as i32) < today {
+            out.push(Bevakning { typ: BevakningTyp::DpfInaktuell, datum: d.kontrollerad, certifikat: None });
+        }
+    }
+    out
 }
 
 /// Level 4 gets only the notice. Otherwise step 4's document for the trigger, once the

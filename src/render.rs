@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::json;
 use tera::{Context, Tera};
 
-use crate::derive::{Status, Utlatande};
+use crate::derive::{BevakningTyp, Status, Utlatande};
 use crate::markdown::{self, Glossary, Term};
 use crate::model::{Bedomning, Beslut, BeslutStatus, Datum, Policy};
 use crate::sidor::Sida;
@@ -342,6 +342,10 @@ impl Renderer<'_> {
         self.supplier_slugs.get(name).cloned().unwrap_or_else(|| slugify(name))
     }
 
+    fn cert_namn<'s>(&'s self, id: &'s str) -> &'s str {
+        self.site.policy.certifiering(id).map_or(id, |x| x.namn.as_str())
+    }
+
     fn roll(&self, id: &str) -> String {
         self.site.policy.roll(id).map_or_else(|| id.to_owned(), |r| r.namn.clone())
     }
@@ -550,7 +554,6 @@ impl Renderer<'_> {
 
     /// What needs someone's attention, in order of urgency.
     fn attention(&self) -> Vec<serde_json::Value> {
-        let today = self.site.today;
         let mut out = Vec::new();
         for i in self.site.items {
             let b = &i.bedomning;
@@ -572,21 +575,22 @@ impl Renderer<'_> {
                 if !unmet.is_empty() {
                     out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Ouppfyllda åtgärder", "text": format!("Godkänd, men {} är inte uppfyllda.", unmet.join(", "))}));
                 }
-                if let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning) {
-                    if next < today {
-                        out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Granskning försenad", "text": format!("Nästa granskning skulle ha skett {next}.")}));
-                    } else if next <= today.plus_days(60) {
-                        out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Granskning snart", "text": format!("Nästa granskning senast {next}.")}));
-                    }
-                }
             }
-            for c in &b.certifikat {
-                let namn = self.site.policy.certifiering(&c.standard).map_or(c.standard.as_str(), |x| x.namn.as_str());
-                if c.giltigt_till < today {
-                    out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Certifikat utgånget", "text": format!("{namn} från {} gick ut {}.", c.utfardare, c.giltigt_till)}));
-                } else if c.giltigt_till <= today.plus_days(90) {
-                    out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Certifikat går ut", "text": format!("{namn} från {} går ut {}.", c.utfardare, c.giltigt_till)}));
-                }
+            for bev in &i.harledning.bevakningar {
+                let cert = bev.certifikat.and_then(|n| b.certifikat.get(n));
+                let text = match (bev.typ, cert) {
+                    (BevakningTyp::GranskningForsenad, _) => format!("Nästa granskning skulle ha skett {}.", bev.datum),
+                    (BevakningTyp::GranskningSnart, _) => format!("Nästa granskning senast {}.", bev.datum),
+                    (BevakningTyp::CertifikatUtganget, Some(c)) => {
+                        format!("{} från {} gick ut {}.", self.cert_namn(&c.standard), c.utfardare, c.giltigt_till)
+                    }
+                    (BevakningTyp::CertifikatGarUt, Some(c)) => {
+                        format!("{} från {} går ut {}.", self.cert_namn(&c.standard), c.utfardare, c.giltigt_till)
+                    }
+                    (BevakningTyp::DpfInaktuell, _) => format!("DPF-listningen kontrollerades senast {}.", bev.datum),
+                    _ => continue,
+                };
+                out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": bev.typ.namn(), "text": text}));
             }
         }
         out

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::derive::{Harledning, Status, Utlatande};
+use crate::derive::{BevakningTyp, Harledning, Status, Utlatande};
 use crate::diagnostic::{Diagnostic, did_you_mean, one_of};
 use crate::load::{Loaded, Seg, dotted};
 use crate::model::{AtgardTyp, Bedomning, BegreppKategori, BeslutStatus, Datum, Policy, Tillampning, UtlosareId};
@@ -385,14 +385,59 @@ pub fn validate_bedomning(
             "certifiering",
             false,
         );
-        if c.giltigt_till < today {
-            let d = r.warning(
-                "certificate-expired",
-                &path!["certifikat", i, "giltigt_till"],
-                format!("certifikatet {} gick ut {}", c.standard, c.giltigt_till),
-                format!("utgånget före {today}"),
-            );
-            note(d, "ett utgånget certifikat uppfyller inte åtgärden; begär ett förnyat certifikat av leverantören");
+    }
+    // What derive flagged as due or stale, each at the date it concerns.
+    for bev in &h.bevakningar {
+        let kod = bev.typ.kod();
+        match (bev.typ, bev.certifikat.and_then(|i| b.certifikat.get(i).map(|c| (i, c)))) {
+            (BevakningTyp::CertifikatUtganget, Some((i, c))) => {
+                let d = r.warning(
+                    kod,
+                    &path!["certifikat", i, "giltigt_till"],
+                    format!("certifikatet {} gick ut {}", c.standard, c.giltigt_till),
+                    format!("utgånget före {today}"),
+                );
+                note(
+                    d,
+                    "ett utgånget certifikat uppfyller inte åtgärden; begär ett förnyat certifikat av leverantören",
+                );
+            }
+            (BevakningTyp::CertifikatGarUt, Some((i, c))) => {
+                let d = r.warning(
+                    kod,
+                    &path!["certifikat", i, "giltigt_till"],
+                    format!("certifikatet {} går ut {}", c.standard, c.giltigt_till),
+                    format!("inom {} dagar från {today}", policy.regler.bevaka_certifikat_dagar),
+                );
+                note(d, "begär ett förnyat certifikat av leverantören i god tid");
+            }
+            (BevakningTyp::GranskningForsenad, _) => {
+                let d = r.warning(
+                    kod,
+                    &path!["beslut", "nasta_granskning"],
+                    format!("granskningen skulle ha skett {}", bev.datum),
+                    format!("passerat {today}"),
+                );
+                note(d, "riktlinjen kräver granskning minst en gång om året; granska och för in ett nytt beslut");
+            }
+            (BevakningTyp::GranskningSnart, _) => {
+                r.warning(
+                    kod,
+                    &path!["beslut", "nasta_granskning"],
+                    format!("granskning senast {}", bev.datum),
+                    format!("inom {} dagar från {today}", policy.regler.bevaka_granskning_dagar),
+                );
+            }
+            (BevakningTyp::DpfInaktuell, _) => {
+                let d = r.warning(
+                    kod,
+                    &path!["dpf", "kontrollerad"],
+                    format!("DPF-listningen kontrollerades senast {}", bev.datum),
+                    format!("äldre än {} månader", policy.regler.max_manader_sedan_dpf_kontroll),
+                );
+                note(d, "en listning kan upphöra vid den årliga omcertifieringen; kontrollera listan igen");
+            }
+            _ => {}
         }
     }
     if let Some(ra) = &b.riskanalys {

@@ -1,6 +1,6 @@
 //! One test per derivation rule in DOMAIN.md, on the shipped policy source.
 
-use molnkoll::derive::{Handling, Status, Utlatande, harled};
+use molnkoll::derive::{BevakningTyp, Handling, Status, Utlatande, harled};
 use molnkoll::model::{
     Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, DpfKontroll, Eskalering,
     Policy, Riskanalys, Stallningstagande, Underbitrade, UtlosareId,
@@ -412,4 +412,58 @@ fn no_documents_outside_the_routine_or_before_classification() {
     let mut b = base();
     b.informationsmangder.clear();
     assert!(harled(&policy(), &b, today()).handlingar.is_empty());
+}
+
+fn bevakningar(b: &Bedomning, today: &str) -> Vec<(BevakningTyp, String)> {
+    harled(&policy(), b, d(today)).bevakningar.iter().map(|x| (x.typ, x.datum.to_string())).collect()
+}
+
+fn approved(b: &mut Bedomning, next: &str) {
+    b.beslut = Some(Beslut {
+        status: BeslutStatus::Godkand,
+        beslutsfattare: "informationsagare".into(),
+        datum: d("2026-02-01"),
+        motivering: "m".into(),
+        riskbedomning: "r".into(),
+        juridiskt_ansvar_och_varumarke: "j".into(),
+        nasta_granskning: Some(d(next)),
+        it_centerchef: Some(Stallningstagande { tillstyrker: true, datum: d("2026-01-20"), motivering: "ja".into() }),
+        eskalering: None,
+    });
+}
+
+#[test]
+fn a_review_is_flagged_within_60_days_and_when_overdue() {
+    let mut b = base();
+    approved(&mut b, "2027-02-01");
+    assert_eq!(bevakningar(&b, "2026-12-02"), []);
+    assert_eq!(bevakningar(&b, "2026-12-03"), [(BevakningTyp::GranskningSnart, "2027-02-01".into())]);
+    assert_eq!(bevakningar(&b, "2027-02-01"), [(BevakningTyp::GranskningSnart, "2027-02-01".into())]);
+    assert_eq!(bevakningar(&b, "2027-02-02"), [(BevakningTyp::GranskningForsenad, "2027-02-01".into())]);
+}
+
+#[test]
+fn a_rejected_assessment_has_no_review_to_flag() {
+    let mut b = base();
+    approved(&mut b, "2026-01-01");
+    b.beslut.as_mut().unwrap().status = BeslutStatus::Avslagen;
+    assert!(bevakningar(&b, "2026-11-23").iter().all(|(t, _)| *t != BevakningTyp::GranskningForsenad));
+}
+
+#[test]
+fn a_certificate_is_flagged_within_90_days_and_when_expired() {
+    let b = base(); // valid until 2027-06-30
+    assert_eq!(bevakningar(&b, "2027-03-31"), []);
+    assert_eq!(bevakningar(&b, "2027-04-01"), [(BevakningTyp::CertifikatGarUt, "2027-06-30".into())]);
+    assert_eq!(bevakningar(&b, "2027-07-01"), [(BevakningTyp::CertifikatUtganget, "2027-06-30".into())]);
+}
+
+#[test]
+fn a_dpf_check_older_than_12_months_is_stale() {
+    let mut b = base();
+    us_dpf(&mut b, true); // checked 2026-10-01
+    b.certifikat.clear();
+    b.certifieringsredogorelse = Some("Redogörelse.".into());
+    assert_eq!(bevakningar(&b, "2027-10-01"), []);
+    assert_eq!(bevakningar(&b, "2027-10-02"), [(BevakningTyp::DpfInaktuell, "2026-10-01".into())]);
 }

@@ -71,6 +71,27 @@ pub struct Regler {
     pub usa_koppling_lander: Vec<String>,
     /// The longest time from a decision to the next review.
     pub max_manader_till_granskning: u32,
+    /// How far ahead a coming review is flagged.
+    #[serde(default = "default_granskning_bevakning")]
+    pub bevaka_granskning_dagar: u32,
+    /// How far ahead an expiring certificate is flagged.
+    #[serde(default = "default_certifikat_bevakning")]
+    pub bevaka_certifikat_dagar: u32,
+    /// A DPF check older than this is stale: listings lapse at the annual recertification.
+    #[serde(default = "default_dpf_manader")]
+    pub max_manader_sedan_dpf_kontroll: u32,
+}
+
+fn default_granskning_bevakning() -> u32 {
+    60
+}
+
+fn default_certifikat_bevakning() -> u32 {
+    90
+}
+
+fn default_dpf_manader() -> u32 {
+    12
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
