@@ -5,6 +5,7 @@
 
 pub mod derive;
 pub mod diagnostic;
+pub mod kalender;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -124,6 +125,7 @@ pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildEr
     let typ = pdf::templates(root)?;
     let site = render::Site { policy, items: &checked.items, sidor: &checked.sidor, today };
     let mut files = render::render_site(&site, &tera)?;
+    files.push(kalender::render_calendar(&site));
     timings.push(("rendera HTML", t.elapsed().as_millis()));
     let t = Instant::now();
     let pdfs = pdf::render_pdfs(&site, &typ);

@@ -170,3 +170,41 @@ fn content_pages_carry_their_document_metadata() {
     assert!(html.contains("<dt>Dokumentet gäller från</dt><dd>2022-06-27</dd>"));
     assert!(read(p.path(), "index.html").contains("sidor/riktlinje.html"));
 }
+
+#[test]
+fn the_calendar_feed_lists_reviews_expiries_and_dpf_rechecks() {
+    let us = BASE.replace("land = \"SE\"", "land = \"US\"").replace(
+        "[aterstallning]",
+        "[dpf]\nlistad = true\nramverk = [\"EU-U.S. DPF\"]\nkontrollerad = 2026-10-01\n\n[aterstallning]",
+    );
+    let p = project(&[("tjanst.toml", &us)]);
+    let (ok, stderr) = build(p.path());
+    assert!(ok, "{stderr}");
+    let ics = read(p.path(), "bevakning.ics");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"), "{ics}");
+    assert!(ics.lines().all(|l| l.len() <= 75), "lines are folded at 75 octets: {ics}");
+    let events: Vec<&str> = ics.split("BEGIN:VEVENT").skip(1).collect();
+    assert_eq!(events.len(), 3, "{ics}");
+    // Sorted by date: the review, the DPF re-check a year after the check, the certificate.
+    let want = [
+        ("tjanst-granskning@molnkoll", "20270201", "20270202", "SUMMARY:Granskning: Schemaläggning"),
+        ("tjanst-dpf@molnkoll", "20271001", "20271002", "SUMMARY:Kontrollera DPF-listning: Schemaläggning"),
+        (
+            "tjanst-certifikat-0@molnkoll",
+            "20270630",
+            "20270701",
+            "SUMMARY:Certifikat går ut: ISO27001\\, Schemaläggning",
+        ),
+    ];
+    let mut sorted = want.to_vec();
+    sorted.sort_by_key(|w| w.1);
+    for (event, (uid, start, end, summary)) in events.iter().zip(sorted) {
+        assert!(event.contains(&format!("UID:{uid}\r\n")), "{event}");
+        assert!(event.contains(&format!("DTSTART;VALUE=DATE:{start}\r\n")), "{event}");
+        assert!(event.contains(&format!("DTEND;VALUE=DATE:{end}\r\n")), "{event}");
+        assert!(event.contains(summary), "{event}");
+        // No clock: the stamp is the event's own date.
+        assert!(event.contains(&format!("DTSTAMP:{start}T000000Z")), "{event}");
+    }
+    assert!(read(p.path(), "index.html").contains("href=\"bevakning.ics\""));
+}
