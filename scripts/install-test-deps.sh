@@ -3,6 +3,7 @@
 #   - Debian's Chromium (/usr/bin/chromium), skipped when it is already there;
 #   - a Java runtime for the Nu HTML Checker, only when `java` is missing;
 #   - poppler-utils (pdftotext, pdfinfo) and qpdf, for the PDF tests;
+#   - Python's jsonschema package, for the schema tests (tomllib is in Python 3.11);
 #   - the pinned npm packages of tests/site-checks (`npm ci`, lockfile only).
 # Idempotent and non-interactive (no stdin needed). Quiet on success; on a
 # failure it prints the failing step's log and exits non-zero.
@@ -64,6 +65,13 @@ command -v pdftotext >/dev/null 2>&1 || die "pdftotext is still missing after ap
 command -v qpdf >/dev/null 2>&1 || die "qpdf is still missing after apt-get"
 run "chromium --version" /usr/bin/chromium --version
 run "java -version" java -version
+
+# --- Python packages --------------------------------------------------------
+# jsonschema validates the shipped TOML against `molnkoll schema` (tests/schema.rs).
+command -v python3 >/dev/null 2>&1 || die "python3 is missing (3.11 or later is needed, for tomllib)"
+if ! python3 -c 'import tomllib, jsonschema' >/dev/null 2>&1; then
+    run "pip install jsonschema" python3 -m pip install --quiet --disable-pip-version-check 'jsonschema==4.26.0'
+fi
 
 # --- npm packages -----------------------------------------------------------
 command -v node >/dev/null 2>&1 || die "node is missing (Node.js 20 or later is needed)"

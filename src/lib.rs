@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod model;
 pub mod pdf;
 pub mod render;
+pub mod schema;
 pub mod sidor;
 pub mod validate;
 pub mod write;
@@ -126,6 +127,10 @@ pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildEr
     let site = render::Site { policy, items: &checked.items, sidor: &checked.sidor, today };
     let mut files = render::render_site(&site, &tera)?;
     files.push(kalender::render_calendar(&site));
+    for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
+        let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
+        files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));
+    }
     timings.push(("rendera HTML", t.elapsed().as_millis()));
     let t = Instant::now();
     let pdfs = pdf::render_pdfs(&site, &typ);

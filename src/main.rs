@@ -27,6 +27,15 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<Datum>,
     },
+    /// Skriv ett JSON Schema till standard ut, för redigerare (taplo, Even Better TOML).
+    Schema {
+        /// Vilket schema: `bedomning` (med policyns tillåtna värden) eller `policy`.
+        #[arg(value_enum)]
+        vad: SchemaVal,
+        /// Projektmappen, med content/policy.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Validera policykällan och alla bedömningar.
     Check {
         /// Projektmappen, med content/policy.toml och content/bedomningar/.
@@ -39,6 +48,12 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<Datum>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SchemaVal {
+    Bedomning,
+    Policy,
 }
 
 fn parse_date(s: &str) -> Result<Datum, String> {
@@ -80,6 +95,28 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Command::Schema { vad, root } => {
+            let schema = match vad {
+                SchemaVal::Policy => molnkoll::schema::policy(),
+                SchemaVal::Bedomning => {
+                    let checked = match molnkoll::check(&root, today()) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            eprintln!("fel: {e}");
+                            return ExitCode::from(2);
+                        }
+                    };
+                    let Some(policy) = checked.policy.as_ref() else {
+                        eprint!("{}", checked.render());
+                        eprintln!("molnkoll schema: policykällan har fel; rätta dem först");
+                        return ExitCode::FAILURE;
+                    };
+                    molnkoll::schema::bedomning(policy)
+                }
+            };
+            println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
+            ExitCode::SUCCESS
         }
         Command::Check { root, strict, today: day } => {
             let checked = match molnkoll::check(&root, day.unwrap_or_else(today)) {
