@@ -3,7 +3,7 @@
 #   - Debian's Chromium (/usr/bin/chromium), skipped when it is already there;
 #   - a Java runtime for the Nu HTML Checker, only when `java` is missing;
 #   - poppler-utils (pdftotext, pdfinfo) and qpdf, for the PDF tests;
-#   - Python's jsonschema package, for the schema tests (tomllib is in Python 3.11);
+#   - Python's jsonschema and openpyxl, for the schema and export tests (tomllib is in 3.11);
 #   - the pinned npm packages of tests/site-checks (`npm ci`, lockfile only).
 # Idempotent and non-interactive (no stdin needed). Quiet on success; on a
 # failure it prints the failing step's log and exits non-zero.
@@ -69,8 +69,9 @@ run "java -version" java -version
 # --- Python packages --------------------------------------------------------
 # jsonschema validates the shipped TOML against `molnkoll schema` (tests/schema.rs).
 command -v python3 >/dev/null 2>&1 || die "python3 is missing (3.11 or later is needed, for tomllib)"
-if ! python3 -c 'import tomllib, jsonschema' >/dev/null 2>&1; then
-    run "pip install jsonschema" python3 -m pip install --quiet --disable-pip-version-check 'jsonschema==4.26.0'
+# openpyxl reads the xlsx export back (tests/export.rs).
+if ! python3 -c 'import tomllib, jsonschema, openpyxl' >/dev/null 2>&1; then
+    run "pip install" python3 -m pip install --quiet --disable-pip-version-check 'jsonschema==4.26.0' 'openpyxl==3.1.5'
 fi
 
 # --- npm packages -----------------------------------------------------------

@@ -5,6 +5,7 @@
 
 pub mod derive;
 pub mod diagnostic;
+pub mod export;
 pub mod kalender;
 pub mod load;
 pub mod markdown;

@@ -1,5 +1,6 @@
 //! The command line: parses arguments, calls the library, prints.
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,6 +37,23 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Exportera registret, en rad per bedömning, till ett kalkylark.
+    ///
+    /// Exempel: molnkoll export --format xlsx --out register.xlsx
+    Export {
+        /// csv (UTF-8 med BOM för Excel), json eller xlsx.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        /// Filen att skriva; utan den skrivs exporten till standard ut.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Projektmappen, med content/policy.toml och content/bedomningar/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Dagens datum (ÅÅÅÅ-MM-DD) för alla datumregler; standard är dagens datum.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Datum>,
+    },
     /// Validera policykällan och alla bedömningar.
     Check {
         /// Projektmappen, med content/policy.toml och content/bedomningar/.
@@ -48,6 +66,13 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<Datum>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -116,6 +141,50 @@ fn main() -> ExitCode {
                 }
             };
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
+            ExitCode::SUCCESS
+        }
+        Command::Export { format, out, root, today: day } => {
+            let day = day.unwrap_or_else(today);
+            let checked = match molnkoll::check(&root, day) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("fel: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let (Some(policy), 0) = (checked.policy.as_ref(), checked.errors()) else {
+                eprint!("{}", checked.render());
+                eprintln!("molnkoll export: {} fel; ingen export skrevs", checked.errors());
+                return ExitCode::FAILURE;
+            };
+            let rows = molnkoll::export::rader(policy, &checked.items);
+            let bytes = match format {
+                ExportFormat::Csv => molnkoll::export::csv(&rows),
+                ExportFormat::Json => molnkoll::export::json(&rows),
+                ExportFormat::Xlsx => match molnkoll::export::xlsx(&rows, day) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        eprintln!("fel: kunde inte skapa kalkylarket: {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            let written = match &out {
+                Some(path) => {
+                    std::fs::write(path, &bytes).map_err(|e| format!("kan inte skriva {}: {e}", path.display()))
+                }
+                None if matches!(format, ExportFormat::Xlsx) && std::io::stdout().is_terminal() => {
+                    Err("xlsx är binärt; ange --out register.xlsx eller styr om standard ut till en fil".to_owned())
+                }
+                None => {
+                    std::io::stdout().write_all(&bytes).map_err(|e| format!("kan inte skriva till standard ut: {e}"))
+                }
+            };
+            if let Err(e) = written {
+                eprintln!("fel: {e}");
+                return ExitCode::from(2);
+            }
+            eprintln!("molnkoll export: {} bedömningar, {} varningar", rows.len(), checked.warnings());
             ExitCode::SUCCESS
         }
         Command::Check { root, strict, today: day } => {

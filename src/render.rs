@@ -347,7 +347,7 @@ impl Renderer<'_> {
     }
 
     fn roll(&self, id: &str) -> String {
-        self.site.policy.roll(id).map_or_else(|| id.to_owned(), |r| r.namn.clone())
+        roll_namn(self.site.policy, id)
     }
 
     fn niva_namn(&self, niva: u8) -> String {
@@ -750,8 +750,13 @@ pub(crate) fn status_namn(s: Option<Status>) -> &'static str {
 
 /// The decision with Swedish labels; `md` renders its Markdown fields (HTML for the site,
 /// plain-text blocks for the PDFs).
+/// A role's name, or its id when the policy does not know it.
+pub(crate) fn roll_namn(policy: &Policy, id: &str) -> String {
+    policy.roll(id).map_or_else(|| id.to_owned(), |r| r.namn.clone())
+}
+
 pub(crate) fn beslut_view(policy: &Policy, x: &Beslut, md: &dyn Fn(&str) -> serde_json::Value) -> serde_json::Value {
-    let roll = |id: &str| policy.roll(id).map_or_else(|| id.to_owned(), |r| r.namn.clone());
+    let roll = |id: &str| roll_namn(policy, id);
     json!({
         "status": beslut_namn(x.status), "beslutsfattare": roll(&x.beslutsfattare), "datum": x.datum.to_string(),
         "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),

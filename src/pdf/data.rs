@@ -9,7 +9,7 @@ use crate::Item;
 use crate::derive::Handling;
 use crate::markdown;
 use crate::model::{AtgardTyp, Bedomning, BekraftelseStatus, Datum, Policy, Tillampning};
-use crate::render::{beslut_view, status_namn};
+use crate::render::{beslut_view, roll_namn as roll, status_namn};
 use crate::sidor::Sida;
 
 fn datum(d: Datum) -> Value {
@@ -18,10 +18,6 @@ fn datum(d: Datum) -> Value {
 
 fn niva_namn(policy: &Policy, niva: u8) -> String {
     policy.niva(niva).map_or_else(|| niva.to_string(), |n| format!("{niva} – {}", n.namn))
-}
-
-fn roll(policy: &Policy, id: &str) -> String {
-    policy.roll(id).map_or_else(|| id.to_owned(), |r| r.namn.clone())
 }
 
 /// A document's date comes from the record, never the clock: the decision date once
