@@ -23,9 +23,7 @@ impl<T> Report<'_, T> {
         message: String,
         label: impl Into<String>,
     ) -> &mut Diagnostic {
-        let d = Diagnostic::error(code, self.file.file, message).at(self.file.span(path), label);
-        self.out.push(d);
-        self.out.last_mut().expect("just pushed")
+        self.push(Diagnostic::error(code, self.file.file, message), path, label)
     }
 
     fn warning(
@@ -35,8 +33,11 @@ impl<T> Report<'_, T> {
         message: String,
         label: impl Into<String>,
     ) -> &mut Diagnostic {
-        let d = Diagnostic::warning(code, self.file.file, message).at(self.file.span(path), label);
-        self.out.push(d);
+        self.push(Diagnostic::warning(code, self.file.file, message), path, label)
+    }
+
+    fn push(&mut self, d: Diagnostic, path: &[Seg], label: impl Into<String>) -> &mut Diagnostic {
+        self.out.push(d.at(self.file.span(path), label));
         self.out.last_mut().expect("just pushed")
     }
 

@@ -390,17 +390,8 @@ fn a_driftform_change_gets_a_supplier_confirmation_instead() {
 fn level_4_gets_only_the_notice_even_when_decided() {
     let mut b = base();
     set_level(&mut b, 4);
-    b.beslut = Some(Beslut {
-        status: BeslutStatus::Avslagen,
-        beslutsfattare: "informationsagare".into(),
-        datum: d("2026-02-01"),
-        motivering: "m".into(),
-        riskbedomning: "r".into(),
-        juridiskt_ansvar_och_varumarke: "j".into(),
-        nasta_granskning: None,
-        it_centerchef: None,
-        eskalering: None,
-    });
+    approved(&mut b, "2027-02-01");
+    b.beslut.as_mut().unwrap().status = BeslutStatus::Avslagen;
     assert_eq!(harled(&policy(), &b, today()).handlingar, [Handling::EjTillaten]);
 }
 
