@@ -342,21 +342,15 @@ fn verdict_is_ready_when_everything_is_met_and_blocked_by_an_unanswered_question
 #[test]
 fn an_escalated_decision_is_the_kommundirektors() {
     let mut b = base();
-    b.beslut = Some(Beslut {
-        status: BeslutStatus::Godkand,
-        beslutsfattare: "informationsagare".into(),
-        datum: d("2026-02-01"),
-        motivering: "m".into(),
-        riskbedomning: "r".into(),
-        juridiskt_ansvar_och_varumarke: "j".into(),
-        nasta_granskning: Some(d("2027-02-01")),
-        it_centerchef: Some(Stallningstagande { tillstyrker: false, datum: d("2026-01-20"), motivering: "nej".into() }),
-        eskalering: Some(Eskalering {
-            till: "kommundirektor".into(),
-            datum: d("2026-02-10"),
-            beslut: BeslutStatus::Avslagen,
-            motivering: "nej".into(),
-        }),
+    approved(&mut b, "2027-02-01");
+    let beslut = b.beslut.as_mut().unwrap();
+    beslut.it_centerchef =
+        Some(Stallningstagande { tillstyrker: false, datum: d("2026-01-20"), motivering: "nej".into() });
+    beslut.eskalering = Some(Eskalering {
+        till: "kommundirektor".into(),
+        datum: d("2026-02-10"),
+        beslut: BeslutStatus::Avslagen,
+        motivering: "nej".into(),
     });
     assert_eq!(harled(&policy(), &b, today()).utlatande, Utlatande::Beslutad { status: BeslutStatus::Avslagen });
 }

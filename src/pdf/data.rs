@@ -95,11 +95,11 @@ fn governing_rule(policy: &Policy) -> &'static str {
     }
 }
 
-/// The data for one of an assessment's documents. `tables` is [`policy_tables`], built once.
-pub fn bedomning(policy: &Policy, item: &Item, handling: Handling, tables: &Value, fallback: Datum) -> Value {
+/// The data for one of an assessment's documents, dated `datum_` (see [`dokumentdatum`]).
+/// `tables` is [`policy_tables`], built once.
+pub fn bedomning(policy: &Policy, item: &Item, handling: Handling, tables: &Value, datum_: Datum) -> Value {
     let b = &item.bedomning;
     let h = &item.harledning;
-    let datum_ = dokumentdatum(b).unwrap_or(fallback);
     let titel = format!("{}: {}", handling.namn(), b.tjanst.namn);
     let aspekter: Vec<_> = policy
         .aspekter
