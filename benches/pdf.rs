@@ -40,7 +40,13 @@ fn main() {
     let today = Datum::parse("2026-11-23").unwrap();
     let checked = molnkoll::check(&root, today).unwrap();
     assert_eq!(checked.errors(), 0, "{}", checked.render());
-    let site = Site { policy: checked.policy.as_ref().unwrap(), items: &checked.items, sidor: &checked.sidor, today };
+    let site = Site {
+        policy: checked.policy.as_ref().unwrap(),
+        items: &checked.items,
+        sidor: &checked.sidor,
+        today,
+        historik: &checked.historik,
+    };
     let templates = pdf::templates(&root).unwrap();
     let jobs = pdf::jobs(&site);
     let docs = jobs.len();

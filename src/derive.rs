@@ -43,6 +43,8 @@ pub enum BevakningTyp {
     CertifikatUtganget,
     CertifikatGarUt,
     DpfInaktuell,
+    /// No decision, and no change for longer than the policy allows.
+    BeslutDrojer,
 }
 
 impl BevakningTyp {
@@ -54,6 +56,7 @@ impl BevakningTyp {
             BevakningTyp::CertifikatUtganget => "certificate-expired",
             BevakningTyp::CertifikatGarUt => "certificate-expiring",
             BevakningTyp::DpfInaktuell => "dpf-check-stale",
+            BevakningTyp::BeslutDrojer => "undecided-stale",
         }
     }
 
@@ -64,6 +67,7 @@ impl BevakningTyp {
             BevakningTyp::CertifikatUtganget => "Certifikat utgånget",
             BevakningTyp::CertifikatGarUt => "Certifikat går ut",
             BevakningTyp::DpfInaktuell => "DPF-kontroll inaktuell",
+            BevakningTyp::BeslutDrojer => "Beslut dröjer",
         }
     }
 }
@@ -213,6 +217,14 @@ fn bevakningar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande, today: Dat
         }
     }
     out
+}
+
+/// An assessment still in the works (blocked or ready for a decision) that has not changed
+/// since `senast_andrad`, the last commit's date, for longer than the policy allows.
+pub fn beslut_drojer(policy: &Policy, h: &Harledning, senast_andrad: Datum, today: Datum) -> Option<Bevakning> {
+    let pagar = matches!(h.utlatande, Utlatande::Blockerad { .. } | Utlatande::RedoForBeslut);
+    let stale = senast_andrad.plus_months(policy.regler.max_manader_utan_beslut as i32) < today;
+    (pagar && stale).then_some(Bevakning { typ: BevakningTyp::BeslutDrojer, datum: senast_andrad, certifikat: None })
 }
 
 /// Level 4 gets only the notice. Otherwise step 4's document for the trigger, once the

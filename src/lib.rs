@@ -6,6 +6,7 @@
 pub mod derive;
 pub mod diagnostic;
 pub mod export;
+pub mod historik;
 pub mod kalender;
 pub mod load;
 pub mod markdown;
@@ -31,6 +32,12 @@ pub struct Item {
     pub slug: String,
     pub bedomning: Bedomning,
     pub harledning: Harledning,
+    /// The file's git history; `None` when the content has none (see [`Checked::historik`]).
+    pub historik: Option<historik::FilHistorik>,
+    /// The fields changed since the last decided version; `None` when no decision is committed.
+    pub sedan_beslut: Option<Vec<historik::Skillnad>>,
+    /// The last commit's date, or today for uncommitted work.
+    pub senast_andrad: Option<Datum>,
 }
 
 /// The outcome of `check`: every diagnostic, and everything that could be derived.
@@ -42,6 +49,8 @@ pub struct Checked {
     /// Files that were read, valid or not.
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the assessments' history came from, or why there is none.
+    pub historik: historik::Kalla,
 }
 
 impl Checked {
@@ -70,6 +79,10 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
         content.bedomningar.iter().map(|l| (content.sources.name(l.file).to_owned(), l)).collect();
     validate::validate_slugs(&names, &mut diagnostics);
 
+    let texts: Vec<(&str, &str)> =
+        content.bedomningar.iter().map(|l| (content.sources.name(l.file), content.sources.text(l.file))).collect();
+    let mut historik = historik::read(root, load::BEDOMNING_DIR, &texts);
+
     let mut items = Vec::new();
     // A broken policy gives no rules to judge by; its own errors say what to fix first.
     let policy_ok = content.policy.value.is_some()
@@ -77,9 +90,23 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
     if let (true, Some(policy)) = (policy_ok, &content.policy.value) {
         for (name, loaded) in &names {
             let Some(b) = &loaded.value else { continue };
-            let harledning = derive::harled(policy, b, today);
+            let mut harledning = derive::harled(policy, b, today);
+            let fil = historik.filer.remove(name);
+            let senast_andrad = fil.as_ref().and_then(|f| f.senast_andrad(today));
+            if let Some(d) = senast_andrad {
+                harledning.bevakningar.extend(derive::beslut_drojer(policy, &harledning, d, today));
+            }
             validate::validate_bedomning(policy, loaded, name, &harledning, today, &mut diagnostics);
-            items.push(Item { file: name.clone(), slug: validate::slug_of(name, b), bedomning: b.clone(), harledning });
+            let sedan_beslut = fil.as_ref().and_then(|f| f.sedan_beslut(content.sources.text(loaded.file)));
+            items.push(Item {
+                file: name.clone(),
+                slug: validate::slug_of(name, b),
+                bedomning: b.clone(),
+                harledning,
+                historik: fil,
+                sedan_beslut,
+                senast_andrad,
+            });
         }
     }
     Ok(Checked {
@@ -89,6 +116,7 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
         files: names.len() + 1 + sidor.len(),
         sidor,
         diagnostics,
+        historik: historik.kalla,
     })
 }
 
@@ -125,7 +153,8 @@ pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildEr
     let t = Instant::now();
     let tera = render::templates(root)?;
     let typ = pdf::templates(root)?;
-    let site = render::Site { policy, items: &checked.items, sidor: &checked.sidor, today };
+    let site =
+        render::Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
     let mut files = render::render_site(&site, &tera)?;
     files.push(kalender::render_calendar(&site));
     for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {

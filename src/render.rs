@@ -11,6 +11,7 @@ use serde_json::json;
 use tera::{Context, Tera};
 
 use crate::derive::{BevakningTyp, Status, Utlatande};
+use crate::historik::Kalla;
 use crate::markdown::{self, Glossary, Term};
 use crate::model::{Bedomning, Beslut, BeslutStatus, Datum, Policy};
 use crate::sidor::Sida;
@@ -80,6 +81,8 @@ pub struct Site<'a> {
     pub items: &'a [Item],
     pub sidor: &'a [Sida],
     pub today: Datum,
+    /// Where the history came from, or why there is none.
+    pub historik: &'a crate::historik::Kalla,
 }
 
 struct Renderer<'a> {
@@ -369,6 +372,8 @@ impl Renderer<'_> {
             "utlatande_namn": h.utlatande.namn(),
             "beslutsdatum": b.beslut.as_ref().map(|x| x.datum.to_string()),
             "nasta_granskning": b.beslut.as_ref().and_then(|x| x.nasta_granskning).map(|d| d.to_string()),
+            "senast_andrad": item.senast_andrad.map(|d| d.to_string()),
+            "andrad_sedan_beslut": andrad_sedan_beslut(item),
         })
     }
 
@@ -508,6 +513,31 @@ impl Renderer<'_> {
             "utlatande_namn": h.utlatande.namn(),
             "orsaker": orsaker,
             "handlingar": h.handlingar.iter().map(|x| json!({"fil": x.fil(), "namn": x.namn()})).collect::<Vec<_>>(),
+            "historik": self.historik_view(item),
+        })
+    }
+
+    /// The file's commits, the decided version, and what changed since it.
+    fn historik_view(&self, item: &Item) -> serde_json::Value {
+        let Some(fil) = &item.historik else {
+            let orsak = match self.site.historik {
+                Kalla::Saknas { orsak } => orsak.as_str(),
+                Kalla::Git { .. } => "filen saknas i git-förrådet",
+            };
+            return json!({"finns": false, "orsak": orsak});
+        };
+        let beslutad = fil.beslutad.as_ref().map(|v| &v.andring);
+        json!({
+            "finns": true,
+            "senast_andrad": item.senast_andrad.map(|d| d.to_string()),
+            "ej_incheckad": fil.ej_incheckad,
+            "andringar": fil.andringar.iter().map(|a| json!({
+                "kort": a.kort, "commit": a.commit, "datum": a.datum.to_string(), "forfattare": a.forfattare,
+                "meddelande": a.meddelande, "beslutad": beslutad.is_some_and(|b| b.commit == a.commit),
+            })).collect::<Vec<_>>(),
+            "beslutad": beslutad.map(|a| json!({"kort": a.kort, "datum": a.datum.to_string()})),
+            "sedan_beslut": item.sedan_beslut,
+            "andrad_sedan_beslut": andrad_sedan_beslut(item),
         })
     }
 
@@ -576,6 +606,11 @@ impl Renderer<'_> {
                     out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Ouppfyllda åtgärder", "text": format!("Godkänd, men {} är inte uppfyllda.", unmet.join(", "))}));
                 }
             }
+            if andrad_sedan_beslut(i) {
+                let n = i.sedan_beslut.as_ref().map_or(0, Vec::len);
+                let text = format!("{n} fält har ändrats sedan det senaste beslutet; beslutet behöver ses över.");
+                out.push(json!({"url": format!("{link}#h-historik"), "namn": b.tjanst.namn, "typ": "Ändrad sedan beslut", "text": text}));
+            }
             for bev in &i.harledning.bevakningar {
                 let cert = bev.certifikat.and_then(|n| b.certifikat.get(n));
                 let text = match (bev.typ, cert) {
@@ -588,6 +623,9 @@ impl Renderer<'_> {
                         format!("{} från {} går ut {}.", self.cert_namn(&c.standard), c.utfardare, c.giltigt_till)
                     }
                     (BevakningTyp::DpfInaktuell, _) => format!("DPF-listningen kontrollerades senast {}.", bev.datum),
+                    (BevakningTyp::BeslutDrojer, _) => {
+                        format!("Inget beslut, och ingen ändring sedan {}.", bev.datum)
+                    }
                     _ => continue,
                 };
                 out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": bev.typ.namn(), "text": text}));
@@ -715,6 +753,11 @@ const VERDICTS: [(&str, &str); 6] = [
     ("ej-tillaten", "Ej tillåten"),
     ("rutinen-galler-ej", "Rutinen gäller inte"),
 ];
+
+/// Changed since the last decided version: the decision no longer covers the file as it is.
+pub(crate) fn andrad_sedan_beslut(item: &Item) -> bool {
+    item.sedan_beslut.as_ref().is_some_and(|d| !d.is_empty())
+}
 
 fn verdict_label(id: &str) -> String {
     VERDICTS.iter().find(|(i, _)| *i == id).map_or(id, |(_, l)| l).to_owned()

@@ -429,6 +429,15 @@ pub fn validate_bedomning(
                     format!("inom {} dagar från {today}", policy.regler.bevaka_granskning_dagar),
                 );
             }
+            (BevakningTyp::BeslutDrojer, _) => {
+                let d = r.warning(
+                    kod,
+                    &path!["tjanst", "namn"],
+                    format!("bedömningen saknar beslut och ändrades senast {}", bev.datum),
+                    format!("oförändrad i mer än {} månader", policy.regler.max_manader_utan_beslut),
+                );
+                note(d, "för bedömningen till beslut, eller ta bort den om upphandlingen har avbrutits");
+            }
             (BevakningTyp::DpfInaktuell, _) => {
                 let d = r.warning(
                     kod,

@@ -80,6 +80,9 @@ pub struct Regler {
     /// A DPF check older than this is stale: listings lapse at the annual recertification.
     #[serde(default = "default_dpf_manader")]
     pub max_manader_sedan_dpf_kontroll: u32,
+    /// An assessment without a decision whose last change is older than this has stalled.
+    #[serde(default = "default_utan_beslut_manader")]
+    pub max_manader_utan_beslut: u32,
 }
 
 fn default_granskning_bevakning() -> u32 {
@@ -92,6 +95,10 @@ fn default_certifikat_bevakning() -> u32 {
 
 fn default_dpf_manader() -> u32 {
     12
+}
+
+fn default_utan_beslut_manader() -> u32 {
+    6
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

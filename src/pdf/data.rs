@@ -20,7 +20,7 @@ fn niva_namn(policy: &Policy, niva: u8) -> String {
     policy.niva(niva).map_or_else(|| niva.to_string(), |n| format!("{niva} – {}", n.namn))
 }
 
-/// A document's date comes from the record, never the clock: the decision date once
+/// Without git history, a document's date comes from the record, never the clock: the decision date once
 /// decided (the escalation's, when it went further), otherwise the latest date recorded.
 pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
     if let Some(beslut) = &b.beslut {

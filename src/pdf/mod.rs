@@ -136,7 +136,8 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
     for item in site.items {
         for &handling in &item.harledning.handlingar {
-            let date = data::dokumentdatum(&item.bedomning).unwrap_or(site.today);
+            // The last change in git dates the document; without history, the record does.
+            let date = item.senast_andrad.or_else(|| data::dokumentdatum(&item.bedomning)).unwrap_or(site.today);
             jobs.push(Job {
                 path: format!("bedomningar/{}/{}", item.slug, handling.fil()),
                 template: template_for(handling),

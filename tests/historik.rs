@@ -1,0 +1,218 @@
+//! History from git: a temporary repository with an assessment that is drafted, decided
+//! and changed after the decision, and one that stalls without a decision.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::{BASE, TODAY, project};
+use molnkoll::model::Datum;
+
+/// Runs git in `dir` with a fixed identity and date, isolated from the user's config.
+fn git(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", author)
+        .env("GIT_AUTHOR_EMAIL", "test@example.org")
+        .env("GIT_COMMITTER_NAME", author)
+        .env("GIT_COMMITTER_EMAIL", "test@example.org")
+        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+01:00"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+01:00"))
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn commit(dir: &Path, author: &str, date: &str, message: &str) -> String {
+    git(dir, author, date, &["add", "-A"]);
+    git(dir, author, date, &["commit", "-q", "-m", message]);
+    git(dir, author, date, &["rev-parse", "HEAD"])
+}
+
+fn draft() -> &'static str {
+    &BASE[..BASE.find("[beslut]").unwrap()]
+}
+
+/// The history this file tells, as built by [`history_project`].
+struct Fixture {
+    dir: tempfile::TempDir,
+    decided: String,
+    changed: String,
+}
+
+fn history_project() -> Fixture {
+    let dir = project(&[("schema.toml", draft()), ("stannat.toml", &draft().replace("Schemaläggning", "Stannat"))]);
+    let root = dir.path();
+    git(root, "x", "2026-01-15", &["init", "-q", "-b", "main"]);
+    commit(root, "Anna Andersson", "2026-01-15", "Två nya bedömningar");
+    let bedomning = root.join("content/bedomningar/schema.toml");
+    fs::write(&bedomning, BASE).unwrap();
+    let decided = commit(root, "Bertil Berg", "2026-02-01", "Beslut: Schemaläggning godkänd");
+    // Touches only a page: not part of the assessment's history.
+    fs::write(root.join("content/sidor/om.md"), "+++\ntitel = \"Om\"\nordning = 3\n+++\n\nText.\n").unwrap();
+    commit(root, "Anna Andersson", "2026-02-20", "Ny sida");
+    let changed_text =
+        BASE.replace("klassning = { K = 1, R = 2, T = 2 }", "klassning = { K = 2, R = 2, T = 2 }").replace(
+            "[driftform]",
+            "[[underbitraden]]\nnamn = \"Drift AB\"\nland = \"SE\"\nuppgift = \"Drift.\"\n\n[driftform]",
+        );
+    fs::write(&bedomning, changed_text).unwrap();
+    let changed = commit(root, "Cecilia Ek", "2026-03-10", "Schemaläggning: ny klassning och ett underbiträde");
+    Fixture { dir, decided, changed }
+}
+
+fn today(s: &str) -> Datum {
+    Datum::parse(s).unwrap()
+}
+
+#[test]
+fn history_decided_version_and_changes_since_the_decision() {
+    let f = history_project();
+    let checked = molnkoll::check(f.dir.path(), today(TODAY)).unwrap();
+    assert_eq!(checked.errors(), 0, "{}", checked.render());
+    let item = checked.items.iter().find(|i| i.slug == "schema").unwrap();
+    let h = item.historik.as_ref().expect("the project is a git repository");
+
+    let log: Vec<(String, &str, &str)> =
+        h.andringar.iter().map(|a| (a.datum.to_string(), a.forfattare.as_str(), a.meddelande.as_str())).collect();
+    assert_eq!(
+        log,
+        [
+            ("2026-03-10".into(), "Cecilia Ek", "Schemaläggning: ny klassning och ett underbiträde"),
+            ("2026-02-01".into(), "Bertil Berg", "Beslut: Schemaläggning godkänd"),
+            ("2026-01-15".into(), "Anna Andersson", "Två nya bedömningar"),
+        ]
+    );
+    assert_eq!(h.andringar[0].commit, f.changed);
+    assert_eq!(h.andringar[0].kort, f.changed[..7]);
+    assert!(!h.ej_incheckad);
+    assert_eq!(h.beslutad.as_ref().map(|v| v.andring.commit.as_str()), Some(f.decided.as_str()));
+    assert_eq!(item.senast_andrad, Some(today("2026-03-10")));
+
+    let diff: Vec<(&str, &str, Option<&str>, Option<&str>)> = item
+        .sedan_beslut
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|s| (s.falt.as_str(), s.etikett.as_str(), s.fore.as_deref(), s.efter.as_deref()))
+        .collect();
+    assert_eq!(
+        diff,
+        [
+            ("informationsmangd[1].klassning.K", "Informationsmängd 1 › Klassning › K", Some("1"), Some("2")),
+            ("underbitraden[1].land", "Underbiträde 1 › Land", None, Some("SE")),
+            ("underbitraden[1].namn", "Underbiträde 1 › Namn", None, Some("Drift AB")),
+            ("underbitraden[1].uppgift", "Underbiträde 1 › Uppgift", None, Some("Drift.")),
+        ]
+    );
+}
+
+#[test]
+fn a_stalled_assessment_without_a_decision_is_warned_about_after_six_months() {
+    let f = history_project();
+    let codes = |day: &str| -> Vec<(String, &'static str)> {
+        let c = molnkoll::check(f.dir.path(), today(day)).unwrap();
+        let mut v: Vec<_> = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "undecided-stale")
+            .map(|d| (c.sources.name(d.file).to_owned(), d.code))
+            .collect();
+        v.sort();
+        v
+    };
+    // Last changed 2026-01-15: stale once six months have passed, not before.
+    assert_eq!(codes("2026-07-15"), []);
+    assert_eq!(codes("2026-07-16"), [("content/bedomningar/stannat.toml".to_owned(), "undecided-stale")]);
+    // The decided one never stalls, however old its last change.
+    assert_eq!(codes("2028-01-01"), [("content/bedomningar/stannat.toml".to_owned(), "undecided-stale")]);
+
+    // `--strict` makes the warning fail `check`, so an organisation's CI can stop on it.
+    let strict = assert_cmd::Command::cargo_bin("molnkoll")
+        .unwrap()
+        .args(["check", "--strict", "--today", "2026-11-23", "--root"])
+        .arg(f.dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(strict.stderr).unwrap();
+    assert_eq!(strict.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("warning[undecided-stale]: bedömningen saknar beslut och ändrades senast 2026-01-15"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("oförändrad i mer än 6 månader"), "{stderr}");
+}
+
+#[test]
+fn uncommitted_work_is_dated_today_and_counts_as_a_change_since_the_decision() {
+    let f = history_project();
+    let bedomning = f.dir.path().join("content/bedomningar/schema.toml");
+    let now = fs::read_to_string(&bedomning).unwrap().replace("Personalens arbetsscheman.", "Scheman och frånvaro.");
+    fs::write(&bedomning, now).unwrap();
+    let checked = molnkoll::check(f.dir.path(), today(TODAY)).unwrap();
+    let item = checked.items.iter().find(|i| i.slug == "schema").unwrap();
+    assert!(item.historik.as_ref().unwrap().ej_incheckad);
+    assert_eq!(item.senast_andrad, Some(today(TODAY)));
+    let diff = item.sedan_beslut.as_ref().unwrap();
+    assert!(
+        diff.iter().any(
+            |s| s.falt == "informationsmangd[1].beskrivning" && s.efter.as_deref() == Some("Scheman och frånvaro.")
+        ),
+        "{diff:?}"
+    );
+}
+
+#[test]
+fn the_site_shows_history_and_the_change_view_and_the_pdf_carries_the_last_change_date() {
+    let f = history_project();
+    let (ok, log) = common::build(f.dir.path());
+    assert!(ok, "{log}");
+    let out = f.dir.path().join("output");
+    let page = fs::read_to_string(out.join("bedomningar/schema/index.html")).unwrap();
+    assert!(page.contains("<strong>Ändrad sedan beslut.</strong>"), "{page}");
+    assert!(page.contains(&format!("incheckning <code>{}</code> den 2026-02-01", &f.decided[..7])), "{page}");
+    assert!(page.contains("<th scope=\"row\">Informationsmängd 1 › Klassning › K <code class=\"muted\">informationsmangd[1].klassning.K</code></th><td>1</td><td>2</td>"), "{page}");
+    assert!(
+        page.contains(
+            "<td>2026-03-10</td><td>Cecilia Ek</td><td>Schemaläggning: ny klassning och ett underbiträde</td>"
+        )
+    );
+    assert!(page.contains("Beslut: Schemaläggning godkänd <strong>(beslutad version)</strong>"));
+    assert!(page.contains("<dt>Senast ändrad</dt><dd>2026-03-10</dd>"), "{page}");
+
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("Ändrad sedan beslut"), "{index}");
+    assert!(index.contains("4 fält har ändrats sedan det senaste beslutet"), "{index}");
+    assert!(index.contains("Beslut dröjer"), "{index}");
+    let register = fs::read_to_string(out.join("register/index.html")).unwrap();
+    assert!(register.contains("ändrad sedan beslut</span>"), "{register}");
+
+    // The stalled one never had a decision: no change view, and it says so.
+    let stannat = fs::read_to_string(out.join("bedomningar/stannat/index.html")).unwrap();
+    assert!(stannat.contains("Inget beslut är incheckat ännu."), "{stannat}");
+    assert!(!stannat.contains("Ändrad sedan beslut."));
+
+    let pdf = out.join("bedomningar/schema/beslutsunderlag.pdf");
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext runs");
+    let text = String::from_utf8(text.stdout).unwrap();
+    // The document date is the last commit's, not the decision's (2026-02-01).
+    assert!(text.contains("2026-03-10"), "{text}");
+}
+
+#[test]
+fn content_outside_git_builds_and_says_there_is_no_history() {
+    let dir = project(&[("schema.toml", BASE)]);
+    let checked = molnkoll::check(dir.path(), today(TODAY)).unwrap();
+    assert!(matches!(&checked.historik, molnkoll::historik::Kalla::Saknas { orsak } if orsak.contains("git-förråd")));
+    assert!(checked.items[0].historik.is_none());
+    let (ok, log) = common::build(dir.path());
+    assert!(ok, "{log}");
+    let page = fs::read_to_string(dir.path().join("output/bedomningar/schema/index.html")).unwrap();
+    assert!(page.contains("Ingen historik är tillgänglig: innehållet ligger inte i ett git-förråd."), "{page}");
+}
