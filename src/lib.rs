@@ -14,6 +14,7 @@ pub mod model;
 pub mod pdf;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod sidor;
 pub mod validate;
 pub mod write;
@@ -140,15 +141,24 @@ pub struct Built {
     pub timings: Vec<(&'static str, u128)>,
 }
 
-/// The whole pipeline: load → validate → derive → render → write. Errors in the content
-/// stop before anything is written, so `out_dir` keeps the last good site.
-pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
+/// A site built in memory: what `check` found, and the files when there were no errors.
+pub struct Rendered {
+    pub checked: Checked,
+    /// Sorted by path; `None` when the content or a template has errors.
+    pub files: Option<Vec<write::OutputFile>>,
+    /// Phase names and their durations in milliseconds, for the log.
+    pub timings: Vec<(&'static str, u128)>,
+}
+
+/// Load → validate → derive → render, into memory. `build` writes the result; `serve`
+/// serves it.
+pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut checked = check(root, today)?;
     timings.push(("läs, validera, härled", t.elapsed().as_millis()));
     let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
-        return Ok(Built { checked, written: None, timings });
+        return Ok(Rendered { checked, files: None, timings });
     };
     let t = Instant::now();
     let tera = render::templates(root)?;
@@ -177,10 +187,20 @@ pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildEr
                 }
                 checked.diagnostics.push(d);
             }
-            return Ok(Built { checked, written: None, timings });
+            return Ok(Rendered { checked, files: None, timings });
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Rendered { checked, files: Some(files), timings })
+}
+
+/// The whole pipeline: load → validate → derive → render → write. Errors in the content
+/// stop before anything is written, so `out_dir` keeps the last good site.
+pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
+    let Rendered { checked, files, mut timings } = render(root, today)?;
+    let Some(files) = files else {
+        return Ok(Built { checked, written: None, timings });
+    };
     let t = Instant::now();
     write::write_output(out_dir, &files)?;
     timings.push(("skriv", t.elapsed().as_millis()));

@@ -28,6 +28,26 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<Datum>,
     },
+    /// Visa webbplatsen i webbläsaren och bygg om den när innehållet eller en mall ändras.
+    ///
+    /// Bygger i minnet (output/ rörs inte) och lyssnar bara på den egna datorn om inget annat
+    /// anges. Vid fel i innehållet visar varje sida felen tills de är rättade.
+    ///
+    /// Exempel: molnkoll serve --port 8080
+    Serve {
+        /// Projektmappen, med content/policy.toml och content/bedomningar/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Porten att lyssna på; 0 väljer en ledig port.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Adressen att lyssna på. Ange 0.0.0.0 bara om andra datorer ska nå förhandsvisningen.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Dagens datum (ÅÅÅÅ-MM-DD) för alla datumregler; standard är dagens datum.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Datum>,
+    },
     /// Skriv ett JSON Schema till standard ut, för redigerare (taplo, Even Better TOML).
     Schema {
         /// Vilket schema: `bedomning` (med policyns tillåtna värden) eller `policy`.
@@ -118,6 +138,16 @@ fn main() -> ExitCode {
                 None => {
                     eprintln!("molnkoll build: {} fel; inget skrevs, {} är orörd", checked.errors(), out.display());
                     ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Serve { root, port, bind, today } => {
+            let opts = molnkoll::serve::Options { root, addr: std::net::SocketAddr::new(bind, port), today };
+            match molnkoll::serve::serve(opts, |line| eprintln!("{line}")) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("fel: {e}");
+                    ExitCode::from(2)
                 }
             }
         }

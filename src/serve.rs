@@ -1,0 +1,252 @@
+//! `molnkoll serve`: the site from memory, rebuilt when the content or a template changes.
+//!
+//! It runs the same [`crate::render`] as `build` and keeps the files in a map. Requests
+//! are answered from that map only, so no path can reach a file outside the built site,
+//! and `output/` is never touched. A failed rebuild replaces every page with the
+//! diagnostics, so nobody reads a stale page believing it current.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use notify_debouncer_mini::notify::RecursiveMode;
+
+use crate::model::Datum;
+
+/// Where the browser asks whether the site was rebuilt; no site path starts with `_`.
+const VERSION_PATH: &str = "/_molnkoll/version";
+const RELOAD_PATH: &str = "/_molnkoll/reload.js";
+const RELOAD_JS: &str = include_str!("../templates/serve/reload.js");
+
+pub struct Options {
+    pub root: PathBuf,
+    pub addr: SocketAddr,
+    /// A fixed "today"; `None` takes the clock's date at each rebuild.
+    pub today: Option<Datum>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("adressen {0} är upptagen; välj en annan port med --port")]
+    PortTaken(SocketAddr),
+    #[error("kan inte lyssna på {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("kan inte bevaka {0}: {1}")]
+    Watch(PathBuf, notify_debouncer_mini::notify::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+enum Site {
+    Built(HashMap<String, Vec<u8>>),
+    /// The diagnostics, as `check` prints them.
+    Failed(String),
+}
+
+struct State {
+    site: Site,
+    /// Bumped on every rebuild; the reload script compares it.
+    generation: u64,
+}
+
+type Shared = Arc<RwLock<State>>;
+
+/// Builds, binds, and serves until the process is stopped. `log` gets one line per event.
+pub fn serve(opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Result<(), ServeError> {
+    // Bind first: a taken port should fail at once, not after a build.
+    let listener = std::net::TcpListener::bind(opts.addr).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => ServeError::PortTaken(opts.addr),
+        _ => ServeError::Bind(opts.addr, e),
+    })?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+
+    let log = Arc::new(log);
+    let state: Shared = Arc::new(RwLock::new(State { site: rebuild(&opts, &*log), generation: 1 }));
+
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(100), tx)
+        .map_err(|e| ServeError::Watch(opts.root.clone(), e))?;
+    // The project folder itself, flat, so that a `templates/` made later is noticed too.
+    let watched = [(opts.root.clone(), RecursiveMode::NonRecursive)]
+        .into_iter()
+        .chain(["content", "templates"].map(|d| (opts.root.join(d), RecursiveMode::Recursive)))
+        .filter(|(p, _)| p.exists());
+    for (path, mode) in watched {
+        debouncer.watcher().watch(&path, mode).map_err(|e| ServeError::Watch(path.clone(), e))?;
+    }
+    let watch_state = state.clone();
+    let watch_log = log.clone();
+    let templates = opts.root.join("templates");
+    let content = opts.root.join("content");
+    std::thread::spawn(move || {
+        let _keep = debouncer;
+        for events in rx {
+            let Ok(events) = events else { continue };
+            let relevant = events
+                .iter()
+                .any(|e| e.path.starts_with(&templates) || e.path.starts_with(&content) || e.path == templates);
+            if relevant {
+                let site = rebuild(&opts, &*watch_log);
+                let mut s = watch_state.write().unwrap_or_else(|e| e.into_inner());
+                s.site = site;
+                s.generation += 1;
+            }
+        }
+    });
+
+    log(&format!("molnkoll serve: http://{addr}/ (Ctrl+C avslutar)"));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let app = axum::Router::new().fallback(move |req: Request<Body>| {
+            let state = state.clone();
+            async move { respond(&state, req.uri().path()) }
+        });
+        axum::serve(listener, app).await
+    })?;
+    Ok(())
+}
+
+fn rebuild(opts: &Options, log: &dyn Fn(&str)) -> Site {
+    let t = Instant::now();
+    let today = opts.today.unwrap_or_else(|| Datum(jiff::Zoned::now().date()));
+    match crate::render(&opts.root, today) {
+        Ok(crate::Rendered { checked, files: Some(files), .. }) => {
+            log(&format!(
+                "byggd: {} filer, {} varningar, {} ms",
+                files.len(),
+                checked.warnings(),
+                t.elapsed().as_millis()
+            ));
+            Site::Built(files.into_iter().map(|f| (f.path, f.bytes)).collect())
+        }
+        Ok(crate::Rendered { checked, files: None, .. }) => {
+            log(&format!("fel: {} fel; sidorna visar felen tills de är rättade", checked.errors()));
+            Site::Failed(checked.render())
+        }
+        Err(e) => {
+            log(&format!("fel: {e}"));
+            Site::Failed(e.to_string())
+        }
+    }
+}
+
+fn respond(state: &Shared, raw_path: &str) -> Response {
+    let s = state.read().unwrap_or_else(|e| e.into_inner());
+    match raw_path {
+        VERSION_PATH => {
+            return text(StatusCode::OK, "text/plain; charset=utf-8", s.generation.to_string().into_bytes());
+        }
+        RELOAD_PATH => return text(StatusCode::OK, "text/javascript; charset=utf-8", RELOAD_JS.as_bytes().to_vec()),
+        _ => {}
+    }
+    let files = match &s.site {
+        Site::Failed(diagnostics) => {
+            return text(StatusCode::INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", error_page(diagnostics));
+        }
+        Site::Built(files) => files,
+    };
+    let Some(path) = site_path(raw_path) else {
+        return not_found();
+    };
+    if let Some(bytes) = files.get(&path) {
+        let mime = mime_guess::from_path(&path).first_or_octet_stream();
+        return if mime == mime_guess::mime::TEXT_HTML {
+            text(StatusCode::OK, "text/html; charset=utf-8", with_reload(bytes))
+        } else {
+            text(StatusCode::OK, mime.as_ref(), bytes.clone())
+        };
+    }
+    // A folder asked for without its slash: send the browser to it, so relative links work.
+    if files.contains_key(&format!("{path}/index.html")) {
+        let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
+        if let Ok(location) = HeaderValue::from_str(&format!("{}/", raw_path)) {
+            r.headers_mut().insert(header::LOCATION, location);
+        }
+        return r;
+    }
+    not_found()
+}
+
+/// The site file a request path names, or `None` for anything that is not a plain path
+/// inside the site: `..`, `.`, empty segments, backslashes, bad encoding.
+fn site_path(raw: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8().ok()?;
+    let rel = decoded.strip_prefix('/')?;
+    let (dir, file) = match rel.rsplit_once('/') {
+        Some((dir, "")) => (dir, "index.html"),
+        _ if rel.is_empty() => ("", "index.html"),
+        Some((dir, file)) => (dir, file),
+        None => ("", rel),
+    };
+    let segments: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    let ok = |s: &str| !s.is_empty() && s != "." && s != ".." && !s.contains(['\\', '\0']);
+    if !segments.iter().all(|s| ok(s)) || !ok(file) {
+        return None;
+    }
+    Some(segments.into_iter().chain([file]).collect::<Vec<_>>().join("/"))
+}
+
+fn with_reload(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script src=\"{RELOAD_PATH}\"></script>");
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
+fn error_page(diagnostics: &str) -> Vec<u8> {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\"><title>Fel i innehållet – molnkoll serve</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\n<body>\
+         <main><h1>Fel i innehållet</h1><p>Webbplatsen byggs om när felen är rättade; sidan laddas då om av sig själv.</p>\
+         <pre>{}</pre></main><script src=\"{RELOAD_PATH}\"></script></body></html>\n",
+        tera::escape_html(diagnostics)
+    )
+    .into_bytes()
+}
+
+fn not_found() -> Response {
+    let body = "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\"><title>Sidan finns inte</title></head>\
+                <body><main><h1>Sidan finns inte</h1><p><a href=\"/\">Till startsidan</a></p></main></body></html>\n";
+    text(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body.as_bytes().to_vec())
+}
+
+fn text(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response {
+    let mut r = (status, body).into_response();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        r.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_map_to_site_files_or_to_nothing() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(site_path("/register/").as_deref(), Some("register/index.html"));
+        assert_eq!(site_path("/assets/style.css").as_deref(), Some("assets/style.css"));
+        assert_eq!(site_path("/s%C3%B6k.html").as_deref(), Some("sök.html"));
+        for bad in ["/../etc/passwd", "/a/../../x", "/%2e%2e/x", "/a//b", "/./x", "/a\\..\\b", "/%00", "/%ff", "x"] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_reload_script_goes_before_the_end_of_the_body() {
+        let out = String::from_utf8(with_reload(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert_eq!(out, format!("<html><body><p>x</p><script src=\"{RELOAD_PATH}\"></script></body></html>"));
+    }
+}
