@@ -86,10 +86,12 @@ impl Historik {
 /// Reads the history of `files`, given as (name relative to `root`, text on disk now).
 /// Never fails: a problem with the repository becomes [`Kalla::Saknas`] with the reason.
 pub fn read(root: &Path, dir: &str, files: &[(&str, &str)]) -> Historik {
-    let repo = match gix::discover(root) {
+    let mut repo = match gix::discover(root) {
         Ok(repo) => repo,
         Err(_) => return Historik::saknas("innehållet ligger inte i ett git-förråd"),
     };
+    // Each folder tree is read as a commit's and again as its child's parent.
+    repo.object_cache_size_if_unset(16 << 20);
     match read_repo(&repo, root, dir, files) {
         Ok(h) => h,
         Err(e) => Historik::saknas(format!("git-historiken kunde inte läsas: {e}")),
