@@ -14,6 +14,7 @@ pub mod pdf;
 pub mod render;
 pub mod schema;
 pub mod sidor;
+pub mod slug;
 pub mod validate;
 pub mod write;
 
