@@ -6,10 +6,12 @@
 pub mod derive;
 pub mod diagnostic;
 pub mod export;
+pub mod init;
 pub mod kalender;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod ny_bedomning;
 pub mod pdf;
 pub mod render;
 pub mod schema;
