@@ -7,15 +7,18 @@ pub mod derive;
 pub mod diagnostic;
 pub mod export;
 pub mod historik;
+pub mod init;
 pub mod kalender;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod ny_bedomning;
 pub mod pdf;
 pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod sidor;
+pub mod slug;
 pub mod validate;
 pub mod write;
 

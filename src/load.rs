@@ -429,7 +429,7 @@ fn expected_type(schema: &Json) -> Option<&'static str> {
 }
 
 /// The allowed strings of a unit enum: `enum: [..]`, or `oneOf` arms with `const`.
-fn enum_values(schema: &Json) -> Option<Vec<String>> {
+pub(crate) fn enum_values(schema: &Json) -> Option<Vec<String>> {
     if let Some(values) = schema.get("enum").and_then(Json::as_array) {
         return Some(values.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
     }

@@ -1,14 +1,30 @@
 //! The command line: parses arguments, calls the library, prints.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use molnkoll::model::Datum;
+use clap::{CommandFactory, Parser, Subcommand};
+use molnkoll::Checked;
+use molnkoll::model::{Datum, Policy};
 
 #[derive(Parser)]
-#[command(name = "molnkoll", version, about = "Informationssäkerhetsbedömning av molntjänster, som kod")]
+#[command(
+    name = "molnkoll",
+    version,
+    propagate_version = true,
+    about = "Informationssäkerhetsbedömning av molntjänster, som kod",
+    after_help = "Exempel:
+  molnkoll init bedomningar-molntjanster
+  molnkoll new \"Microsoft 365\"
+  molnkoll check
+  molnkoll build
+
+Slutstatus:
+  0  allt gick bra
+  1  innehållet har fel (med check --strict även varningar), eller namnet på en ny bedömning är upptaget
+  2  felaktiga argument, eller filer som inte går att läsa eller skriva"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -16,7 +32,40 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Skapa ett nytt förråd för en organisation.
+    ///
+    /// Förrådet får policykällan, en exempelbedömning, innehållssidorna, en README och en
+    /// .gitignore. Mallarna kopieras inte; de är inbyggda, och en fil med samma namn i projektets
+    /// templates/ ersätter en inbyggd mall. En befintlig fil skrivs aldrig över.
+    #[command(after_help = "Exempel:
+  molnkoll init bedomningar-molntjanster
+  molnkoll init . --force     (lägg till de filer som saknas i den här mappen)")]
+    Init {
+        /// Mappen att skapa förrådet i. Den ska vara tom eller saknas.
+        dir: PathBuf,
+        /// Lägg till filerna i en mapp som inte är tom; befintliga filer lämnas orörda.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Börja en ny bedömning utifrån policyn.
+    ///
+    /// Skriver content/bedomningar/<slug>.toml med alla fält, en kommentar om varje fält och
+    /// de värden policyn tillåter, och rutinens steg som checklista. En befintlig fil skrivs
+    /// aldrig över.
+    #[command(after_help = "Exempel:
+  molnkoll new \"Microsoft 365\"
+  molnkoll new \"Vklass skolplattform\" --root bedomningar-molntjanster")]
+    New {
+        /// Tjänstens namn; filnamnet bildas av det (a–z, 0–9 och bindestreck).
+        namn: String,
+        /// Projektmappen, med content/policy.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Validera och bygg webbplatsen till utmappen (output/).
+    #[command(after_help = "Exempel:
+  molnkoll build
+  molnkoll build --root bedomningar-molntjanster --out /srv/intranat/molnkoll --today 2026-11-23")]
     Build {
         /// Projektmappen, med content/policy.toml och content/bedomningar/.
         #[arg(long, default_value = ".")]
@@ -32,8 +81,9 @@ enum Command {
     ///
     /// Bygger i minnet (output/ rörs inte) och lyssnar bara på den egna datorn om inget annat
     /// anges. Vid fel i innehållet visar varje sida felen tills de är rättade.
-    ///
-    /// Exempel: molnkoll serve --port 8080
+    #[command(after_help = "Exempel:
+  molnkoll serve
+  molnkoll serve --port 8080 --root bedomningar-molntjanster")]
     Serve {
         /// Projektmappen, med content/policy.toml och content/bedomningar/.
         #[arg(long, default_value = ".")]
@@ -49,6 +99,9 @@ enum Command {
         today: Option<Datum>,
     },
     /// Skriv ett JSON Schema till standard ut, för redigerare (taplo, Even Better TOML).
+    #[command(after_help = "Exempel:
+  molnkoll schema bedomning > bedomning.schema.json
+  molnkoll schema policy > policy.schema.json")]
     Schema {
         /// Vilket schema: `bedomning` (med policyns tillåtna värden) eller `policy`.
         #[arg(value_enum)]
@@ -58,8 +111,9 @@ enum Command {
         root: PathBuf,
     },
     /// Exportera registret, en rad per bedömning, till ett kalkylark.
-    ///
-    /// Exempel: molnkoll export --format xlsx --out register.xlsx
+    #[command(after_help = "Exempel:
+  molnkoll export --format xlsx --out register.xlsx
+  molnkoll export --format csv > register.csv")]
     Export {
         /// csv (UTF-8 med BOM för Excel), json eller xlsx.
         #[arg(long, value_enum, default_value = "csv")]
@@ -75,6 +129,9 @@ enum Command {
         today: Option<Datum>,
     },
     /// Validera policykällan och alla bedömningar.
+    #[command(after_help = "Exempel:
+  molnkoll check
+  molnkoll check --strict --today 2026-11-23     (i CI: stoppa också på varningar)")]
     Check {
         /// Projektmappen, med content/policy.toml och content/bedomningar/.
         #[arg(long, default_value = ".")]
@@ -85,6 +142,24 @@ enum Command {
         /// Dagens datum (ÅÅÅÅ-MM-DD) för alla datumregler; standard är dagens datum.
         #[arg(long, value_parser = parse_date)]
         today: Option<Datum>,
+    },
+    /// Skriv ett skript för kommandokomplettering i skalet till standard ut.
+    #[command(after_help = "Exempel:
+  molnkoll completions bash > ~/.local/share/bash-completion/completions/molnkoll
+  molnkoll completions zsh > ~/.zfunc/_molnkoll
+  molnkoll completions powershell >> $PROFILE")]
+    Completions {
+        /// Skalet: bash, elvish, fish, powershell eller zsh.
+        shell: clap_complete::Shell,
+    },
+    /// Skriv manualsidan (roff) till standard ut, eller en sida per kommando till en mapp.
+    #[command(after_help = "Exempel:
+  molnkoll man | man -l -
+  molnkoll man --out /usr/local/share/man/man1")]
+    Man {
+        /// Mappen att skriva molnkoll.1 och molnkoll-KOMMANDO.1 till.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -107,6 +182,23 @@ fn parse_date(s: &str) -> Result<Datum, String> {
 
 fn today() -> Datum {
     Datum(jiff::Zoned::now().date())
+}
+
+/// The project's policy, for a command that needs it but not a clean project; on failure,
+/// says why and gives the exit code.
+fn policy_of(root: &Path, command: &str) -> Result<(Policy, Checked), ExitCode> {
+    let mut checked = molnkoll::check(root, today()).map_err(|e| {
+        eprintln!("fel: {e}");
+        ExitCode::from(2)
+    })?;
+    match checked.policy.take() {
+        Some(policy) => Ok((policy, checked)),
+        None => {
+            eprint!("{}", checked.render());
+            eprintln!("molnkoll {command}: policykällan har fel; rätta dem först");
+            Err(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -154,21 +246,10 @@ fn main() -> ExitCode {
         Command::Schema { vad, root } => {
             let schema = match vad {
                 SchemaVal::Policy => molnkoll::schema::policy(),
-                SchemaVal::Bedomning => {
-                    let checked = match molnkoll::check(&root, today()) {
-                        Ok(c) => c,
-                        Err(e) => {
-                            eprintln!("fel: {e}");
-                            return ExitCode::from(2);
-                        }
-                    };
-                    let Some(policy) = checked.policy.as_ref() else {
-                        eprint!("{}", checked.render());
-                        eprintln!("molnkoll schema: policykällan har fel; rätta dem först");
-                        return ExitCode::FAILURE;
-                    };
-                    molnkoll::schema::bedomning(policy)
-                }
+                SchemaVal::Bedomning => match policy_of(&root, "schema") {
+                    Ok((policy, _)) => molnkoll::schema::bedomning(&policy),
+                    Err(code) => return code,
+                },
             };
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
             ExitCode::SUCCESS
@@ -233,6 +314,67 @@ fn main() -> ExitCode {
                 checked.items.len()
             );
             if errors > 0 || (strict && warnings > 0) { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
+        Command::Init { dir, force } => {
+            let done = match molnkoll::init::init(&dir, force) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("fel: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            for file in &done.skapade {
+                eprintln!("  skapade {file}");
+            }
+            for file in &done.ororda {
+                eprintln!("  fanns redan, lämnades orörd: {file}");
+            }
+            eprintln!(
+                "molnkoll init: {} av {} filer skapade i {}. Gå till mappen och kör `molnkoll check`; README.md beskriver resten.",
+                done.skapade.len(),
+                done.skapade.len() + done.ororda.len(),
+                dir.display(),
+            );
+            ExitCode::SUCCESS
+        }
+        Command::New { namn, root } => {
+            let (policy, checked) = match policy_of(&root, "new") {
+                Ok(loaded) => loaded,
+                Err(code) => return code,
+            };
+            let taken = checked.items.iter().map(|i| (i.slug.as_str(), i.file.as_str()));
+            match molnkoll::ny_bedomning::write(&root, &policy, &namn, taken, today()) {
+                Ok(file) => {
+                    println!("{}", root.join(&file).display());
+                    eprintln!("molnkoll new: skrev {file}. Fyll i den och kör `molnkoll check` efter varje ändring.");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("fel: {e}");
+                    if e.is_collision() { ExitCode::FAILURE } else { ExitCode::from(2) }
+                }
+            }
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "molnkoll", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man { out } => {
+            let written = match &out {
+                Some(dir) => std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(Cli::command(), dir)),
+                None => clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()),
+            };
+            match (written, out) {
+                (Err(e), _) => {
+                    eprintln!("fel: kan inte skriva manualsidan: {e}");
+                    ExitCode::from(2)
+                }
+                (Ok(()), Some(dir)) => {
+                    eprintln!("molnkoll man: manualsidorna skrivna till {}", dir.display());
+                    ExitCode::SUCCESS
+                }
+                (Ok(()), None) => ExitCode::SUCCESS,
+            }
         }
     }
 }

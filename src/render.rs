@@ -10,13 +10,13 @@ use std::path::Path;
 use serde_json::json;
 use tera::{Context, Tera};
 
+use crate::Item;
 use crate::derive::{BevakningTyp, Status, Utlatande};
 use crate::historik::Kalla;
 use crate::markdown::{self, Glossary, Term};
 use crate::model::{Bedomning, Beslut, BeslutStatus, Datum, Policy};
 use crate::sidor::Sida;
 use crate::write::OutputFile;
-use crate::{Item, validate};
 
 /// Templates ship inside the binary; a project overrides one by placing a file with the
 /// same name in its own `templates/` folder.
@@ -834,26 +834,9 @@ fn chart(verdicts: &[serde_json::Value], max: u64) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// A folder name from a supplier's name: ASCII letters and digits, å/ä/ö folded, and
-/// nothing that could leave the output folder.
+/// A folder name from a supplier's name; one that gives no slug gets a neutral one.
 pub fn slugify(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.to_lowercase().chars() {
-        let c = match c {
-            'å' | 'ä' | 'à' | 'á' => 'a',
-            'ö' | 'ø' | 'ó' => 'o',
-            'é' | 'è' => 'e',
-            'ü' => 'u',
-            c => c,
-        };
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_owned();
-    if validate::valid_slug(&out) { out } else { "leverantor".to_owned() }
+    crate::slug::slugify(name).unwrap_or_else(|| "leverantor".to_owned())
 }
 
 #[cfg(test)]

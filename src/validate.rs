@@ -193,7 +193,7 @@ fn unique<T>(r: &mut Report<'_, T>, list: &str, ids: impl Iterator<Item = String
 }
 
 /// The TOML spelling of a kebab-case enum value.
-fn serde_plain<T: serde::Serialize>(value: T) -> String {
+pub(crate) fn serde_plain<T: serde::Serialize>(value: T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 

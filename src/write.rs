@@ -89,6 +89,14 @@ fn fill(staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// Writes a file that must not exist yet, failing with `AlreadyExists` when it does: for
+/// files a person edits (`init`, `new`), which are never overwritten. `create_new` also
+/// refuses a symlink in the file's place, so nothing outside the folder is written.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(bytes)
+}
+
 fn swap(out_dir: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {
     if out_dir.exists() {
         fs::rename(out_dir, old).map_err(io_err(out_dir))?;

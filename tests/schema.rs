@@ -70,3 +70,18 @@ fn the_schema_rejects_what_check_rejects_with_the_policys_values() {
         assert!(text.contains(expected), "missing {expected:?} in {text}");
     }
 }
+
+#[test]
+fn a_draft_from_new_is_valid_against_the_editor_schema() {
+    let dir = common::project(&[]);
+    let out = Command::cargo_bin("molnkoll")
+        .unwrap()
+        .args(["new", "Min nya tjänst", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let draft = dir.path().join("content/bedomningar/min-nya-tjanst.toml");
+    let (ok, text) = validate(schema("bedomning").path(), &[&draft]);
+    assert!(ok && text.contains("1 files, 0 errors"), "{text}");
+}

@@ -1,0 +1,89 @@
+//! Slugs: the file and folder names a free-text name becomes. One rule for assessments
+//! and suppliers, so a name never decides where on disk something lands.
+
+use crate::validate;
+
+/// Longest slug made from a name; well under what `validate::valid_slug` accepts, so a
+/// suffix for uniqueness still fits.
+pub const MAX_LEN: usize = 60;
+
+/// Names Windows reserves in every folder, with or without an extension.
+const RESERVED: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
+    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A slug from a name: lowercase ASCII letters and digits joined by single hyphens, with
+/// å/ä/ö and a few other letters folded, at most [`MAX_LEN`] bytes. `None` when nothing
+/// usable is left, e.g. for a name of only spaces or punctuation.
+pub fn slugify(name: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        let c = match c {
+            'å' | 'ä' | 'à' | 'á' | 'â' => 'a',
+            'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' => 'u',
+            'í' | 'ï' => 'i',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    if out.len() > MAX_LEN {
+        // Cut at a word boundary when there is one in the second half, so the slug stays readable.
+        let cut = out[..=MAX_LEN].rfind('-').filter(|&i| i > MAX_LEN / 2).unwrap_or(MAX_LEN);
+        out.truncate(cut);
+    }
+    let mut out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() {
+        return None;
+    }
+    if RESERVED.contains(&out.as_str()) {
+        out.push_str("-1");
+    }
+    debug_assert!(validate::valid_slug(&out), "{out}");
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_swedish_letters_and_punctuation() {
+        assert_eq!(slugify("Min nya tjänst").as_deref(), Some("min-nya-tjanst"));
+        assert_eq!(slugify("Åkessons Städ & Data AB").as_deref(), Some("akessons-stad-data-ab"));
+        assert_eq!(slugify("  Öppna  e-tjänster!  ").as_deref(), Some("oppna-e-tjanster"));
+    }
+
+    #[test]
+    fn never_leaves_the_folder() {
+        assert_eq!(slugify("../../etc/passwd").as_deref(), Some("etc-passwd"));
+        assert_eq!(slugify("/").as_deref(), None);
+        assert_eq!(slugify("..").as_deref(), None);
+        assert_eq!(slugify("C:\\Windows").as_deref(), Some("c-windows"));
+    }
+
+    #[test]
+    fn empty_and_reserved_names() {
+        assert_eq!(slugify("   "), None);
+        assert_eq!(slugify("🙂"), None);
+        assert_eq!(slugify("CON").as_deref(), Some("con-1"));
+        assert_eq!(slugify("nul").as_deref(), Some("nul-1"));
+        assert_eq!(slugify("Lpt1").as_deref(), Some("lpt1-1"));
+        assert_eq!(slugify("console").as_deref(), Some("console"));
+    }
+
+    #[test]
+    fn long_names_are_cut_at_a_word() {
+        let slug = slugify(&"lång tjänst ".repeat(50)).unwrap();
+        assert!(slug.len() <= MAX_LEN, "{slug}");
+        assert!(slug.ends_with("tjanst"), "{slug}");
+        let slug = slugify(&"x".repeat(500)).unwrap();
+        assert_eq!(slug.len(), MAX_LEN);
+    }
+}
