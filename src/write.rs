@@ -98,18 +98,33 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn swap(out_dir: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {
-    if out_dir.exists() {
-        fs::rename(out_dir, old).map_err(io_err(out_dir))?;
-        if let Err(e) = fs::rename(staging, out_dir) {
-            // Put the previous site back rather than leave nothing.
-            let _ = fs::rename(old, out_dir);
-            return Err(WriteError::Io(out_dir.to_owned(), e));
-        }
-        fs::remove_dir_all(old).map_err(io_err(old))?;
-    } else {
-        fs::rename(staging, out_dir).map_err(io_err(out_dir))?;
+    if !out_dir.exists() {
+        return fs::rename(staging, out_dir).map_err(io_err(out_dir));
     }
-    Ok(())
+    // One atomic exchange where the system has it: no moment without a complete output/,
+    // even for a build killed mid-swap. The previous site is then at `staging`.
+    if exchange(staging, out_dir).is_ok() {
+        return fs::remove_dir_all(staging).map_err(io_err(staging));
+    }
+    fs::rename(out_dir, old).map_err(io_err(out_dir))?;
+    if let Err(e) = fs::rename(staging, out_dir) {
+        // Put the previous site back rather than leave nothing.
+        let _ = fs::rename(old, out_dir);
+        return Err(WriteError::Io(out_dir.to_owned(), e));
+    }
+    fs::remove_dir_all(old).map_err(io_err(old))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+/// Elsewhere: not available, so `swap` falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 #[cfg(test)]

@@ -1,0 +1,82 @@
+//! A build killed with SIGKILL at any moment leaves the previous `output/` complete.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{BASE, TODAY, project};
+
+/// Every file under `dir`, relative path → bytes; the staging folders beside it are not in it.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn build_command(root: &Path) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("molnkoll"));
+    c.args(["build", "--today", TODAY, "--root"]).arg(root).stderr(std::process::Stdio::null());
+    c
+}
+
+#[test]
+fn a_killed_build_leaves_the_previous_output_complete() {
+    // Enough records that the build takes a while, so the kills land in every phase.
+    let records: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("tjanst-{i:02}.toml"),
+                BASE.replace("namn = \"Schemaläggning\"", &format!("namn = \"Tjänst {i}\"")),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = records.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let dir = project(&refs);
+    let root = dir.path();
+    let out = root.join("output");
+
+    let t = Instant::now();
+    assert!(build_command(root).status().unwrap().success());
+    let full = t.elapsed();
+    let before = snapshot(&out);
+    assert!(before.len() > 100, "{}", before.len());
+
+    // A changed record, so that a build that does finish writes something different.
+    let edited = root.join("content/bedomningar/tjanst-00.toml");
+    fs::write(&edited, BASE.replace("namn = \"Schemaläggning\"", "namn = \"Ändrad\"")).unwrap();
+    let mut after = None;
+    let mut killed = 0;
+    for step in 0..12u32 {
+        let mut child = build_command(root).spawn().unwrap();
+        std::thread::sleep(full.mul_f64(f64::from(step) / 10.0) + Duration::from_millis(5));
+        let _ = child.kill(); // SIGKILL on Unix
+        let status = child.wait().unwrap();
+        let now = snapshot(&out);
+        if status.success() {
+            // Finished before the kill: then it is the new site, whole.
+            let done = after.get_or_insert_with(|| now.clone());
+            assert_eq!(&now, done, "step {step}: a finished build wrote a different site");
+            assert_ne!(now, before);
+        } else {
+            assert!(
+                now == before || after.as_ref() == Some(&now),
+                "step {step}: output/ is neither the old nor the new site"
+            );
+        }
+    }
+
+    assert!(killed > 0, "no build was killed mid-way");
+
+    // The folders a killed build left behind do not stop the next one.
+    assert!(build_command(root).status().unwrap().success());
+    let last = snapshot(&out);
+    assert!(String::from_utf8_lossy(&last["bedomningar/tjanst-00/index.html"]).contains("<h1>Ändrad</h1>"));
+    assert!(last.contains_key(".molnkoll-output"));
+}
