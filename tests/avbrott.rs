@@ -65,6 +65,7 @@ fn a_killed_build_leaves_the_previous_output_complete() {
             assert_eq!(&now, done, "step {step}: a finished build wrote a different site");
             assert_ne!(now, before);
         } else {
+            killed += 1;
             assert!(
                 now == before || after.as_ref() == Some(&now),
                 "step {step}: output/ is neither the old nor the new site"
