@@ -82,6 +82,9 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
     let names: Vec<(String, &load::Loaded<Bedomning>)> =
         content.bedomningar.iter().map(|l| (content.sources.name(l.file).to_owned(), l)).collect();
     validate::validate_slugs(&names, &mut diagnostics);
+    for (_, loaded) in &names {
+        validate::personnummer(loaded.file, content.sources.text(loaded.file), &mut diagnostics);
+    }
 
     let texts: Vec<(&str, &str)> =
         content.bedomningar.iter().map(|l| (content.sources.name(l.file), content.sources.text(l.file))).collect();

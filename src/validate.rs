@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::derive::{BevakningTyp, Harledning, Status, Utlatande};
-use crate::diagnostic::{Diagnostic, did_you_mean, one_of};
+use crate::diagnostic::{Diagnostic, FileId, did_you_mean, one_of};
 use crate::load::{Loaded, Seg, dotted};
 use crate::model::{AtgardTyp, Bedomning, BegreppKategori, BeslutStatus, Datum, Policy, Tillampning, UtlosareId};
 use crate::path;
@@ -667,5 +667,72 @@ pub fn validate_slugs(items: &[(String, &Loaded<Bedomning>)], out: &mut Vec<Diag
         } else {
             seen.insert(slug, name.as_str());
         }
+    }
+}
+
+/// KLASSA's advice is roles, not people, and a record is a public document: warn about
+/// anything shaped like a Swedish personal identity number (or coordination number) with a
+/// valid date part and check digit, wherever it appears in the file, comments included.
+pub fn personnummer(file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = PATTERN.get_or_init(|| {
+        regex::Regex::new(r"\b(?:19|20)?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})\b").expect("the pattern compiles")
+    });
+    for m in re.captures_iter(text) {
+        let month: u32 = m[2].parse().unwrap_or(0);
+        let day: u32 = m[3].parse().unwrap_or(0);
+        // A coordination number adds 60 to the day.
+        let day = if day > 60 { day - 60 } else { day };
+        let digits: Vec<u32> =
+            format!("{}{}{}{}", &m[1], &m[2], &m[3], &m[4]).chars().filter_map(|c| c.to_digit(10)).collect();
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !luhn(&digits) {
+            continue;
+        }
+        let whole = m.get(0).expect("group 0 is the match");
+        out.push(
+            Diagnostic::warning("personal-identity-number", file, "ser ut som ett personnummer")
+                .at(Some(whole.range()), "personnummer?")
+                .note("en bedömning är en allmän handling: skriv roller, inte personer, och inga personnummer"),
+        );
+    }
+}
+
+/// The Luhn check digit rule personal identity numbers follow.
+fn luhn(digits: &[u32]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            if i % 2 == 0 {
+                let x = d * 2;
+                x / 10 + x % 10
+            } else {
+                *d
+            }
+        })
+        .sum();
+    digits.len() == 10 && sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        personnummer(0, text, &mut out);
+        out.iter().map(|d| &text[d.span.clone().unwrap()]).collect()
+    }
+
+    #[test]
+    fn identity_numbers_are_found_in_their_usual_spellings() {
+        let text = "klassad_av = \"Anna 19121212-1212\"\n# 8112289874\nx = \"811228+9874\"\ny = \"19811288-9874\"";
+        assert_eq!(found(text), ["19121212-1212", "8112289874", "811228+9874"]);
+    }
+
+    #[test]
+    fn references_dates_and_wrong_check_digits_are_not_identity_numbers() {
+        let text = "referens = \"SML-2026-0001\"\ndatum = 2026-02-01\nbevis = \"121212-1213\"\ntel = \"0701234567\"\n";
+        assert_eq!(found(text), Vec::<&str>::new());
     }
 }
