@@ -103,8 +103,7 @@ pub fn load(root: &Path) -> Result<Content, LoadError> {
     let mut diagnostics = Vec::new();
 
     let policy_path = root.join(POLICY_FILE);
-    let text = read(&policy_path)?;
-    let policy = parse::<Policy>(&mut sources, &mut diagnostics, POLICY_FILE.to_owned(), text);
+    let policy = read_parse::<Policy>(&mut sources, &mut diagnostics, &policy_path, POLICY_FILE.to_owned())?;
 
     let dir = root.join(BEDOMNING_DIR);
     let mut files = Vec::new();
@@ -118,12 +117,49 @@ pub fn load(root: &Path) -> Result<Content, LoadError> {
     }
     let mut bedomningar = Vec::with_capacity(files.len());
     for path in files {
-        let text = read(&path)?;
         let name = display_name(root, &path);
-        bedomningar.push(parse::<Bedomning>(&mut sources, &mut diagnostics, name, text));
+        bedomningar.push(read_parse::<Bedomning>(&mut sources, &mut diagnostics, &path, name)?);
     }
 
     Ok(Content { root: root.to_owned(), sources, policy, bedomningar, diagnostics })
+}
+
+/// The largest TOML file read, in bytes: far above any real assessment (the shipped ones
+/// are under 20 KiB), low enough that a pasted dump cannot slow every build.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The longest string field, in characters: about ten pages of a supplier's answer.
+pub const MAX_FIELD_CHARS: usize = 20_000;
+
+/// A string that is too long, or holds control or bidirectional formatting characters:
+/// they have no place in a record, and bidi overrides can make text read differently
+/// from what it is.
+fn string_limits(file: FileId, s: &str, span: Range<usize>, path: &[Seg]) -> Option<Diagnostic> {
+    let chars = s.chars().count();
+    if chars > MAX_FIELD_CHARS {
+        let d = Diagnostic::error(
+            "field-too-long",
+            file,
+            format!("`{}` har {chars} tecken; högst {MAX_FIELD_CHARS} tillåts", dotted(path)),
+        );
+        let start = span.start..span.start + 1;
+        return Some(
+            d.at(Some(start), "fältet börjar här").note("lägg långa underlag som bilagor och hänvisa till dem"),
+        );
+    }
+    let bad = s.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    })?;
+    Some(
+        Diagnostic::error(
+            "control-character",
+            file,
+            format!("`{}` innehåller styrtecknet U+{:04X}", dotted(path), bad as u32),
+        )
+        .at(Some(span), "här")
+        .note("styrtecken och tecken som vänder textriktningen tillåts inte; ta bort dem"),
+    )
 }
 
 /// Failures that stop a run before any file can be judged.
@@ -137,11 +173,37 @@ pub enum LoadError {
     Walk(PathBuf, String),
 }
 
+/// Reads and parses one TOML file, or reports it as too large without reading it.
+fn read_parse<T: DeserializeOwned + JsonSchema>(
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+    path: &Path,
+    name: String,
+) -> Result<Loaded<T>, LoadError> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size > MAX_FILE_BYTES {
+        let file = sources.add(name, String::new());
+        diagnostics.push(
+            Diagnostic::error(
+                "file-too-large",
+                file,
+                format!("filen är {size} byte; högst {MAX_FILE_BYTES} byte (1 MiB) tillåts"),
+            )
+            .at(Some(0..0), "filen lästes inte")
+            .note("en bedömning är text; lägg långa underlag som bilagor och hänvisa till dem"),
+        );
+        return Ok(Loaded { file, spans: SpanIndex::default(), value: None });
+    }
+    let text = read(path)?;
+    Ok(parse::<T>(sources, diagnostics, name, text))
+}
+
 fn read(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+    let io = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing(path.to_owned()),
         _ => LoadError::Read(path.to_owned(), e),
-    })?;
+    };
+    let bytes = std::fs::read(path).map_err(io)?;
     // Invalid UTF-8 is a content problem, not an I/O one: keep going with a lossy copy so
     // the parser reports it at its position.
     Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
@@ -359,6 +421,10 @@ impl<'a> Walker<'a> {
                 }
             }
             DeValue::String(s) => {
+                if let Some(d) = string_limits(self.file, s, value.span(), path) {
+                    self.out.push(d);
+                    return;
+                }
                 if let Some(allowed) = enum_values(schema) {
                     if !allowed.iter().any(|a| a == s.as_ref()) {
                         let mut d = Diagnostic::error(

@@ -1,0 +1,47 @@
+//! The documented limits: file size, field length, control and bidi characters.
+
+mod common;
+
+use common::{BASE, TODAY, project};
+
+#[test]
+fn oversized_files_long_fields_and_control_characters_are_rejected_with_their_codes() {
+    let long = BASE.replace("Schemaläggning för hemtjänsten.", &"å".repeat(molnkoll::load::MAX_FIELD_CHARS + 1));
+    let exact = BASE.replace("Schemaläggning för hemtjänsten.", &"å".repeat(molnkoll::load::MAX_FIELD_CHARS));
+    let bidi = BASE.replace("Schemaläggning för hemtjänsten.", "abc\\u202Edef");
+    let nul = BASE.replace("Schemaläggning för hemtjänsten.", "abc\\u0000def");
+    let big = format!("{BASE}\n#{}\n", "x".repeat(molnkoll::load::MAX_FILE_BYTES as usize));
+    let dir = project(&[
+        ("lang.toml", &long),
+        ("exakt.toml", &exact),
+        ("bidi.toml", &bidi),
+        ("nul.toml", &nul),
+        ("stor.toml", &big),
+    ]);
+    let out = assert_cmd::Command::cargo_bin("molnkoll")
+        .unwrap()
+        .args(["build", "--today", TODAY, "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!dir.path().join("output").exists(), "nothing is written");
+    for expected in [
+        "error[field-too-long]: `tjanst.beskrivning` har 20001 tecken; högst 20000 tillåts",
+        "error[control-character]: `tjanst.beskrivning` innehåller styrtecknet U+202E",
+        "error[control-character]: `tjanst.beskrivning` innehåller styrtecknet U+0000",
+        "error[file-too-large]: filen är 1049",
+        "content/bedomningar/stor.toml",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    // Exactly at the limit is fine, and every problem was reported in the one run.
+    assert!(!stderr.contains("exakt.toml"), "{}", &stderr[..2000.min(stderr.len())]);
+    assert_eq!(
+        stderr.matches("error[").count(),
+        4,
+        "{}",
+        stderr.lines().filter(|l| l.starts_with("error")).collect::<Vec<_>>().join("\n")
+    );
+}
