@@ -142,9 +142,25 @@ pub enum BuildError {
 /// What a build did: the check it ran, and what it wrote (nothing when `check` found errors).
 pub struct Built {
     pub checked: Checked,
-    pub written: Option<usize>,
+    pub written: Option<Written>,
     /// Phase names and their durations in milliseconds, for the log.
     pub timings: Vec<(&'static str, u128)>,
+}
+
+/// What a build wrote, counted from the file list, for the summary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub files: usize,
+    /// `.html` files.
+    pub pages: usize,
+    pub pdfs: usize,
+}
+
+impl Written {
+    pub fn count(files: &[write::OutputFile]) -> Written {
+        let with = |ext: &str| files.iter().filter(|f| f.path.ends_with(ext)).count();
+        Written { files: files.len(), pages: with(".html"), pdfs: with(".pdf") }
+    }
 }
 
 /// A site built in memory: what `check` found, and the files when there were no errors.
@@ -159,6 +175,11 @@ pub struct Rendered {
 /// Load → validate → derive → render, into memory. `build` writes the result; `serve`
 /// serves it.
 pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
+    render_with(root, today, &|_, _| {})
+}
+
+/// [`render`], reporting each typeset PDF to `progress` (the long phase).
+pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result<Rendered, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut checked = check(root, today)?;
@@ -179,7 +200,7 @@ pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
     }
     timings.push(("rendera HTML", t.elapsed().as_millis()));
     let t = Instant::now();
-    let pdfs = pdf::render_pdfs(&site, &typ);
+    let pdfs = pdf::render_pdfs(&site, &typ, progress);
     timings.push(("sätt PDF", t.elapsed().as_millis()));
     match pdfs {
         Ok(pdfs) => files.extend(pdfs),
@@ -203,12 +224,17 @@ pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
 /// The whole pipeline: load → validate → derive → render → write. Errors in the content
 /// stop before anything is written, so `out_dir` keeps the last good site.
 pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
-    let Rendered { checked, files, mut timings } = render(root, today)?;
+    build_with(root, out_dir, today, &|_, _| {})
+}
+
+/// [`build`], reporting each typeset PDF to `progress`.
+pub fn build_with(root: &Path, out_dir: &Path, today: Datum, progress: pdf::Progress) -> Result<Built, BuildError> {
+    let Rendered { checked, files, mut timings } = render_with(root, today, progress)?;
     let Some(files) = files else {
         return Ok(Built { checked, written: None, timings });
     };
     let t = Instant::now();
     write::write_output(out_dir, &files)?;
     timings.push(("skriv", t.elapsed().as_millis()));
-    Ok(Built { checked, written: Some(files.len()), timings })
+    Ok(Built { checked, written: Some(Written::count(&files)), timings })
 }

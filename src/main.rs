@@ -1,8 +1,10 @@
 //! The command line: parses arguments, calls the library, prints.
 
+use std::fmt::Display;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use molnkoll::Checked;
@@ -26,6 +28,12 @@ Slutstatus:
   2  felaktiga argument, eller filer som inte går att läsa eller skriva"
 )]
 struct Cli {
+    /// Skriv bara det som får kommandot att misslyckas: inga varningar, ingen sammanfattning.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Skriv också tiden för varje steg, och förloppet som rader när standard fel inte är en terminal.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -180,6 +188,87 @@ fn parse_date(s: &str) -> Result<Datum, String> {
     Datum::parse(s).ok_or_else(|| format!("`{s}` är inget datum; skriv ÅÅÅÅ-MM-DD, till exempel 2026-03-01"))
 }
 
+/// How much a command prints; every command but `serve` ends with one summary line.
+struct Out {
+    level: Level,
+    start: Instant,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Out {
+    /// A line a person wants by default, such as which files `init` created.
+    fn info(&self, line: impl Display) {
+        if self.level >= Level::Normal {
+            eprintln!("{line}");
+        }
+    }
+
+    fn verbose(&self, line: impl Display) {
+        if self.level == Level::Verbose {
+            eprintln!("{line}");
+        }
+    }
+
+    /// The diagnostics; under --quiet only when they make the command fail.
+    fn diagnostics(&self, checked: &Checked, fails: bool) {
+        if fails || self.level >= Level::Normal {
+            eprint!("{}", checked.render());
+        }
+    }
+
+    /// The closing line, `molnkoll CMD: …, 0,45 s`, then any advice after the time.
+    fn summary(&self, command: &str, facts: impl Display, advice: &str) {
+        // Swedish decimal comma, like the rest of the text.
+        let secs = format!("{:.2}", self.start.elapsed().as_secs_f64()).replace('.', ",");
+        self.info(format_args!("molnkoll {command}: {facts}, {secs} s{advice}"));
+    }
+}
+
+/// Reports typeset PDFs: a bar on a terminal, a line per tenth under --verbose otherwise,
+/// so a CI log gets nothing by default.
+struct PdfProgress {
+    bar: Option<indicatif::ProgressBar>,
+    lines: bool,
+}
+
+impl PdfProgress {
+    fn new(out: &Out) -> PdfProgress {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = (terminal && out.level >= Level::Normal).then(|| {
+            let style = indicatif::ProgressStyle::with_template("Sätter PDF {bar:30} {pos}/{len}")
+                .expect("a valid progress template");
+            indicatif::ProgressBar::new(0).with_style(style)
+        });
+        PdfProgress { bar, lines: !terminal && out.level == Level::Verbose }
+    }
+
+    fn report(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.bar {
+            if bar.length() != Some(total as u64) {
+                bar.set_length(total as u64);
+            }
+            bar.set_position(done as u64);
+        } else if self.lines && done * 10 / total > (done - 1) * 10 / total {
+            eprintln!("  sätter PDF: {done} av {total}");
+        }
+    }
+}
+
+impl Drop for PdfProgress {
+    fn drop(&mut self) {
+        // The summary line replaces the bar.
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 fn today() -> Datum {
     Datum(jiff::Zoned::now().date())
 }
@@ -202,10 +291,24 @@ fn policy_of(root: &Path, command: &str) -> Result<(Policy, Checked), ExitCode> 
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    let level = if cli.quiet {
+        Level::Quiet
+    } else if cli.verbose {
+        Level::Verbose
+    } else {
+        Level::Normal
+    };
+    let o = Out { level, start: Instant::now() };
+    match cli.command {
         Command::Build { root, out, today: day } => {
             let out = if out.is_relative() { root.join(out) } else { out };
-            let built = match molnkoll::build(&root, &out, day.unwrap_or_else(today)) {
+            let progress = PdfProgress::new(&o);
+            let built = molnkoll::build_with(&root, &out, day.unwrap_or_else(today), &|done, total| {
+                progress.report(done, total)
+            });
+            drop(progress);
+            let built = match built {
                 Ok(b) => b,
                 Err(e) => {
                     eprintln!("fel: {e}");
@@ -213,21 +316,26 @@ fn main() -> ExitCode {
                 }
             };
             let checked = &built.checked;
-            eprint!("{}", checked.render());
+            o.diagnostics(checked, built.written.is_none());
             for (phase, ms) in &built.timings {
-                eprintln!("  {phase}: {ms} ms");
+                o.verbose(format_args!("  {phase}: {ms} ms"));
             }
             match built.written {
-                Some(n) => {
-                    eprintln!(
-                        "molnkoll build: {} bedömningar, {n} filer skrivna till {}, {} varningar",
+                Some(w) => {
+                    let facts = format!(
+                        "{} bedömningar, {} sidor, {} PDF, {} filer skrivna till {}, {} varningar",
                         checked.items.len(),
+                        w.pages,
+                        w.pdfs,
+                        w.files,
                         out.display(),
                         checked.warnings()
                     );
+                    o.summary("build", facts, "");
                     ExitCode::SUCCESS
                 }
                 None => {
+                    // Why nothing was written is part of the failure, so --quiet keeps it.
                     eprintln!("molnkoll build: {} fel; inget skrevs, {} är orörd", checked.errors(), out.display());
                     ExitCode::FAILURE
                 }
@@ -252,6 +360,11 @@ fn main() -> ExitCode {
                 },
             };
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
+            let name = match vad {
+                SchemaVal::Bedomning => "bedömningens",
+                SchemaVal::Policy => "policykällans",
+            };
+            o.summary("schema", format_args!("{name} JSON Schema skrivet till standard ut"), "");
             ExitCode::SUCCESS
         }
         Command::Export { format, out, root, today: day } => {
@@ -264,7 +377,7 @@ fn main() -> ExitCode {
                 }
             };
             let (Some(policy), 0) = (checked.policy.as_ref(), checked.errors()) else {
-                eprint!("{}", checked.render());
+                o.diagnostics(&checked, true);
                 eprintln!("molnkoll export: {} fel; ingen export skrevs", checked.errors());
                 return ExitCode::FAILURE;
             };
@@ -295,7 +408,7 @@ fn main() -> ExitCode {
                 eprintln!("fel: {e}");
                 return ExitCode::from(2);
             }
-            eprintln!("molnkoll export: {} bedömningar, {} varningar", rows.len(), checked.warnings());
+            o.summary("export", format_args!("{} bedömningar, {} varningar", rows.len(), checked.warnings()), "");
             ExitCode::SUCCESS
         }
         Command::Check { root, strict, today: day } => {
@@ -306,14 +419,16 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            eprint!("{}", checked.render());
             let (errors, warnings) = (checked.errors(), checked.warnings());
-            eprintln!(
-                "molnkoll check: {} filer, {} bedömningar härledda, {errors} fel, {warnings} varningar",
+            let fails = errors > 0 || (strict && warnings > 0);
+            o.diagnostics(&checked, fails);
+            let facts = format!(
+                "{} filer, {} bedömningar härledda, {errors} fel, {warnings} varningar",
                 checked.files,
                 checked.items.len()
             );
-            if errors > 0 || (strict && warnings > 0) { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+            o.summary("check", facts, "");
+            if fails { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
         Command::Init { dir, force } => {
             let done = match molnkoll::init::init(&dir, force) {
@@ -324,17 +439,18 @@ fn main() -> ExitCode {
                 }
             };
             for file in &done.skapade {
-                eprintln!("  skapade {file}");
+                o.info(format_args!("  skapade {file}"));
             }
             for file in &done.ororda {
-                eprintln!("  fanns redan, lämnades orörd: {file}");
+                o.info(format_args!("  fanns redan, lämnades orörd: {file}"));
             }
-            eprintln!(
-                "molnkoll init: {} av {} filer skapade i {}. Gå till mappen och kör `molnkoll check`; README.md beskriver resten.",
+            let facts = format!(
+                "{} av {} filer skapade i {}",
                 done.skapade.len(),
                 done.skapade.len() + done.ororda.len(),
-                dir.display(),
+                dir.display()
             );
+            o.summary("init", facts, ". Gå till mappen och kör `molnkoll check`; README.md beskriver resten.");
             ExitCode::SUCCESS
         }
         Command::New { namn, root } => {
@@ -346,7 +462,8 @@ fn main() -> ExitCode {
             match molnkoll::ny_bedomning::write(&root, &policy, &namn, taken, today()) {
                 Ok(file) => {
                     println!("{}", root.join(&file).display());
-                    eprintln!("molnkoll new: skrev {file}. Fyll i den och kör `molnkoll check` efter varje ändring.");
+                    let advice = ". Fyll i den och kör `molnkoll check` efter varje ändring.";
+                    o.summary("new", format_args!("skrev {file}"), advice);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -370,7 +487,7 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
                 (Ok(()), Some(dir)) => {
-                    eprintln!("molnkoll man: manualsidorna skrivna till {}", dir.display());
+                    o.summary("man", format_args!("manualsidorna skrivna till {}", dir.display()), "");
                     ExitCode::SUCCESS
                 }
                 (Ok(()), None) => ExitCode::SUCCESS,

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
-use common::{TODAY, repo};
+use common::{TODAY, repo, without_time};
 
 /// What one run printed, and how it ended.
 struct Run {
@@ -23,7 +23,8 @@ fn molnkoll(dir: &Path, args: &[&str]) -> Run {
     Run {
         code: out.status.code().unwrap(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
+        // Timings differ between runs; the rest is compared exactly.
+        stderr: without_time(&String::from_utf8(out.stderr).unwrap()),
     }
 }
 
@@ -58,7 +59,7 @@ fn a_new_organisation_from_init_to_export() {
         run.stderr,
         "  skapade .gitignore\n  skapade README.md\n  skapade content/policy.toml\n  \
          skapade content/bedomningar/microsoft-365.toml\n  skapade content/sidor/rutin.md\n  \
-         skapade content/sidor/riktlinje.md\nmolnkoll init: 6 av 6 filer skapade i org. Gå till mappen och kör \
+         skapade content/sidor/riktlinje.md\nmolnkoll init: 6 av 6 filer skapade i org, <tid>. Gå till mappen och kör \
          `molnkoll check`; README.md beskriver resten.\n"
     );
     assert_eq!(run.stdout, "");
@@ -88,7 +89,7 @@ fn a_new_organisation_from_init_to_export() {
     let run = molnkoll(&org, &["check", "--today", TODAY]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.starts_with("warning[duplicate-driftform]: driftform 3 är identisk med driftform 1\n"));
-    assert_eq!(summary(&run), "molnkoll check: 4 filer, 1 bedömningar härledda, 0 fel, 1 varningar");
+    assert_eq!(summary(&run), "molnkoll check: 4 filer, 1 bedömningar härledda, 0 fel, 1 varningar, <tid>");
 
     // new
     let run = molnkoll(&org, &["new", "Min nya tjänst"]);
@@ -96,7 +97,7 @@ fn a_new_organisation_from_init_to_export() {
     assert_eq!(run.stdout, format!("./{NY}\n"));
     assert_eq!(
         run.stderr,
-        format!("molnkoll new: skrev {NY}. Fyll i den och kör `molnkoll check` efter varje ändring.\n")
+        format!("molnkoll new: skrev {NY}, <tid>. Fyll i den och kör `molnkoll check` efter varje ändring.\n")
     );
     let fresh = read(org.join(NY));
     for text in [
@@ -141,7 +142,7 @@ fn a_new_organisation_from_init_to_export() {
         "warning[no-information-set]: ingen informationsmängd är klassad; nivån och åtgärderna kan inte härledas\n  \
          ┌─ {NY}:1:1\n"
     )));
-    assert_eq!(summary(&run), "molnkoll check: 5 filer, 2 bedömningar härledda, 0 fel, 2 varningar");
+    assert_eq!(summary(&run), "molnkoll check: 5 filer, 2 bedömningar härledda, 0 fel, 2 varningar, <tid>");
 
     // Edit: a supplier and a classification, first with a level the policy does not have.
     let edited = read(org.join(NY)).replacen("namn = \"\"", "namn = \"Nya Leverantören AB\"", 1).replacen(
@@ -162,18 +163,18 @@ fn a_new_organisation_from_init_to_export() {
         run.stderr
     );
     assert!(run.stderr.contains("= tillåtet: `0`, `1`, `2`, `3` eller `4`\n"), "{}", run.stderr);
-    assert_eq!(summary(&run), "molnkoll check: 5 filer, 2 bedömningar härledda, 1 fel, 1 varningar");
+    assert_eq!(summary(&run), "molnkoll check: 5 filer, 2 bedömningar härledda, 1 fel, 1 varningar, <tid>");
 
     fs::write(org.join(NY), edited.replace("K = 5", "K = 2")).unwrap();
     let run = molnkoll(&org, &["check", "--today", TODAY]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(summary(&run), "molnkoll check: 5 filer, 2 bedömningar härledda, 0 fel, 1 varningar");
+    assert_eq!(summary(&run), "molnkoll check: 5 filer, 2 bedömningar härledda, 0 fel, 1 varningar, <tid>");
 
     // build
     let run = molnkoll(&org, &["build", "--today", TODAY]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(summary(&run).starts_with("molnkoll build: 2 bedömningar, "), "{}", run.stderr);
-    assert!(summary(&run).ends_with(" filer skrivna till ./output, 1 varningar"), "{}", run.stderr);
+    assert!(summary(&run).ends_with(" filer skrivna till ./output, 1 varningar, <tid>"), "{}", run.stderr);
     let index = read(org.join("output/index.html"));
     assert!(index.contains("Min nya tjänst"), "{index}");
     let page = read(org.join("output/bedomningar/min-nya-tjanst/index.html"));
@@ -182,7 +183,7 @@ fn a_new_organisation_from_init_to_export() {
     // export
     let run = molnkoll(&org, &["export", "--format", "csv", "--today", TODAY]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr, "molnkoll export: 2 bedömningar, 1 varningar\n");
+    assert_eq!(run.stderr, "molnkoll export: 2 bedömningar, 1 varningar, <tid>\n");
     let row = run.stdout.split("\r\n").find(|l| l.starts_with("Min nya tjänst,")).expect(&run.stdout);
     assert!(row.starts_with("Min nya tjänst,,Nya Leverantören AB,SE,4,Upphandling av IT-system,2,Betydande,"), "{row}");
     assert!(run.stdout.contains("\r\nMicrosoft 365,SML-2026-0142,"), "{}", run.stdout);
@@ -221,7 +222,7 @@ fn init_force_adds_what_is_missing_and_overwrites_nothing() {
         "  skapade content/sidor/rutin.md\n  fanns redan, lämnades orörd: .gitignore\n  \
          fanns redan, lämnades orörd: README.md\n  fanns redan, lämnades orörd: content/policy.toml\n  \
          fanns redan, lämnades orörd: content/bedomningar/microsoft-365.toml\n  \
-         fanns redan, lämnades orörd: content/sidor/riktlinje.md\nmolnkoll init: 1 av 6 filer skapade i .. \
+         fanns redan, lämnades orörd: content/sidor/riktlinje.md\nmolnkoll init: 1 av 6 filer skapade i ., <tid>. \
          Gå till mappen och kör `molnkoll check`; README.md beskriver resten.\n"
     );
     assert_eq!(read(org.join("README.md")), "Vår egen README\n");
@@ -287,7 +288,7 @@ fn hostile_names_give_a_safe_slug_or_a_clear_error() {
     assert_eq!(files.len(), 6 + 6, "{files:?}");
     assert!(files.iter().filter(|f| !f.starts_with("content/bedomningar/")).count() == 5, "{files:?}");
     let run = molnkoll(&org, &["check", "--today", TODAY]);
-    assert_eq!(summary(&run), "molnkoll check: 10 filer, 7 bedömningar härledda, 0 fel, 7 varningar");
+    assert_eq!(summary(&run), "molnkoll check: 10 filer, 7 bedömningar härledda, 0 fel, 7 varningar, <tid>");
 }
 
 #[test]
@@ -347,7 +348,7 @@ fn completions_and_man_pages_come_from_the_same_definition() {
 
     let tmp = tempfile::tempdir().unwrap();
     let run = molnkoll(tmp.path(), &["man", "--out", "man1"]);
-    assert_eq!((run.code, run.stderr.as_str()), (0, "molnkoll man: manualsidorna skrivna till man1\n"));
+    assert_eq!((run.code, run.stderr.as_str()), (0, "molnkoll man: manualsidorna skrivna till man1, <tid>\n"));
     let page = read(tmp.path().join("man1/molnkoll-new.1"));
     assert!(page.contains(".TH molnkoll-new 1"), "{page}");
     assert!(page.contains("Exempel:"));

@@ -10,6 +10,7 @@ pub mod world;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -124,9 +125,16 @@ pub struct Job {
 /// stays bounded however many assessments there are.
 const BATCH: usize = 64;
 
+/// Told `(done, total)` after each document, from any thread; the command line draws a bar.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// Every assessment's documents and the whole-policy document.
-pub fn render_pdfs(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
-    compile_all(&jobs(site), templates)
+pub fn render_pdfs(
+    site: &Site,
+    templates: &Templates,
+    progress: Progress,
+) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
+    compile_all_with(&jobs(site), templates, progress)
 }
 
 /// The documents a site gets, with their data, in a stable order.
@@ -158,11 +166,29 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 
 /// Compiles every job in parallel over one shared engine.
 pub fn compile_all(jobs: &[Job], templates: &Templates) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
+    compile_all_with(jobs, templates, &|_, _| {})
+}
+
+/// [`compile_all`], reporting each finished document to `progress`.
+pub fn compile_all_with(
+    jobs: &[Job],
+    templates: &Templates,
+    progress: Progress,
+) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
     let engine = Engine::new();
+    let done = AtomicUsize::new(0);
     let mut files = Vec::with_capacity(jobs.len());
     let mut errors: Vec<TemplateError> = Vec::new();
     for batch in jobs.chunks(BATCH) {
-        let results: Vec<_> = batch.par_iter().map(|job| compile(&engine, templates, job)).collect();
+        let results: Vec<_> = batch
+            .par_iter()
+            .map(|job| {
+                let result = compile(&engine, templates, job);
+                // Per document, not per batch: a small site is a single batch.
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
+                result
+            })
+            .collect();
         for (job, result) in batch.iter().zip(results) {
             match result {
                 Ok(bytes) => files.push(OutputFile::new(job.path.clone(), bytes)),

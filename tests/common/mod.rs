@@ -35,3 +35,23 @@ pub fn build(root: &Path) -> (bool, String) {
         Command::cargo_bin("molnkoll").unwrap().args(["build", "--today", TODAY, "--root"]).arg(root).output().unwrap();
     (out.status.success(), String::from_utf8(out.stderr).unwrap())
 }
+
+/// `text` with each summary line's elapsed time (`, 0,45 s`) as `, <tid>`, for exact comparisons.
+pub fn without_time(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(", ") {
+        let (head, tail) = rest.split_at(at + 2);
+        out.push_str(head);
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        let b = &tail.as_bytes()[digits..];
+        if digits > 0 && b.len() >= 5 && b[0] == b',' && b[1..3].iter().all(u8::is_ascii_digit) && &b[3..5] == b" s" {
+            out.push_str("<tid>");
+            rest = &tail[digits + 5..];
+        } else {
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
