@@ -216,3 +216,20 @@ fn content_outside_git_builds_and_says_there_is_no_history() {
     let page = fs::read_to_string(dir.path().join("output/bedomningar/schema/index.html")).unwrap();
     assert!(page.contains("Ingen historik är tillgänglig: innehållet ligger inte i ett git-förråd."), "{page}");
 }
+
+#[test]
+fn a_shallow_clone_has_history_from_its_boundary() {
+    let f = history_project();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", f.dir.path().display());
+    git(clone.path(), "x", TODAY, &["clone", "-q", "--depth", "1", &url, "k"]);
+    let root = clone.path().join("k");
+    let checked = molnkoll::check(&root, today(TODAY)).unwrap();
+    assert!(matches!(checked.historik, molnkoll::historik::Kalla::Git { .. }), "{:?}", checked.historik);
+    let item = checked.items.iter().find(|i| i.slug == "schema").unwrap();
+    let h = item.historik.as_ref().unwrap();
+    // Only the last commit is there; it is where the file's history begins.
+    assert_eq!(h.andringar.len(), 1);
+    assert_eq!(h.andringar[0].commit, f.changed);
+    assert!(!h.ej_incheckad);
+}

@@ -123,7 +123,8 @@ fn read_repo(repo: &gix::Repository, root: &Path, dir: &str, files: &[(&str, &st
     for info in walk.all()? {
         let info = info?;
         let folder = folder_id(repo, info.id, &prefix, &mut folder_of)?;
-        let parents: Vec<ObjectId> = info.parent_ids.iter().copied().collect();
+        // In a shallow clone the boundary's parents are missing: the history starts there.
+        let parents: Vec<ObjectId> = info.parent_ids.iter().copied().filter(|p| repo.has_object(p)).collect();
         let mut parent_folders = Vec::with_capacity(parents.len());
         for p in &parents {
             parent_folders.push(folder_id(repo, *p, &prefix, &mut folder_of)?);
