@@ -103,8 +103,9 @@ pub fn load(root: &Path) -> Result<Content, LoadError> {
     let mut diagnostics = Vec::new();
 
     let policy_path = root.join(POLICY_FILE);
-    let text = read(&policy_path)?;
+    let (text, bad) = read(&policy_path)?;
     let policy = parse::<Policy>(&mut sources, &mut diagnostics, POLICY_FILE.to_owned(), text);
+    invalid_utf8(&mut diagnostics, policy.file, bad);
 
     let dir = root.join(BEDOMNING_DIR);
     let mut files = Vec::new();
@@ -118,9 +119,11 @@ pub fn load(root: &Path) -> Result<Content, LoadError> {
     }
     let mut bedomningar = Vec::with_capacity(files.len());
     for path in files {
-        let text = read(&path)?;
+        let (text, bad) = read(&path)?;
         let name = display_name(root, &path);
-        bedomningar.push(parse::<Bedomning>(&mut sources, &mut diagnostics, name, text));
+        let loaded = parse::<Bedomning>(&mut sources, &mut diagnostics, name, text);
+        invalid_utf8(&mut diagnostics, loaded.file, bad);
+        bedomningar.push(loaded);
     }
 
     Ok(Content { root: root.to_owned(), sources, policy, bedomningar, diagnostics })
@@ -137,14 +140,34 @@ pub enum LoadError {
     Walk(PathBuf, String),
 }
 
-fn read(path: &Path) -> Result<String, LoadError> {
+/// The file's text, and the byte offset of the first invalid UTF-8 sequence if any.
+fn read(path: &Path) -> Result<(String, Option<usize>), LoadError> {
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing(path.to_owned()),
         _ => LoadError::Read(path.to_owned(), e),
     })?;
     // Invalid UTF-8 is a content problem, not an I/O one: keep going with a lossy copy so
-    // the parser reports it at its position.
-    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    // the other diagnostics still come, and report the bad bytes as an error of their own.
+    // The parser takes the replacement character inside a string, so it would not notice.
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    })
+}
+
+/// The error for a file that is not valid UTF-8; `at` is a byte offset into the original,
+/// which is also the offset of the first replacement character in the lossy copy.
+fn invalid_utf8(diagnostics: &mut Vec<Diagnostic>, file: FileId, at: Option<usize>) {
+    if let Some(at) = at {
+        diagnostics.push(
+            Diagnostic::error("invalid-utf8", file, "filen är inte giltig UTF-8")
+                .at(Some(at..at + '\u{fffd}'.len_utf8()), "ogiltiga byte här")
+                .note("spara filen som UTF-8; text som klistrats in från andra program kan ha fel teckenkodning"),
+        );
+    }
 }
 
 /// Forward slashes and a root-relative path, so diagnostics read the same everywhere.
@@ -174,6 +197,8 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
         return Loaded { file, spans, value: None };
     }
 
+    long_strings(tree.get_ref(), &mut Vec::new(), file, diagnostics);
+
     let schema = schemars::schema_for!(T);
     let root = schema.as_value();
     let before = diagnostics.len();
@@ -193,6 +218,58 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
         }
     };
     Loaded { file, spans, value }
+}
+
+/// Longest string value a file may hold, in characters. A pasted answer is far shorter;
+/// far longer text makes Typst fail with errors that point at a template, not the file.
+pub const MAX_FIELD_CHARS: usize = 10_000;
+
+/// An error for every string value longer than [`MAX_FIELD_CHARS`] or with a control character.
+fn long_strings(table: &DeTable<'_>, path: &mut Vec<Seg>, file: FileId, out: &mut Vec<Diagnostic>) {
+    fn value(v: &Spanned<DeValue<'_>>, path: &mut Vec<Seg>, file: FileId, out: &mut Vec<Diagnostic>) {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                // NUL, ESC and the like have no place in text, and Typst has no glyph for them.
+                if let Some(c) = s.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+                    out.push(
+                        Diagnostic::error(
+                            "control-character",
+                            file,
+                            format!("`{}` innehåller styrtecknet U+{:04X}", dotted(path), c as u32),
+                        )
+                        .at(Some(v.span()), "här")
+                        .note("ta bort tecknet; det syns inte och följer ofta med när text klistras in"),
+                    );
+                }
+                let n = s.chars().count();
+                if n > MAX_FIELD_CHARS {
+                    out.push(
+                        Diagnostic::error(
+                            "field-too-long",
+                            file,
+                            format!("`{}` har {n} tecken; högst {MAX_FIELD_CHARS} tillåts", dotted(path)),
+                        )
+                        .at(Some(v.span()), "för lång")
+                        .note("korta texten, eller lägg den långa texten i en bilaga och hänvisa till den"),
+                    );
+                }
+            }
+            DeValue::Table(t) => long_strings(t, path, file, out),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    value(item, path, file, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    for (key, v) in table {
+        path.push(Seg::Key(key.get_ref().to_string()));
+        value(v, path, file, out);
+        path.pop();
+    }
 }
 
 /// A step in a path into a TOML tree.
