@@ -128,40 +128,6 @@ pub fn load(root: &Path) -> Result<Content, LoadError> {
 /// are under 20 KiB), low enough that a pasted dump cannot slow every build.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
-/// The longest string field, in characters: about ten pages of a supplier's answer.
-pub const MAX_FIELD_CHARS: usize = 20_000;
-
-/// A string that is too long, or holds control or bidirectional formatting characters:
-/// they have no place in a record, and bidi overrides can make text read differently
-/// from what it is.
-fn string_limits(file: FileId, s: &str, span: Range<usize>, path: &[Seg]) -> Option<Diagnostic> {
-    let chars = s.chars().count();
-    if chars > MAX_FIELD_CHARS {
-        let d = Diagnostic::error(
-            "field-too-long",
-            file,
-            format!("`{}` har {chars} tecken; högst {MAX_FIELD_CHARS} tillåts", dotted(path)),
-        );
-        let start = span.start..span.start + 1;
-        return Some(
-            d.at(Some(start), "fältet börjar här").note("lägg långa underlag som bilagor och hänvisa till dem"),
-        );
-    }
-    let bad = s.chars().find(|&c| {
-        (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-    })?;
-    Some(
-        Diagnostic::error(
-            "control-character",
-            file,
-            format!("`{}` innehåller styrtecknet U+{:04X}", dotted(path), bad as u32),
-        )
-        .at(Some(span), "här")
-        .note("styrtecken och tecken som vänder textriktningen tillåts inte; ta bort dem"),
-    )
-}
-
 /// Failures that stop a run before any file can be judged.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -194,19 +160,41 @@ fn read_parse<T: DeserializeOwned + JsonSchema>(
         );
         return Ok(Loaded { file, spans: SpanIndex::default(), value: None });
     }
-    let text = read(path)?;
-    Ok(parse::<T>(sources, diagnostics, name, text))
+    let (text, bad) = read(path)?;
+    let loaded = parse::<T>(sources, diagnostics, name, text);
+    invalid_utf8(diagnostics, loaded.file, bad);
+    Ok(loaded)
 }
 
-fn read(path: &Path) -> Result<String, LoadError> {
+/// The file's text, and the byte offset of the first invalid UTF-8 sequence if any.
+fn read(path: &Path) -> Result<(String, Option<usize>), LoadError> {
     let io = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing(path.to_owned()),
         _ => LoadError::Read(path.to_owned(), e),
     };
     let bytes = std::fs::read(path).map_err(io)?;
     // Invalid UTF-8 is a content problem, not an I/O one: keep going with a lossy copy so
-    // the parser reports it at its position.
-    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    // the other diagnostics still come, and report the bad bytes as an error of their own.
+    // The parser takes the replacement character inside a string, so it would not notice.
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    })
+}
+
+/// The error for a file that is not valid UTF-8; `at` is a byte offset into the original,
+/// which is also the offset of the first replacement character in the lossy copy.
+fn invalid_utf8(diagnostics: &mut Vec<Diagnostic>, file: FileId, at: Option<usize>) {
+    if let Some(at) = at {
+        diagnostics.push(
+            Diagnostic::error("invalid-utf8", file, "filen är inte giltig UTF-8")
+                .at(Some(at..at + '\u{fffd}'.len_utf8()), "ogiltiga byte här")
+                .note("spara filen som UTF-8; text som klistrats in från andra program kan ha fel teckenkodning"),
+        );
+    }
 }
 
 /// Forward slashes and a root-relative path, so diagnostics read the same everywhere.
@@ -236,6 +224,8 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
         return Loaded { file, spans, value: None };
     }
 
+    long_strings(tree.get_ref(), &mut Vec::new(), file, diagnostics);
+
     let schema = schemars::schema_for!(T);
     let root = schema.as_value();
     let before = diagnostics.len();
@@ -255,6 +245,61 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
         }
     };
     Loaded { file, spans, value }
+}
+
+/// Longest string value a file may hold, in characters. A pasted answer is far shorter;
+/// far longer text makes Typst fail with errors that point at a template, not the file.
+pub const MAX_FIELD_CHARS: usize = 10_000;
+
+/// An error for every string value longer than [`MAX_FIELD_CHARS`] or with a control character.
+fn long_strings(table: &DeTable<'_>, path: &mut Vec<Seg>, file: FileId, out: &mut Vec<Diagnostic>) {
+    fn value(v: &Spanned<DeValue<'_>>, path: &mut Vec<Seg>, file: FileId, out: &mut Vec<Diagnostic>) {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                // NUL, ESC and the like have no place in text, and Typst has no glyph for them.
+                // Bidi controls can make text read differently from what it is.
+                let bidi =
+                    |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
+                if let Some(c) = s.chars().find(|&c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || bidi(c)) {
+                    out.push(
+                        Diagnostic::error(
+                            "control-character",
+                            file,
+                            format!("`{}` innehåller styrtecknet U+{:04X}", dotted(path), c as u32),
+                        )
+                        .at(Some(v.span()), "här")
+                        .note("ta bort tecknet; styrtecken och tecken som vänder textriktningen syns inte och följer ofta med när text klistras in"),
+                    );
+                }
+                let n = s.chars().count();
+                if n > MAX_FIELD_CHARS {
+                    out.push(
+                        Diagnostic::error(
+                            "field-too-long",
+                            file,
+                            format!("`{}` har {n} tecken; högst {MAX_FIELD_CHARS} tillåts", dotted(path)),
+                        )
+                        .at(Some(v.span()), "för lång")
+                        .note("korta texten, eller lägg den långa texten i en bilaga och hänvisa till den"),
+                    );
+                }
+            }
+            DeValue::Table(t) => long_strings(t, path, file, out),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    value(item, path, file, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    for (key, v) in table {
+        path.push(Seg::Key(key.get_ref().to_string()));
+        value(v, path, file, out);
+        path.pop();
+    }
 }
 
 /// A step in a path into a TOML tree.
@@ -421,10 +466,6 @@ impl<'a> Walker<'a> {
                 }
             }
             DeValue::String(s) => {
-                if let Some(d) = string_limits(self.file, s, value.span(), path) {
-                    self.out.push(d);
-                    return;
-                }
                 if let Some(allowed) = enum_values(schema) {
                     if !allowed.iter().any(|a| a == s.as_ref()) {
                         let mut d = Diagnostic::error(

@@ -8,7 +8,7 @@ use crate::validate;
 pub const MAX_LEN: usize = 60;
 
 /// Names Windows reserves in every folder, with or without an extension.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
     "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];

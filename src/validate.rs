@@ -213,6 +213,8 @@ pub fn valid_slug(slug: &str) -> bool {
         && slug.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
+        // `con`, `nul`, … cannot be folder names on Windows, where the site may be copied.
+        && !crate::slug::RESERVED.contains(&slug)
 }
 
 /// Checks one assessment against the policy and its own derivation.
@@ -234,7 +236,7 @@ pub fn validate_bedomning(
         let d = r.error("invalid-slug", &p, format!("ogiltig slug `{slug}`"), "slug");
         note(
             d,
-            "en slug får bara innehålla a–z, 0–9 och bindestreck, högst 80 tecken; byt namn på filen eller ange `slug = \"…\"`",
+            "en slug får bara innehålla a–z, 0–9 och bindestreck, högst 80 tecken, och inte vara ett namn som Windows reserverar (t.ex. `con`, `nul`); byt namn på filen eller ange `slug = \"…\"`",
         );
     }
 

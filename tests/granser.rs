@@ -15,7 +15,7 @@ fn oversized_files_long_fields_and_control_characters_are_rejected_with_their_co
         ("lang.toml", &long),
         ("exakt.toml", &exact),
         ("bidi.toml", &bidi),
-        ("nul.toml", &nul),
+        ("noll.toml", &nul),
         ("stor.toml", &big),
     ]);
     let out = assert_cmd::Command::cargo_bin("molnkoll")
@@ -28,7 +28,7 @@ fn oversized_files_long_fields_and_control_characters_are_rejected_with_their_co
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(!dir.path().join("output").exists(), "nothing is written");
     for expected in [
-        "error[field-too-long]: `tjanst.beskrivning` har 20001 tecken; högst 20000 tillåts",
+        "error[field-too-long]: `tjanst.beskrivning` har 10001 tecken; högst 10000 tillåts",
         "error[control-character]: `tjanst.beskrivning` innehåller styrtecknet U+202E",
         "error[control-character]: `tjanst.beskrivning` innehåller styrtecknet U+0000",
         "error[file-too-large]: filen är 1049",
