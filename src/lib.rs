@@ -3,6 +3,7 @@
 //! The pipeline runs in stages, one module each: [`load`] reads the policy source and
 //! the assessments, [`validate`] checks them, [`derive`] applies the routine's rules.
 
+pub mod cache;
 pub mod derive;
 pub mod diagnostic;
 pub mod export;
@@ -25,6 +26,7 @@ pub mod write;
 use std::path::Path;
 use std::time::Instant;
 
+use cache::{Cache, KeyBuilder};
 use derive::Harledning;
 use diagnostic::{Diagnostic, Sources};
 use model::{Bedomning, Datum, Policy};
@@ -143,6 +145,10 @@ pub enum BuildError {
 pub struct Built {
     pub checked: Checked,
     pub written: Option<Written>,
+    /// Pages and PDFs taken unchanged from the previous build.
+    pub reused: Reused,
+    /// Files hard-linked from the previous output rather than written.
+    pub linked: usize,
     /// Phase names and their durations in milliseconds, for the log.
     pub timings: Vec<(&'static str, u128)>,
 }
@@ -163,11 +169,21 @@ impl Written {
     }
 }
 
+/// How much of a render came from the cache instead of being made again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reused {
+    pub pages: usize,
+    pub pdfs: usize,
+    /// The pages and PDFs that were made again, sorted.
+    pub made: Vec<String>,
+}
+
 /// A site built in memory: what `check` found, and the files when there were no errors.
 pub struct Rendered {
     pub checked: Checked,
     /// Sorted by path; `None` when the content or a template has errors.
     pub files: Option<Vec<write::OutputFile>>,
+    pub reused: Reused,
     /// Phase names and their durations in milliseconds, for the log.
     pub timings: Vec<(&'static str, u128)>,
 }
@@ -175,24 +191,30 @@ pub struct Rendered {
 /// Load → validate → derive → render, into memory. `build` writes the result; `serve`
 /// serves it.
 pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
-    render_with(root, today, &|_, _| {})
+    render_with(root, today, &Cache::empty(), &|_, _| {})
 }
 
-/// [`render`], reporting each typeset PDF to `progress` (the long phase).
-pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result<Rendered, BuildError> {
+/// [`render`], taking unchanged pages and PDFs from `cache` and reporting each PDF to
+/// `progress` (the long phase).
+pub fn render_with(root: &Path, today: Datum, cache: &Cache, progress: pdf::Progress) -> Result<Rendered, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut checked = check(root, today)?;
     timings.push(("läs, validera, härled", t.elapsed().as_millis()));
     let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
-        return Ok(Rendered { checked, files: None, timings });
+        return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     };
     let t = Instant::now();
     let tera = render::templates(root)?;
     let typ = pdf::templates(root)?;
     let site =
         render::Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
-    let mut files = render::render_site(&site, &tera)?;
+    // Every page and PDF depends on the policy, so any change to it rebuilds them all.
+    let mut base = KeyBuilder::new("site");
+    base.part(&serde_json::to_vec(policy).expect("the policy serialises"));
+    let html = render::render_site(&site, &tera, cache, &base)?;
+    let mut reused = Reused { pages: html.reused, ..Reused::default() };
+    let mut files = html.files;
     files.push(kalender::render_calendar(&site));
     for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
         let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
@@ -200,10 +222,13 @@ pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result
     }
     timings.push(("rendera HTML", t.elapsed().as_millis()));
     let t = Instant::now();
-    let pdfs = pdf::render_pdfs(&site, &typ, progress);
+    let pdfs = pdf::render_pdfs(&site, &typ, cache, &base, progress);
     timings.push(("sätt PDF", t.elapsed().as_millis()));
     match pdfs {
-        Ok(pdfs) => files.extend(pdfs),
+        Ok(pdfs) => {
+            reused.pdfs = pdfs.reused;
+            files.extend(pdfs.files);
+        }
         Err(errors) => {
             // A broken template is reported like a broken record, and nothing is written.
             for e in errors {
@@ -214,27 +239,36 @@ pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result
                 }
                 checked.diagnostics.push(d);
             }
-            return Ok(Rendered { checked, files: None, timings });
+            return Ok(Rendered { checked, files: None, reused, timings });
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered { checked, files: Some(files), timings })
+    reused.made = files.iter().filter(|f| f.key.is_some() && !f.cached).map(|f| f.path.clone()).collect();
+    Ok(Rendered { checked, files: Some(files), reused, timings })
 }
 
 /// The whole pipeline: load → validate → derive → render → write. Errors in the content
-/// stop before anything is written, so `out_dir` keeps the last good site.
+/// stop before anything is written, so `out_dir` keeps the last good site. What the
+/// previous build in `out_dir` made from the same inputs is reused.
 pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
-    build_with(root, out_dir, today, &|_, _| {})
+    build_with(root, out_dir, today, true, &|_, _| {})
 }
 
-/// [`build`], reporting each typeset PDF to `progress`.
-pub fn build_with(root: &Path, out_dir: &Path, today: Datum, progress: pdf::Progress) -> Result<Built, BuildError> {
-    let Rendered { checked, files, mut timings } = render_with(root, today, progress)?;
+/// [`build`], incremental or from scratch, reporting each typeset PDF to `progress`.
+pub fn build_with(
+    root: &Path,
+    out_dir: &Path,
+    today: Datum,
+    incremental: bool,
+    progress: pdf::Progress,
+) -> Result<Built, BuildError> {
+    let cache = if incremental { Cache::from_output(out_dir) } else { Cache::empty() };
+    let Rendered { checked, files, reused, mut timings } = render_with(root, today, &cache, progress)?;
     let Some(files) = files else {
-        return Ok(Built { checked, written: None, timings });
+        return Ok(Built { checked, written: None, reused, linked: 0, timings });
     };
     let t = Instant::now();
-    write::write_output(out_dir, &files)?;
+    let stats = write::write_output(out_dir, &files, &cache)?;
     timings.push(("skriv", t.elapsed().as_millis()));
-    Ok(Built { checked, written: Some(Written::count(&files)), timings })
+    Ok(Built { checked, written: Some(Written::count(&files)), reused, linked: stats.linked, timings })
 }

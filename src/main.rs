@@ -84,6 +84,10 @@ enum Command {
         /// Dagens datum (ÅÅÅÅ-MM-DD) för alla datumregler; standard är dagens datum.
         #[arg(long, value_parser = parse_date)]
         today: Option<Datum>,
+        /// Bygg allt från början. Annars återanvänds de sidor och PDF:er i utmappen vars
+        /// indata (bedömningen, policyn, mallarna, verktygets version) inte har ändrats.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Visa webbplatsen i webbläsaren och bygg om den när innehållet eller en mall ändras.
     ///
@@ -301,10 +305,10 @@ fn main() -> ExitCode {
     };
     let o = Out { level, start: Instant::now() };
     match cli.command {
-        Command::Build { root, out, today: day } => {
+        Command::Build { root, out, today: day, no_cache } => {
             let out = if out.is_relative() { root.join(out) } else { out };
             let progress = PdfProgress::new(&o);
-            let built = molnkoll::build_with(&root, &out, day.unwrap_or_else(today), &|done, total| {
+            let built = molnkoll::build_with(&root, &out, day.unwrap_or_else(today), !no_cache, &|done, total| {
                 progress.report(done, total)
             });
             drop(progress);
@@ -322,8 +326,14 @@ fn main() -> ExitCode {
             }
             match built.written {
                 Some(w) => {
+                    let reused = &built.reused;
+                    let unchanged = if reused.pages + reused.pdfs > 0 {
+                        format!(" ({} sidor och {} PDF oförändrade sedan förra bygget)", reused.pages, reused.pdfs)
+                    } else {
+                        String::new()
+                    };
                     let facts = format!(
-                        "{} bedömningar, {} sidor, {} PDF, {} filer skrivna till {}, {} varningar",
+                        "{} bedömningar, {} sidor, {} PDF, {} filer skrivna till {}{unchanged}, {} varningar",
                         checked.items.len(),
                         w.pages,
                         w.pdfs,
