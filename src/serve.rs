@@ -59,7 +59,9 @@ struct State {
 type Shared = Arc<RwLock<State>>;
 
 /// Builds, binds, and serves until the process is stopped. `log` gets one line per event.
-pub fn serve(opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Result<(), ServeError> {
+pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Result<(), ServeError> {
+    // The watcher reports absolute paths; a relative root (the default `.`) would match none.
+    opts.root = std::fs::canonicalize(&opts.root).or_else(|_| std::path::absolute(&opts.root))?;
     // Bind first: a taken port should fail at once, not after a build.
     let listener = std::net::TcpListener::bind(opts.addr).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => ServeError::PortTaken(opts.addr),
