@@ -92,12 +92,17 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
     let content = opts.root.join("content");
     std::thread::spawn(move || {
         let _keep = debouncer;
-        for events in rx {
-            let Ok(events) = events else { continue };
-            let relevant = events
-                .iter()
-                .any(|e| e.path.starts_with(&templates) || e.path.starts_with(&content) || e.path == templates);
-            if relevant {
+        // The content is read as TOML and Markdown; an editor's swap file or a tool's
+        // temporary file beside them is no reason to rebuild.
+        let relevant = |p: &std::path::Path| {
+            let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            let source = p.extension().is_some_and(|e| e == "toml" || e == "md");
+            !hidden && (p == templates || p.starts_with(&templates) || (p.starts_with(&content) && source))
+        };
+        while let Ok(events) = rx.recv() {
+            // Changes that arrived during the last rebuild make one rebuild, not one each.
+            let batch: Vec<_> = std::iter::once(events).chain(rx.try_iter()).flatten().flatten().collect();
+            if batch.iter().any(|e| relevant(&e.path)) {
                 let site = rebuild(&opts, &mut cache, &*watch_log);
                 let mut s = watch_state.write().unwrap_or_else(|e| e.into_inner());
                 s.site = site;
