@@ -39,7 +39,7 @@ fn main() {
         write(format!("data/bedomningar/{}.json", item.slug), serde_json::to_vec(&data).unwrap());
         let quote = |s: &str| serde_json::to_string(s).unwrap();
         let front = format!(
-            "+++\ntitle = {}\ndata = {}\nniva = {}\nnasta_granskning = {}\nleverantor = [{}]\nutlatande = [{}]\ndriftform = [\"{}\"]\n+++\n",
+            "+++\ntitle = {}\ndata = {}\nniva = {}\nnasta_granskning = {}\nleverantorer = [{}]\nutlatanden = [{}]\ndriftformer = [\"{}\"]\n+++\n",
             quote(&b.tjanst.namn),
             quote(&item.slug),
             h.styrande.as_ref().map_or(-1, |s| i32::from(s.niva)),
@@ -50,6 +50,11 @@ fn main() {
         );
         write(format!("content/bedomningar/{}.md", item.slug), front.into_bytes());
     }
+    // The records' own section gets no list page: molnkoll has none, the register is it.
+    write(
+        "content/bedomningar/_index.md".into(),
+        b"+++\ntitle = \"Bed\xc3\xb6mningar\"\n[_build]\nrender = \"never\"\n+++\n".to_vec(),
+    );
     for (file, title, sort) in [
         ("_index.md", "Register över bedömningar", "namn"),
         ("niva.md", "Register sorterat på nivå, högst först", "niva"),

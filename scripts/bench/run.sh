@@ -6,7 +6,8 @@
 #
 # Installs what it needs and is missing: hyperfine and hugo from Debian (apt-get), and
 # typst-cli 0.15.1 with cargo into ~/.cache/molnkoll-bench (for the comparison only, never
-# on PATH). Builds molnkoll and the two benchmark examples in release mode first.
+# on PATH). Builds molnkoll and the two benchmark examples in release mode first, unless
+# BINDIR names a folder that has them. WORK=DIR keeps the corpora and outputs there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -21,10 +22,15 @@ apt_need() { # command package
 }
 apt_need hyperfine hyperfine
 
-cargo build --release --quiet --bin molnkoll --example html_only --example hugo_site
-# A copy, so that another build into the same target folder cannot swap it mid-run.
 mkdir -p "$work/bin"
-cp "$target/release/molnkoll" "$target/release/examples/html_only" "$target/release/examples/hugo_site" "$work/bin/"
+if [ -n "${BINDIR:-}" ]; then
+    # Binaries built earlier (molnkoll, html_only, hugo_site), e.g. while the machine was busy.
+    cp "$BINDIR/molnkoll" "$BINDIR/html_only" "$BINDIR/hugo_site" "$work/bin/"
+else
+    cargo build --release --quiet --bin molnkoll --example html_only --example hugo_site
+    # A copy, so that another build into the same target folder cannot swap it mid-run.
+    cp "$target/release/molnkoll" "$target/release/examples/html_only" "$target/release/examples/hugo_site" "$work/bin/"
+fi
 bin=$work/bin/molnkoll
 
 for section in $sections; do
