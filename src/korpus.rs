@@ -405,17 +405,14 @@ impl Gen<'_> {
             t.raw("klassad_datum", &klassad.to_string());
         }
 
-        if let Some(a) = p.atgarder.iter().find(|a| a.typ == AtgardTyp::Aterstallning) {
-            if self.chance(75) {
-                t.table("aterstallning");
-                let alla = self.chance(85);
-                for (k, punkt) in a.punkter.iter().enumerate() {
-                    if alla || k % 2 == 0 {
-                        t.str(
-                            &punkt.id,
-                            &format!("{}: enligt leverantörens beskrivning, bilaga {}.", punkt.namn, k + 1),
-                        );
-                    }
+        if let Some(a) = p.atgarder.iter().find(|a| a.typ == AtgardTyp::Aterstallning)
+            && self.chance(75)
+        {
+            t.table("aterstallning");
+            let alla = self.chance(85);
+            for (k, punkt) in a.punkter.iter().enumerate() {
+                if alla || k % 2 == 0 {
+                    t.str(&punkt.id, &format!("{}: enligt leverantörens beskrivning, bilaga {}.", punkt.namn, k + 1));
                 }
             }
         }
@@ -425,7 +422,7 @@ impl Gen<'_> {
             let c = &p.certifieringar[(cstart + k) % p.certifieringar.len()];
             t.array_table("certifikat");
             t.str("standard", &c.id);
-            t.str("utfardare", *self.pick(&["BSI", "DNV", "Bureau Veritas", "Intertek", "A-LIGN"]));
+            t.str("utfardare", self.pick::<&str>(&["BSI", "DNV", "Bureau Veritas", "Intertek", "A-LIGN"]));
             // Some expired, some expiring within the policy's window, most valid for years.
             let till = match self.below(10) {
                 0 => self.dag(-200, -1),
@@ -492,12 +489,12 @@ impl Gen<'_> {
         t.table("svar");
         for (k, d) in p.delfragor().enumerate() {
             if self.chance(85) {
-                t.str(&d.id, *self.pick(SVAR[k % SVAR.len()]));
+                t.str(&d.id, self.pick::<&str>(SVAR[k % SVAR.len()]));
             }
         }
         t.table("lamplighet");
         for (k, v) in p.lamplighet.villkor.iter().enumerate() {
-            t.str(&v.id, *self.pick(LAMPLIGHET[k % LAMPLIGHET.len()]));
+            t.str(&v.id, self.pick::<&str>(LAMPLIGHET[k % LAMPLIGHET.len()]));
         }
         t.table("checklista");
         let klar: Vec<_> = p.checkstatusar.iter().filter(|s| s.klar).collect();
