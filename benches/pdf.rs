@@ -37,9 +37,10 @@ fn main() {
     }
     let s = &*STATE;
     println!(
-        "corpus: {} assessments, {} PDFs per iteration; {} threads; typst CLI: {}",
+        "corpus: {} assessments, {} PDFs per iteration ({:.1} MB of JSON); {} threads; typst CLI: {}",
         s.assessments,
         s.jobs.len(),
+        s.data.iter().map(Vec::len).sum::<usize>() as f64 / 1e6,
         rayon::current_num_threads(),
         if s.cli_dirs.is_some() { typst_cli() } else { "not found, its benchmark does nothing".to_owned() }
     );
