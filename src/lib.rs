@@ -10,6 +10,7 @@ pub mod export;
 pub mod historik;
 pub mod init;
 pub mod kalender;
+pub mod korpus;
 pub mod load;
 pub mod markdown;
 pub mod model;
