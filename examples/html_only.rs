@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use molnkoll::cache::{Cache, KeyBuilder};
 use molnkoll::model::Datum;
 use molnkoll::render::{self, Site};
 
@@ -27,9 +28,11 @@ fn main() -> ExitCode {
     };
     let tera = render::templates(&root).expect("templates");
     let site = Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
-    let files = render::render_site(&site, &tera).expect("the site renders");
+    // From scratch, as Hugo renders: no cache, so every page is rendered and written.
+    let empty = Cache::empty();
+    let files = render::render_site(&site, &tera, &empty, &KeyBuilder::new("site")).expect("the site renders").files;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    molnkoll::write::write_output(&PathBuf::from(out), &files).expect("the site is written");
+    molnkoll::write::write_output(&PathBuf::from(out), &files, &empty).expect("the site is written");
     eprintln!("{} assessments, {pages} HTML pages, {} files", checked.items.len(), files.len());
     ExitCode::SUCCESS
 }
