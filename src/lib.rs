@@ -5,25 +5,39 @@
 
 pub mod derive;
 pub mod diagnostic;
-pub mod export;
 pub mod historik;
-pub mod init;
-pub mod kalender;
 pub mod load;
 pub mod markdown;
 pub mod model;
-pub mod ny_bedomning;
-pub mod pdf;
-pub mod render;
 pub mod schema;
-pub mod serve;
 pub mod sidor;
 pub mod slug;
 pub mod validate;
+
+// Rendering, writing and the commands around them; the fuzz targets build without these.
+#[cfg(feature = "full")]
+pub mod export;
+#[cfg(feature = "full")]
+pub mod init;
+#[cfg(feature = "full")]
+pub mod kalender;
+#[cfg(feature = "full")]
+pub mod ny_bedomning;
+#[cfg(feature = "full")]
+pub mod pdf;
+#[cfg(feature = "full")]
+mod pipeline;
+#[cfg(feature = "full")]
+pub mod render;
+#[cfg(feature = "full")]
+pub mod serve;
+#[cfg(feature = "full")]
 pub mod write;
 
+#[cfg(feature = "full")]
+pub use pipeline::{BuildError, Built, Rendered, Written, build, build_with, render, render_with};
+
 use std::path::Path;
-use std::time::Instant;
 
 use derive::Harledning;
 use diagnostic::{Diagnostic, Sources};
@@ -75,8 +89,30 @@ impl Checked {
 /// Loads, validates and derives a whole project. `today` fixes "now" for every date rule.
 pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
     let mut content = load::load(root)?;
-    let mut diagnostics = content.diagnostics;
+    let mut diagnostics = std::mem::take(&mut content.diagnostics);
     let sidor = sidor::load(root, &mut content.sources, &mut diagnostics)?;
+    let texts: Vec<(&str, &str)> =
+        content.bedomningar.iter().map(|l| (content.sources.name(l.file), content.sources.text(l.file))).collect();
+    let historik = historik::read(root, load::BEDOMNING_DIR, &texts);
+    Ok(judge(content, diagnostics, sidor, historik, today))
+}
+
+/// [`check`] on content held in memory: the policy source and assessments as (name, bytes),
+/// with no content pages and no history. The fuzz targets run the real stages through it.
+pub fn check_bytes(policy: &[u8], bedomningar: &[(&str, &[u8])], today: Datum) -> Checked {
+    let mut content = load::from_bytes(policy, bedomningar);
+    let diagnostics = std::mem::take(&mut content.diagnostics);
+    judge(content, diagnostics, Vec::new(), historik::Historik::saknas("innehållet lästes ur minnet"), today)
+}
+
+/// Validate and derive loaded content: the stages after loading, shared by every way in.
+fn judge(
+    content: load::Content,
+    mut diagnostics: Vec<Diagnostic>,
+    sidor: Vec<sidor::Sida>,
+    mut historik: historik::Historik,
+    today: Datum,
+) -> Checked {
     validate::validate_policy(&content.policy, &mut diagnostics);
 
     let names: Vec<(String, &load::Loaded<Bedomning>)> =
@@ -85,10 +121,6 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
     for (_, loaded) in &names {
         validate::personnummer(loaded.file, content.sources.text(loaded.file), &mut diagnostics);
     }
-
-    let texts: Vec<(&str, &str)> =
-        content.bedomningar.iter().map(|l| (content.sources.name(l.file), content.sources.text(l.file))).collect();
-    let mut historik = historik::read(root, load::BEDOMNING_DIR, &texts);
 
     let mut items = Vec::new();
     // A broken policy gives no rules to judge by; its own errors say what to fix first.
@@ -116,125 +148,15 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
             });
         }
     }
-    Ok(Checked {
+    let files = names.len() + 1 + sidor.len();
+    drop(names);
+    Checked {
         sources: content.sources,
         policy: content.policy.value,
         items,
-        files: names.len() + 1 + sidor.len(),
+        files,
         sidor,
         diagnostics,
         historik: historik.kalla,
-    })
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    #[error(transparent)]
-    Load(#[from] load::LoadError),
-    #[error(transparent)]
-    Render(#[from] render::RenderError),
-    #[error(transparent)]
-    PdfTemplate(#[from] pdf::TemplateReadError),
-    #[error(transparent)]
-    Write(#[from] write::WriteError),
-}
-
-/// What a build did: the check it ran, and what it wrote (nothing when `check` found errors).
-pub struct Built {
-    pub checked: Checked,
-    pub written: Option<Written>,
-    /// Phase names and their durations in milliseconds, for the log.
-    pub timings: Vec<(&'static str, u128)>,
-}
-
-/// What a build wrote, counted from the file list, for the summary line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Written {
-    pub files: usize,
-    /// `.html` files.
-    pub pages: usize,
-    pub pdfs: usize,
-}
-
-impl Written {
-    pub fn count(files: &[write::OutputFile]) -> Written {
-        let with = |ext: &str| files.iter().filter(|f| f.path.ends_with(ext)).count();
-        Written { files: files.len(), pages: with(".html"), pdfs: with(".pdf") }
     }
-}
-
-/// A site built in memory: what `check` found, and the files when there were no errors.
-pub struct Rendered {
-    pub checked: Checked,
-    /// Sorted by path; `None` when the content or a template has errors.
-    pub files: Option<Vec<write::OutputFile>>,
-    /// Phase names and their durations in milliseconds, for the log.
-    pub timings: Vec<(&'static str, u128)>,
-}
-
-/// Load → validate → derive → render, into memory. `build` writes the result; `serve`
-/// serves it.
-pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
-    render_with(root, today, &|_, _| {})
-}
-
-/// [`render`], reporting each typeset PDF to `progress` (the long phase).
-pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result<Rendered, BuildError> {
-    let mut timings = Vec::new();
-    let t = Instant::now();
-    let mut checked = check(root, today)?;
-    timings.push(("läs, validera, härled", t.elapsed().as_millis()));
-    let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
-        return Ok(Rendered { checked, files: None, timings });
-    };
-    let t = Instant::now();
-    let tera = render::templates(root)?;
-    let typ = pdf::templates(root)?;
-    let site =
-        render::Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
-    let mut files = render::render_site(&site, &tera)?;
-    files.push(kalender::render_calendar(&site));
-    for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
-        let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
-        files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));
-    }
-    timings.push(("rendera HTML", t.elapsed().as_millis()));
-    let t = Instant::now();
-    let pdfs = pdf::render_pdfs(&site, &typ, progress);
-    timings.push(("sätt PDF", t.elapsed().as_millis()));
-    match pdfs {
-        Ok(pdfs) => files.extend(pdfs),
-        Err(errors) => {
-            // A broken template is reported like a broken record, and nothing is written.
-            for e in errors {
-                let file = checked.sources.add(e.file, e.text);
-                let mut d = Diagnostic::error("typst-template", file, e.message).at(e.span, "här");
-                for hint in e.hints {
-                    d = d.note(hint);
-                }
-                checked.diagnostics.push(d);
-            }
-            return Ok(Rendered { checked, files: None, timings });
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered { checked, files: Some(files), timings })
-}
-
-/// The whole pipeline: load → validate → derive → render → write. Errors in the content
-/// stop before anything is written, so `out_dir` keeps the last good site.
-pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
-    build_with(root, out_dir, today, &|_, _| {})
-}
-
-/// [`build`], reporting each typeset PDF to `progress`.
-pub fn build_with(root: &Path, out_dir: &Path, today: Datum, progress: pdf::Progress) -> Result<Built, BuildError> {
-    let Rendered { checked, files, mut timings } = render_with(root, today, progress)?;
-    let Some(files) = files else {
-        return Ok(Built { checked, written: None, timings });
-    };
-    let t = Instant::now();
-    write::write_output(out_dir, &files)?;
-    timings.push(("skriv", t.elapsed().as_millis()));
-    Ok(Built { checked, written: Some(Written::count(&files)), timings })
 }

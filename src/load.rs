@@ -148,41 +148,66 @@ fn read_parse<T: DeserializeOwned + JsonSchema>(
 ) -> Result<Loaded<T>, LoadError> {
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     if size > MAX_FILE_BYTES {
-        let file = sources.add(name, String::new());
-        diagnostics.push(
-            Diagnostic::error(
-                "file-too-large",
-                file,
-                format!("filen är {size} byte; högst {MAX_FILE_BYTES} byte (1 MiB) tillåts"),
-            )
-            .at(Some(0..0), "filen lästes inte")
-            .note("en bedömning är text; lägg långa underlag som bilagor och hänvisa till dem"),
-        );
-        return Ok(Loaded { file, spans: SpanIndex::default(), value: None });
+        return Ok(too_large(sources, diagnostics, name, size));
     }
-    let (text, bad) = read(path)?;
-    let loaded = parse::<T>(sources, diagnostics, name, text);
-    invalid_utf8(diagnostics, loaded.file, bad);
-    Ok(loaded)
-}
-
-/// The file's text, and the byte offset of the first invalid UTF-8 sequence if any.
-fn read(path: &Path) -> Result<(String, Option<usize>), LoadError> {
-    let io = |e: std::io::Error| match e.kind() {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing(path.to_owned()),
         _ => LoadError::Read(path.to_owned(), e),
-    };
-    let bytes = std::fs::read(path).map_err(io)?;
+    })?;
+    Ok(parse_bytes(sources, diagnostics, name, bytes))
+}
+
+/// Content held in memory, loaded as [`load`] loads it from disk: the policy source and
+/// assessments as (name relative to the project root, bytes).
+pub fn from_bytes(policy: &[u8], bedomningar: &[(&str, &[u8])]) -> Content {
+    let mut sources = Sources::default();
+    let mut diagnostics = Vec::new();
+    let policy = parse_bytes::<Policy>(&mut sources, &mut diagnostics, POLICY_FILE.to_owned(), policy.to_vec());
+    let bedomningar = bedomningar
+        .iter()
+        .map(|(name, bytes)| parse_bytes(&mut sources, &mut diagnostics, (*name).to_owned(), bytes.to_vec()))
+        .collect();
+    Content { root: PathBuf::new(), sources, policy, bedomningar, diagnostics }
+}
+
+/// Parses one file's bytes: the size limit, UTF-8, then [`parse`].
+pub fn parse_bytes<T: DeserializeOwned + JsonSchema>(
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+    name: String,
+    bytes: Vec<u8>,
+) -> Loaded<T> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return too_large(sources, diagnostics, name, bytes.len() as u64);
+    }
     // Invalid UTF-8 is a content problem, not an I/O one: keep going with a lossy copy so
     // the other diagnostics still come, and report the bad bytes as an error of their own.
     // The parser takes the replacement character inside a string, so it would not notice.
-    Ok(match String::from_utf8(bytes) {
+    let (text, bad) = match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
-    })
+    };
+    let loaded = parse::<T>(sources, diagnostics, name, text);
+    invalid_utf8(diagnostics, loaded.file, bad);
+    loaded
+}
+
+/// A file above [`MAX_FILE_BYTES`]: an error, and nothing parsed.
+fn too_large<T>(sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>, name: String, size: u64) -> Loaded<T> {
+    let file = sources.add(name, String::new());
+    diagnostics.push(
+        Diagnostic::error(
+            "file-too-large",
+            file,
+            format!("filen är {size} byte; högst {MAX_FILE_BYTES} byte (1 MiB) tillåts"),
+        )
+        .at(Some(0..0), "filen lästes inte")
+        .note("en bedömning är text; lägg långa underlag som bilagor och hänvisa till dem"),
+    );
+    Loaded { file, spans: SpanIndex::default(), value: None }
 }
 
 /// The error for a file that is not valid UTF-8; `at` is a byte offset into the original,
