@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Datum;
+use crate::render::{RenderError, Site, render_site};
 use crate::{Checked, check, kalender, load, pdf, schema, write};
 
 #[derive(Debug, thiserror::Error)]
@@ -13,7 +14,7 @@ pub enum BuildError {
     #[error(transparent)]
     Load(#[from] load::LoadError),
     #[error(transparent)]
-    Render(#[from] crate::render::RenderError),
+    Render(#[from] RenderError),
     #[error(transparent)]
     PdfTemplate(#[from] pdf::TemplateReadError),
     #[error(transparent)]
@@ -71,9 +72,8 @@ pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result
     let t = Instant::now();
     let tera = crate::render::templates(root)?;
     let typ = pdf::templates(root)?;
-    let site =
-        crate::render::Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
-    let mut files = crate::render::render_site(&site, &tera)?;
+    let site = Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
+    let mut files = render_site(&site, &tera)?;
     files.push(kalender::render_calendar(&site));
     for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
         let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
