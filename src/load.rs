@@ -254,7 +254,7 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
     let schema = schemars::schema_for!(T);
     let root = schema.as_value();
     let before = diagnostics.len();
-    let mut walker = Walker { root, file, out: diagnostics };
+    let mut walker = Walker { root, file, text: sources.text(file), out: diagnostics };
     walker.table(root, tree.get_ref(), tree.span(), &mut Vec::new());
     let schema_errors = diagnostics.len() > before;
 
@@ -379,6 +379,7 @@ pub fn dotted(path: &[Seg]) -> String {
 struct Walker<'a> {
     root: &'a Json,
     file: FileId,
+    text: &'a str,
     out: &'a mut Vec<Diagnostic>,
 }
 
@@ -442,7 +443,7 @@ impl<'a> Walker<'a> {
                     let place = if path.is_empty() { "filen".to_owned() } else { format!("`{}`", dotted(path)) };
                     self.out.push(
                         Diagnostic::error("missing-key", self.file, format!("{place} saknar nyckeln `{field}`"))
-                            .at(Some(span.start..span.start + 1), format!("lägg till `{field} = …`")),
+                            .at(Some(first_char(self.text, span.start)), format!("lägg till `{field} = …`")),
                     );
                 }
             }
@@ -534,6 +535,13 @@ impl<'a> Walker<'a> {
             _ => {}
         }
     }
+}
+
+/// The character at `at` as a span, or an empty span at the end of the text: an empty
+/// file, or a table that starts with a byte order mark, still gets a valid position.
+fn first_char(text: &str, at: usize) -> Range<usize> {
+    let at = at.min(text.len());
+    at..at + text[at..].chars().next().map_or(0, char::len_utf8)
 }
 
 fn expected_type(schema: &Json) -> Option<&'static str> {
