@@ -6,12 +6,17 @@
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]
 #
+# FUZZ_SANITIZER=address runs under AddressSanitizer. The default is none: the code is
+# safe Rust, where a bug shows as a panic, and ASan makes each run two to three times
+# slower.
+#
 # Installs what it needs: the nightly toolchain and cargo-fuzz. Fails if a target finds a
 # crash; the input is then in fuzz/artifacts/TARGET/, and
 #   cargo +nightly fuzz run TARGET fuzz/artifacts/TARGET/crash-…
 # replays it. Make each one a regression test in tests/fuzz-regressions/.
 set -euo pipefail
 seconds="${1:-600}"
+sanitizer="${FUZZ_SANITIZER:-none}"
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(bedomning policy markdown)
@@ -37,10 +42,10 @@ printf '%s\n' '<script>alert(1)</script>' '[x](javascript:alert(1)) ![y](data:te
 mkdir -p fuzz/logs
 failed=()
 for t in "${targets[@]}"; do
-    echo "== fuzz $t: ${seconds} s" >&2
+    echo "== fuzz $t: ${seconds} s, sanitizer $sanitizer" >&2
     # -a: debug assertions on, so overflow and the like are found too.
     set +e
-    cargo +nightly fuzz run -a "$t" "fuzz/corpus/$t" -- \
+    cargo +nightly fuzz run -a -s "$sanitizer" "$t" "fuzz/corpus/$t" -- \
         -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 2>&1 |
         tee "fuzz/logs/$t.log" | grep -E '^#[0-9]+[[:space:]]+(DONE|INITED)|^stat::|ERROR|panicked' >&2
     status=${PIPESTATUS[0]}

@@ -97,10 +97,9 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
     Ok(judge(content, diagnostics, sidor, historik, today))
 }
 
-/// [`check`] on content held in memory: the policy source and assessments as (name, bytes),
-/// with no content pages and no history. The fuzz targets run the real stages through it.
-pub fn check_bytes(policy: &[u8], bedomningar: &[(&str, &[u8])], today: Datum) -> Checked {
-    let mut content = load::from_bytes(policy, bedomningar);
+/// [`check`] on content loaded in memory with [`load::from_bytes`]: no content pages and
+/// no history. The fuzz targets run the real stages through it.
+pub fn check_content(mut content: load::Content, today: Datum) -> Checked {
     let diagnostics = std::mem::take(&mut content.diagnostics);
     judge(content, diagnostics, Vec::new(), historik::Historik::saknas("innehållet lästes ur minnet"), today)
 }

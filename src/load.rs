@@ -23,6 +23,7 @@ pub const BEDOMNING_DIR: &str = "content/bedomningar";
 
 /// One parsed TOML file: its source id, its spanned tree, and the typed value when the
 /// file was well-formed.
+#[derive(Clone)]
 pub struct Loaded<T> {
     pub file: FileId,
     pub spans: SpanIndex,
@@ -43,7 +44,7 @@ impl<T> Loaded<T> {
 
 /// Positions of every key and value in a file, by dotted path, so that later stages can
 /// point at what they complain about without holding the parse tree.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SpanIndex {
     entries: std::collections::HashMap<String, (Range<usize>, Range<usize>)>,
 }
@@ -88,6 +89,7 @@ impl SpanIndex {
 }
 
 /// The loaded content of one project.
+#[derive(Clone)]
 pub struct Content {
     pub root: PathBuf,
     pub sources: Sources,
@@ -163,11 +165,19 @@ pub fn from_bytes(policy: &[u8], bedomningar: &[(&str, &[u8])]) -> Content {
     let mut sources = Sources::default();
     let mut diagnostics = Vec::new();
     let policy = parse_bytes::<Policy>(&mut sources, &mut diagnostics, POLICY_FILE.to_owned(), policy.to_vec());
-    let bedomningar = bedomningar
-        .iter()
-        .map(|(name, bytes)| parse_bytes(&mut sources, &mut diagnostics, (*name).to_owned(), bytes.to_vec()))
-        .collect();
-    Content { root: PathBuf::new(), sources, policy, bedomningar, diagnostics }
+    let mut content = Content { root: PathBuf::new(), sources, policy, bedomningar: Vec::new(), diagnostics };
+    for (name, bytes) in bedomningar {
+        content.add_bedomning(name, bytes);
+    }
+    content
+}
+
+impl Content {
+    /// Loads one more assessment from memory, as [`load`] loads each file.
+    pub fn add_bedomning(&mut self, name: &str, bytes: &[u8]) {
+        let loaded = parse_bytes(&mut self.sources, &mut self.diagnostics, name.to_owned(), bytes.to_vec());
+        self.bedomningar.push(loaded);
+    }
 }
 
 /// Parses one file's bytes: the size limit, UTF-8, then [`parse`].
