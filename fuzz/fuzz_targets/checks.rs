@@ -168,7 +168,8 @@ fn assert_safe(html: &str, input: &str) {
             if lower == "id" && !value.starts_with("md-") {
                 fail(format!("id {value:?} without the md- prefix"));
             }
-            if lower == "class" && (name != "a" || value != "begrepp") {
+            // ammonia leaves an empty `class` when it drops every class; that styles nothing.
+            if lower == "class" && (name != "a" || value.split_whitespace().any(|c| c != "begrepp")) {
                 fail(format!("class {value:?} on <{name}>"));
             }
             href |= lower == "href";
