@@ -30,7 +30,10 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 # adds stays in fuzz/corpus/ (not in git) and makes the next run start further on.
 seed() {
     mkdir -p "fuzz/corpus/$1"
-    cp "${@:2}" "fuzz/corpus/$1/"
+    for f in "${@:2}"; do
+        # Named after the whole path: the fixtures have several files called tjanst.toml.
+        cp "$f" "fuzz/corpus/$1/${f//\//_}"
+    done
 }
 seed bedomning content/bedomningar/*.toml tests/fixtures/broken/*/*.toml tests/fixtures/site/*.toml tests/fuzz-regressions/bedomning-*.toml
 seed policy content/policy.toml
