@@ -59,7 +59,7 @@ impl Diagnostic {
 }
 
 /// The text of every file read, kept so that diagnostics can quote it.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Sources {
     files: SimpleFiles<String, String>,
     count: usize,

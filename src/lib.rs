@@ -3,31 +3,46 @@
 //! The pipeline runs in stages, one module each: [`load`] reads the policy source and
 //! the assessments, [`validate`] checks them, [`derive`] applies the routine's rules.
 
-pub mod cache;
 pub mod derive;
 pub mod diagnostic;
-pub mod export;
 pub mod historik;
-pub mod init;
-pub mod kalender;
-pub mod korpus;
 pub mod load;
 pub mod markdown;
 pub mod model;
-pub mod ny_bedomning;
-pub mod pdf;
-pub mod render;
 pub mod schema;
-pub mod serve;
 pub mod sidor;
 pub mod slug;
 pub mod validate;
+
+// Rendering, writing and the commands around them; the fuzz targets build without these.
+#[cfg(feature = "full")]
+pub mod cache;
+#[cfg(feature = "full")]
+pub mod export;
+#[cfg(feature = "full")]
+pub mod init;
+#[cfg(feature = "full")]
+pub mod kalender;
+#[cfg(feature = "full")]
+pub mod korpus;
+#[cfg(feature = "full")]
+pub mod ny_bedomning;
+#[cfg(feature = "full")]
+pub mod pdf;
+#[cfg(feature = "full")]
+mod pipeline;
+#[cfg(feature = "full")]
+pub mod render;
+#[cfg(feature = "full")]
+pub mod serve;
+#[cfg(feature = "full")]
 pub mod write;
 
-use std::path::Path;
-use std::time::Instant;
+#[cfg(feature = "full")]
+pub use pipeline::{BuildError, Built, Rendered, Reused, Written, build, build_with, render, render_with};
 
-use cache::{Cache, KeyBuilder};
+use std::path::Path;
+
 use derive::Harledning;
 use diagnostic::{Diagnostic, Sources};
 use model::{Bedomning, Datum, Policy};
@@ -78,8 +93,29 @@ impl Checked {
 /// Loads, validates and derives a whole project. `today` fixes "now" for every date rule.
 pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
     let mut content = load::load(root)?;
-    let mut diagnostics = content.diagnostics;
+    let mut diagnostics = std::mem::take(&mut content.diagnostics);
     let sidor = sidor::load(root, &mut content.sources, &mut diagnostics)?;
+    let texts: Vec<(&str, &str)> =
+        content.bedomningar.iter().map(|l| (content.sources.name(l.file), content.sources.text(l.file))).collect();
+    let historik = historik::read(root, load::BEDOMNING_DIR, &texts);
+    Ok(judge(content, diagnostics, sidor, historik, today))
+}
+
+/// [`check`] on content loaded in memory with [`load::from_bytes`]: no content pages and
+/// no history. The fuzz targets run the real stages through it.
+pub fn check_content(mut content: load::Content, today: Datum) -> Checked {
+    let diagnostics = std::mem::take(&mut content.diagnostics);
+    judge(content, diagnostics, Vec::new(), historik::Historik::saknas("innehållet lästes ur minnet"), today)
+}
+
+/// Validate and derive loaded content: the stages after loading, shared by every way in.
+fn judge(
+    content: load::Content,
+    mut diagnostics: Vec<Diagnostic>,
+    sidor: Vec<sidor::Sida>,
+    mut historik: historik::Historik,
+    today: Datum,
+) -> Checked {
     validate::validate_policy(&content.policy, &mut diagnostics);
 
     let names: Vec<(String, &load::Loaded<Bedomning>)> =
@@ -88,10 +124,6 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
     for (_, loaded) in &names {
         validate::personnummer(loaded.file, content.sources.text(loaded.file), &mut diagnostics);
     }
-
-    let texts: Vec<(&str, &str)> =
-        content.bedomningar.iter().map(|l| (content.sources.name(l.file), content.sources.text(l.file))).collect();
-    let mut historik = historik::read(root, load::BEDOMNING_DIR, &texts);
 
     let mut items = Vec::new();
     // A broken policy gives no rules to judge by; its own errors say what to fix first.
@@ -119,157 +151,15 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
             });
         }
     }
-    Ok(Checked {
+    let files = names.len() + 1 + sidor.len();
+    drop(names);
+    Checked {
         sources: content.sources,
         policy: content.policy.value,
         items,
-        files: names.len() + 1 + sidor.len(),
+        files,
         sidor,
         diagnostics,
         historik: historik.kalla,
-    })
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    #[error(transparent)]
-    Load(#[from] load::LoadError),
-    #[error(transparent)]
-    Render(#[from] render::RenderError),
-    #[error(transparent)]
-    PdfTemplate(#[from] pdf::TemplateReadError),
-    #[error(transparent)]
-    Write(#[from] write::WriteError),
-}
-
-/// What a build did: the check it ran, and what it wrote (nothing when `check` found errors).
-pub struct Built {
-    pub checked: Checked,
-    pub written: Option<Written>,
-    /// Pages and PDFs taken unchanged from the previous build.
-    pub reused: Reused,
-    /// Files hard-linked from the previous output rather than written.
-    pub linked: usize,
-    /// Phase names and their durations in milliseconds, for the log.
-    pub timings: Vec<(&'static str, u128)>,
-}
-
-/// What a build wrote, counted from the file list, for the summary line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Written {
-    pub files: usize,
-    /// `.html` files.
-    pub pages: usize,
-    pub pdfs: usize,
-}
-
-impl Written {
-    pub fn count(files: &[write::OutputFile]) -> Written {
-        let with = |ext: &str| files.iter().filter(|f| f.path.ends_with(ext)).count();
-        Written { files: files.len(), pages: with(".html"), pdfs: with(".pdf") }
     }
-}
-
-/// How much of a render came from the cache instead of being made again.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reused {
-    pub pages: usize,
-    pub pdfs: usize,
-    /// The pages and PDFs that were made again, sorted.
-    pub made: Vec<String>,
-}
-
-/// A site built in memory: what `check` found, and the files when there were no errors.
-pub struct Rendered {
-    pub checked: Checked,
-    /// Sorted by path; `None` when the content or a template has errors.
-    pub files: Option<Vec<write::OutputFile>>,
-    pub reused: Reused,
-    /// Phase names and their durations in milliseconds, for the log.
-    pub timings: Vec<(&'static str, u128)>,
-}
-
-/// Load → validate → derive → render, into memory. `build` writes the result; `serve`
-/// serves it.
-pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
-    render_with(root, today, &Cache::empty(), &|_, _| {})
-}
-
-/// [`render`], taking unchanged pages and PDFs from `cache` and reporting each PDF to
-/// `progress` (the long phase).
-pub fn render_with(root: &Path, today: Datum, cache: &Cache, progress: pdf::Progress) -> Result<Rendered, BuildError> {
-    let mut timings = Vec::new();
-    let t = Instant::now();
-    let mut checked = check(root, today)?;
-    timings.push(("läs, validera, härled", t.elapsed().as_millis()));
-    let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
-        return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
-    };
-    let t = Instant::now();
-    let tera = render::templates(root)?;
-    let typ = pdf::templates(root)?;
-    let site =
-        render::Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
-    // Every page and PDF depends on the policy, so any change to it rebuilds them all.
-    let mut base = KeyBuilder::new("site");
-    base.part(&serde_json::to_vec(policy).expect("the policy serialises"));
-    let html = render::render_site(&site, &tera, cache, &base)?;
-    let mut reused = Reused { pages: html.reused, ..Reused::default() };
-    let mut files = html.files;
-    files.push(kalender::render_calendar(&site));
-    for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
-        let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
-        files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));
-    }
-    timings.push(("rendera HTML", t.elapsed().as_millis()));
-    let t = Instant::now();
-    let pdfs = pdf::render_pdfs(&site, &typ, cache, &base, progress);
-    timings.push(("sätt PDF", t.elapsed().as_millis()));
-    match pdfs {
-        Ok(pdfs) => {
-            reused.pdfs = pdfs.reused;
-            files.extend(pdfs.files);
-        }
-        Err(errors) => {
-            // A broken template is reported like a broken record, and nothing is written.
-            for e in errors {
-                let file = checked.sources.add(e.file, e.text);
-                let mut d = Diagnostic::error("typst-template", file, e.message).at(e.span, "här");
-                for hint in e.hints {
-                    d = d.note(hint);
-                }
-                checked.diagnostics.push(d);
-            }
-            return Ok(Rendered { checked, files: None, reused, timings });
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    reused.made = files.iter().filter(|f| f.key.is_some() && !f.cached).map(|f| f.path.clone()).collect();
-    Ok(Rendered { checked, files: Some(files), reused, timings })
-}
-
-/// The whole pipeline: load → validate → derive → render → write. Errors in the content
-/// stop before anything is written, so `out_dir` keeps the last good site. What the
-/// previous build in `out_dir` made from the same inputs is reused.
-pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
-    build_with(root, out_dir, today, true, &|_, _| {})
-}
-
-/// [`build`], incremental or from scratch, reporting each typeset PDF to `progress`.
-pub fn build_with(
-    root: &Path,
-    out_dir: &Path,
-    today: Datum,
-    incremental: bool,
-    progress: pdf::Progress,
-) -> Result<Built, BuildError> {
-    let cache = if incremental { Cache::from_output(out_dir) } else { Cache::empty() };
-    let Rendered { checked, files, reused, mut timings } = render_with(root, today, &cache, progress)?;
-    let Some(files) = files else {
-        return Ok(Built { checked, written: None, reused, linked: 0, timings });
-    };
-    let t = Instant::now();
-    let stats = write::write_output(out_dir, &files, &cache)?;
-    timings.push(("skriv", t.elapsed().as_millis()));
-    Ok(Built { checked, written: Some(Written::count(&files)), reused, linked: stats.linked, timings })
 }

@@ -5,9 +5,10 @@
 //! is reported with its position, not just the first one serde meets. Then the same
 //! tree is deserialised into the typed record.
 
-use rayon::prelude::*;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -24,6 +25,7 @@ pub const BEDOMNING_DIR: &str = "content/bedomningar";
 
 /// One parsed TOML file: its source id, its spanned tree, and the typed value when the
 /// file was well-formed.
+#[derive(Clone)]
 pub struct Loaded<T> {
     pub file: FileId,
     pub spans: SpanIndex,
@@ -44,7 +46,7 @@ impl<T> Loaded<T> {
 
 /// Positions of every key and value in a file, by dotted path, so that later stages can
 /// point at what they complain about without holding the parse tree.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SpanIndex {
     entries: std::collections::HashMap<String, (Range<usize>, Range<usize>)>,
 }
@@ -89,6 +91,7 @@ impl SpanIndex {
 }
 
 /// The loaded content of one project.
+#[derive(Clone)]
 pub struct Content {
     pub root: PathBuf,
     pub sources: Sources,
@@ -117,22 +120,29 @@ pub fn load(root: &Path) -> Result<Content, LoadError> {
         }
     }
     // Read in order, so file ids and diagnostics stay stable; parse in parallel, the part
-    // that costs.
-    let mut read_files = Vec::with_capacity(files.len());
+    // that costs, against a schema made once.
+    let mut read = Vec::with_capacity(files.len());
     for path in files {
         let name = display_name(root, &path);
-        read_files.push(read_unparsed(&mut sources, &mut diagnostics, &path, name)?);
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        if size > MAX_FILE_BYTES {
+            read.push(Err(too_large::<Bedomning>(&mut sources, &mut diagnostics, name, size)));
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| LoadError::Read(path.clone(), e))?;
+        let (text, bad) = utf8(bytes);
+        read.push(Ok((sources.add(name, text), bad)));
     }
     let schema = schemars::schema_for!(Bedomning);
-    let parsed: Vec<(Loaded<Bedomning>, Vec<Diagnostic>)> = read_files
-        .par_iter()
-        .map(|&(file, too_large, bad)| {
-            if too_large {
-                return (Loaded { file, spans: SpanIndex::default(), value: None }, Vec::new());
+    let parsed: Vec<(Loaded<Bedomning>, Vec<Diagnostic>)> = read
+        .into_par_iter()
+        .map(|r| match r {
+            Err(too_large) => (too_large, Vec::new()),
+            Ok((file, bad)) => {
+                let (loaded, mut found) = parse_text::<Bedomning>(&sources, file, schema.as_value());
+                invalid_utf8(&mut found, file, bad);
+                (loaded, found)
             }
-            let (loaded, mut found) = parse_text::<Bedomning>(&sources, file, schema.as_value());
-            invalid_utf8(&mut found, file, bad);
-            (loaded, found)
         })
         .collect();
     let mut bedomningar = Vec::with_capacity(parsed.len());
@@ -159,34 +169,6 @@ pub enum LoadError {
     Walk(PathBuf, String),
 }
 
-/// Reads one file into `sources` without parsing it: its id, whether it was too large to
-/// read (reported), and where its invalid UTF-8 starts.
-fn read_unparsed(
-    sources: &mut Sources,
-    diagnostics: &mut Vec<Diagnostic>,
-    path: &Path,
-    name: String,
-) -> Result<(FileId, bool, Option<usize>), LoadError> {
-    let size = std::fs::metadata(path).map_or(0, |m| m.len());
-    if size > MAX_FILE_BYTES {
-        let file = sources.add(name, String::new());
-        diagnostics.push(too_large(file, size));
-        return Ok((file, true, None));
-    }
-    let (text, bad) = read(path)?;
-    Ok((sources.add(name, text), false, bad))
-}
-
-fn too_large(file: FileId, size: u64) -> Diagnostic {
-    Diagnostic::error(
-        "file-too-large",
-        file,
-        format!("filen är {size} byte; högst {MAX_FILE_BYTES} byte (1 MiB) tillåts"),
-    )
-    .at(Some(0..0), "filen lästes inte")
-    .note("en bedömning är text; lägg långa underlag som bilagor och hänvisa till dem")
-}
-
 /// Reads and parses one TOML file, or reports it as too large without reading it.
 fn read_parse<T: DeserializeOwned + JsonSchema>(
     sources: &mut Sources,
@@ -194,34 +176,81 @@ fn read_parse<T: DeserializeOwned + JsonSchema>(
     path: &Path,
     name: String,
 ) -> Result<Loaded<T>, LoadError> {
-    let (file, too_large, bad) = read_unparsed(sources, diagnostics, path, name)?;
-    if too_large {
-        return Ok(Loaded { file, spans: SpanIndex::default(), value: None });
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size > MAX_FILE_BYTES {
+        return Ok(too_large(sources, diagnostics, name, size));
     }
-    let schema = schemars::schema_for!(T);
-    let (loaded, found) = parse_text::<T>(sources, file, schema.as_value());
-    diagnostics.extend(found);
-    invalid_utf8(diagnostics, file, bad);
-    Ok(loaded)
-}
-
-/// The file's text, and the byte offset of the first invalid UTF-8 sequence if any.
-fn read(path: &Path) -> Result<(String, Option<usize>), LoadError> {
-    let io = |e: std::io::Error| match e.kind() {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing(path.to_owned()),
         _ => LoadError::Read(path.to_owned(), e),
-    };
-    let bytes = std::fs::read(path).map_err(io)?;
-    // Invalid UTF-8 is a content problem, not an I/O one: keep going with a lossy copy so
-    // the other diagnostics still come, and report the bad bytes as an error of their own.
-    // The parser takes the replacement character inside a string, so it would not notice.
-    Ok(match String::from_utf8(bytes) {
+    })?;
+    Ok(parse_bytes(sources, diagnostics, name, bytes))
+}
+
+/// Content held in memory, loaded as [`load`] loads it from disk: the policy source and
+/// assessments as (name relative to the project root, bytes).
+pub fn from_bytes(policy: &[u8], bedomningar: &[(&str, &[u8])]) -> Content {
+    let mut sources = Sources::default();
+    let mut diagnostics = Vec::new();
+    let policy = parse_bytes::<Policy>(&mut sources, &mut diagnostics, POLICY_FILE.to_owned(), policy.to_vec());
+    let mut content = Content { root: PathBuf::new(), sources, policy, bedomningar: Vec::new(), diagnostics };
+    for (name, bytes) in bedomningar {
+        content.add_bedomning(name, bytes);
+    }
+    content
+}
+
+impl Content {
+    /// Loads one more assessment from memory, as [`load`] loads each file.
+    pub fn add_bedomning(&mut self, name: &str, bytes: &[u8]) {
+        let loaded = parse_bytes(&mut self.sources, &mut self.diagnostics, name.to_owned(), bytes.to_vec());
+        self.bedomningar.push(loaded);
+    }
+}
+
+/// Parses one file's bytes: the size limit, UTF-8, then [`parse`].
+pub fn parse_bytes<T: DeserializeOwned + JsonSchema>(
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+    name: String,
+    bytes: Vec<u8>,
+) -> Loaded<T> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return too_large(sources, diagnostics, name, bytes.len() as u64);
+    }
+    let (text, bad) = utf8(bytes);
+    let loaded = parse::<T>(sources, diagnostics, name, text);
+    invalid_utf8(diagnostics, loaded.file, bad);
+    loaded
+}
+
+/// The text, and the byte offset of the first invalid UTF-8 sequence if any. Invalid
+/// UTF-8 is a content problem, not an I/O one: keep going with a lossy copy so the other
+/// diagnostics still come, and report the bad bytes as an error of their own. The parser
+/// takes the replacement character inside a string, so it would not notice.
+fn utf8(bytes: Vec<u8>) -> (String, Option<usize>) {
+    match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
-    })
+    }
+}
+
+/// A file above [`MAX_FILE_BYTES`]: an error, and nothing parsed.
+fn too_large<T>(sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>, name: String, size: u64) -> Loaded<T> {
+    let file = sources.add(name, String::new());
+    diagnostics.push(
+        Diagnostic::error(
+            "file-too-large",
+            file,
+            format!("filen är {size} byte; högst {MAX_FILE_BYTES} byte (1 MiB) tillåts"),
+        )
+        .at(Some(0..0), "filen lästes inte")
+        .note("en bedömning är text; lägg långa underlag som bilagor och hänvisa till dem"),
+    );
+    Loaded { file, spans: SpanIndex::default(), value: None }
 }
 
 /// The error for a file that is not valid UTF-8; `at` is a byte offset into the original,
@@ -281,7 +310,7 @@ fn parse_text<T: DeserializeOwned>(
     long_strings(tree.get_ref(), &mut Vec::new(), file, diagnostics);
 
     let before = diagnostics.len();
-    let mut walker = Walker { root, file, out: diagnostics };
+    let mut walker = Walker { root, file, text: sources.text(file), out: diagnostics };
     walker.table(root, tree.get_ref(), tree.span(), &mut Vec::new());
     let schema_errors = diagnostics.len() > before;
 
@@ -406,6 +435,7 @@ pub fn dotted(path: &[Seg]) -> String {
 struct Walker<'a> {
     root: &'a Json,
     file: FileId,
+    text: &'a str,
     out: &'a mut Vec<Diagnostic>,
 }
 
@@ -469,7 +499,7 @@ impl<'a> Walker<'a> {
                     let place = if path.is_empty() { "filen".to_owned() } else { format!("`{}`", dotted(path)) };
                     self.out.push(
                         Diagnostic::error("missing-key", self.file, format!("{place} saknar nyckeln `{field}`"))
-                            .at(Some(span.start..span.start + 1), format!("lägg till `{field} = …`")),
+                            .at(Some(first_char(self.text, span.start)), format!("lägg till `{field} = …`")),
                     );
                 }
             }
@@ -561,6 +591,13 @@ impl<'a> Walker<'a> {
             _ => {}
         }
     }
+}
+
+/// The character at `at` as a span, or an empty span at the end of the text: an empty
+/// file, or a table that starts with a byte order mark, still gets a valid position.
+fn first_char(text: &str, at: usize) -> Range<usize> {
+    let at = at.min(text.len());
+    at..at + text[at..].chars().next().map_or(0, char::len_utf8)
 }
 
 fn expected_type(schema: &Json) -> Option<&'static str> {

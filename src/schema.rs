@@ -33,7 +33,8 @@ fn constrain(schema: &mut Value, def: &str, prop: &str, keyword: &str, value: Va
 }
 
 /// The assessment record, with the levels, aspects, driftformer, certifications, roles,
-/// terms, questions and checklist of `policy` as the allowed values.
+/// organisations, terms, questions and checklist of `policy`, and the ISO country codes,
+/// as the allowed values.
 pub fn bedomning(policy: &Policy) -> Value {
     let mut s = schemars::schema_for!(Bedomning).to_value();
     let roller = ids(policy.roller.iter().map(|r| r.id.as_str()));
@@ -43,6 +44,16 @@ pub fn bedomning(policy: &Policy) -> Value {
     constrain(&mut s, "", "tjanstemodell", "enum", modell(BegreppKategori::Tjanstemodell));
     constrain(&mut s, "", "leveransmodell", "enum", modell(BegreppKategori::Leveransmodell));
     constrain(&mut s, "Tjanst", "informationsagare", "enum", roller.clone());
+    let org = &policy.organisation;
+    let organisationer = ids(std::iter::once(&org.namn).chain(&org.kommuner).chain(&org.bolag).map(String::as_str));
+    constrain(&mut s, "Tjanst", "anvands_av", "items", json!({"type": "string", "enum": organisationer}));
+    // ISO 3166-1 alpha-2, or empty in a draft, as `check` takes them.
+    let mut lander: Vec<&str> = celes::Country::get_countries().iter().map(|c| c.alpha2).collect();
+    lander.sort_unstable();
+    lander.dedup();
+    lander.insert(0, "");
+    constrain(&mut s, "Leverantor", "land", "enum", json!(lander));
+    constrain(&mut s, "Underbitrade", "land", "enum", json!(lander));
     constrain(&mut s, "DriftformVal", "id", "enum", json!(policy.driftformer.iter().map(|d| d.id).collect::<Vec<_>>()));
     constrain(&mut s, "Informationsmangd", "klassning", "propertyNames", json!({"enum": aspekter}));
     constrain(&mut s, "Informationsmangd", "klassning", "additionalProperties", niva);

@@ -50,9 +50,9 @@ impl<T> Report<'_, T> {
         accepted: &[&str],
         what: &str,
         at_key: bool,
-    ) {
+    ) -> Option<&mut Diagnostic> {
         if accepted.contains(&value) {
-            return;
+            return None;
         }
         let span = if at_key { self.file.key_span(path) } else { self.file.span(path) };
         let label = match did_you_mean(value, accepted.iter().copied()) {
@@ -64,7 +64,88 @@ impl<T> Report<'_, T> {
                 .at(span, label)
                 .note(format!("tillåtet: {}", one_of(accepted))),
         );
+        self.out.last_mut()
     }
+
+    /// A role field: a role id from the policy, and never a person (KLASSA's advice).
+    fn check_role(&mut self, path: &[Seg], value: &str, roller: &[&str]) {
+        let Some(d) = self.check_one_of("unknown-role", path, value, roller, "roll", false) else { return };
+        if looks_like_person(value, roller) {
+            d.label = "ett namn, inte en roll".to_owned();
+            d.notes.insert(
+                0,
+                format!(
+                    "`{value}` ser ut som en persons namn: en bedömning ska ange roller, inte personer (KLASSA:s råd), och är en allmän handling; ange rollen personen har"
+                ),
+            );
+        }
+    }
+
+    /// A country code: ISO 3166-1 alpha-2 in capitals, as the schema documents it. Empty is
+    /// a draft's "not yet known" (`molnkoll new` writes it so): a warning, not an error.
+    fn check_land(&mut self, path: &[Seg], value: &str) {
+        const HINT: &str = "ange landets kod med två versaler, till exempel `SE` (Sverige), `US` (USA), `IE` (Irland) eller `NO` (Norge)";
+        if value.is_empty() {
+            let d = self.warning("missing-country", path, format!("`{}` är inte ifyllt", dotted(path)), "tomt");
+            note(d, HINT);
+            return;
+        }
+        let valid = value.len() == 2
+            && value.bytes().all(|b| b.is_ascii_uppercase())
+            && celes::Country::from_alpha2(value).is_ok();
+        if valid {
+            return;
+        }
+        let label = match land_for(value) {
+            Some(code) => format!("menade du `{code}`?"),
+            None => "okänd landskod".to_owned(),
+        };
+        let d = self.error(
+            "unknown-country",
+            path,
+            format!("`{}`: `{value}` är ingen landskod enligt ISO 3166-1 alpha-2", dotted(path)),
+            label,
+        );
+        note(d, HINT);
+    }
+}
+
+/// The alpha-2 code a mistyped country most likely means: the code in other case, an
+/// alpha-3 code, an English name (all from the ISO list), or a Swedish name.
+fn land_for(value: &str) -> Option<String> {
+    // Swedish names for the countries suppliers are usually registered in; only for the hint.
+    #[rustfmt::skip]
+    const SVENSKA: &[(&str, &str)] = &[
+        ("sverige", "SE"), ("norge", "NO"), ("danmark", "DK"), ("finland", "FI"), ("island", "IS"),
+        ("tyskland", "DE"), ("irland", "IE"), ("nederlanderna", "NL"), ("holland", "NL"), ("belgien", "BE"),
+        ("luxemburg", "LU"), ("frankrike", "FR"), ("storbritannien", "GB"), ("england", "GB"),
+        ("forenade kungariket", "GB"), ("schweiz", "CH"), ("osterrike", "AT"), ("polen", "PL"), ("estland", "EE"),
+        ("lettland", "LV"), ("litauen", "LT"), ("spanien", "ES"), ("italien", "IT"), ("usa", "US"),
+        ("forenta staterna", "US"), ("kanada", "CA"), ("indien", "IN"), ("kina", "CN"), ("japan", "JP"),
+    ];
+    let folded: String = value.trim().to_lowercase().replace(['å', 'ä'], "a").replace('ö', "o");
+    if let Some((_, code)) = SVENSKA.iter().find(|(namn, _)| *namn == folded) {
+        return Some((*code).to_owned());
+    }
+    let compact: String = folded.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if compact.is_empty() {
+        return None;
+    }
+    value.trim().parse::<celes::Country>().or_else(|_| compact.parse()).ok().map(|c| c.alpha2.to_owned())
+}
+
+/// Two to four capitalised words of letters, like `Anna Andersson` or `Per-Olof Ek`, that
+/// are no misspelt role: most likely a person's name.
+pub fn looks_like_person(value: &str, roller: &[&str]) -> bool {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().all(|c| c.is_alphabetic() || c == '-')
+                // An acronym such as `IT` is part of a role's name, not a person's.
+                && w.chars().skip(1).any(char::is_lowercase)
+        })
+        && did_you_mean(value, roller.iter().copied()).is_none()
 }
 
 fn note(d: &mut Diagnostic, text: impl Into<String>) {
@@ -119,7 +200,7 @@ pub fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut Vec<Diag
     let aspekter: Vec<&str> = p.aspekter.iter().map(|a| a.id.as_str()).collect();
     for (i, a) in p.atgarder.iter().enumerate() {
         r.check_one_of("unknown-level", &path!["atgard", i, "niva"], &a.niva.to_string(), &nivaer_ref, "nivå", false);
-        r.check_one_of("unknown-role", &path!["atgard", i, "ansvarig"], &a.ansvarig, &roller, "roll", false);
+        r.check_role(&path!["atgard", i, "ansvarig"], &a.ansvarig, &roller);
         if a.typ == AtgardTyp::Aterstallning && a.punkter.is_empty() {
             r.error(
                 "missing-key",
@@ -147,7 +228,7 @@ pub fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut Vec<Diag
                 _ => &u.stod,
             };
             for (j, roll) in list.iter().enumerate() {
-                r.check_one_of("unknown-role", &path!["utlosare", i, field, j], roll, &roller, "roll", false);
+                r.check_role(&path!["utlosare", i, field, j], roll, &roller);
             }
         }
     }
@@ -297,14 +378,31 @@ pub fn validate_bedomning(
     r.check_one_of("unknown-value", &path!["tjanstemodell"], &b.tjanstemodell, &tm, "tjänstemodell", false);
     let lm: Vec<&str> = policy.begrepp_i_kategori(BegreppKategori::Leveransmodell).map(|x| x.id.as_str()).collect();
     r.check_one_of("unknown-value", &path!["leveransmodell"], &b.leveransmodell, &lm, "leveransmodell", false);
-    r.check_one_of(
-        "unknown-role",
-        &path!["tjanst", "informationsagare"],
-        &b.tjanst.informationsagare,
-        &roller,
-        "roll",
-        false,
-    );
+    r.check_role(&path!["tjanst", "informationsagare"], &b.tjanst.informationsagare, &roller);
+    let org = &policy.organisation;
+    let organisationer: Vec<&str> =
+        std::iter::once(&org.namn).chain(&org.kommuner).chain(&org.bolag).map(String::as_str).collect();
+    for (i, namn) in b.tjanst.anvands_av.iter().enumerate() {
+        if let Some(d) = r.check_one_of(
+            "unknown-organisation",
+            &path!["tjanst", "anvands_av", i],
+            namn,
+            &organisationer,
+            "organisation",
+            false,
+        ) {
+            note(
+                d,
+                "organisationerna står i policyns `organisation.namn`, `organisation.kommuner` och `organisation.bolag`",
+            );
+        }
+    }
+
+    // The supply chain: where each company is registered.
+    r.check_land(&path!["leverantor", "land"], &b.leverantor.land);
+    for (i, u) in b.underbitraden.iter().enumerate() {
+        r.check_land(&path!["underbitraden", i, "land"], &u.land);
+    }
 
     if let Some(c) = &b.central_komponent {
         let komp: Vec<&str> = policy.lamplighet.centrala_komponenter.iter().map(|k| k.id.as_str()).collect();
@@ -354,14 +452,7 @@ pub fn validate_bedomning(
                 );
             }
         }
-        r.check_one_of(
-            "unknown-role",
-            &path!["informationsmangd", i, "klassad_av"],
-            &m.klassad_av,
-            &roller,
-            "roll",
-            false,
-        );
+        r.check_role(&path!["informationsmangd", i, "klassad_av"], &m.klassad_av, &roller);
     }
 
     // Evidence.
@@ -453,7 +544,7 @@ pub fn validate_bedomning(
         }
     }
     if let Some(ra) = &b.riskanalys {
-        r.check_one_of("unknown-role", &path!["riskanalys", "genomford_av"], &ra.genomford_av, &roller, "roll", false);
+        r.check_role(&path!["riskanalys", "genomford_av"], &ra.genomford_av, &roller);
     }
 
     // Guideline answers and checklist.
@@ -531,14 +622,7 @@ pub fn validate_bedomning(
             }
         }
         Some(beslut) => {
-            r.check_one_of(
-                "unknown-role",
-                &path!["beslut", "beslutsfattare"],
-                &beslut.beslutsfattare,
-                &roller,
-                "roll",
-                false,
-            );
+            r.check_role(&path!["beslut", "beslutsfattare"], &beslut.beslutsfattare, &roller);
             let approved = beslut.eskalering.as_ref().map_or(beslut.status, |e| e.beslut) == BeslutStatus::Godkand;
             match &beslut.it_centerchef {
                 None => {
@@ -569,7 +653,7 @@ pub fn validate_bedomning(
                 }
             }
             if let Some(e) = &beslut.eskalering {
-                r.check_one_of("unknown-role", &path!["beslut", "eskalering", "till"], &e.till, &roller, "roll", false);
+                r.check_role(&path!["beslut", "eskalering", "till"], &e.till, &roller);
             }
             if approved && h.utlatande == Utlatande::EjTillaten {
                 let d = r.error(
@@ -730,6 +814,51 @@ mod tests {
     fn identity_numbers_are_found_in_their_usual_spellings() {
         let text = "klassad_av = \"Anna 19121212-1212\"\n# 8112289874\nx = \"811228+9874\"\ny = \"19811288-9874\"";
         assert_eq!(found(text), ["19121212-1212", "8112289874", "811228+9874"]);
+    }
+
+    const ROLLER: &[&str] = &["informationsagare", "it-centerchef", "upphandlande-verksamhet", "kommundirektor"];
+
+    #[test]
+    fn personal_names_look_like_people() {
+        for name in ["Anna Andersson", "Per-Olof Ek", "Åsa Öberg Lind", "Karl Johan Svensson Bäck"] {
+            assert!(looks_like_person(name, ROLLER), "{name}");
+        }
+    }
+
+    #[test]
+    fn roles_misspelt_roles_and_other_text_do_not_look_like_people() {
+        for value in [
+            "Anna",                    // one word: a role could be one word
+            "anna andersson",          // not capitalised
+            "IT Centerchef",           // an acronym
+            "Upphandlande Verksamhet", // a misspelt role id
+            "Informationsägare",
+            "Anna Andersson 2",
+            "Anna <script>",
+            "En Två Tre Fyra Fem", // too many words for a name
+        ] {
+            assert!(!looks_like_person(value, ROLLER), "{value}");
+        }
+    }
+
+    #[test]
+    fn country_names_and_codes_suggest_the_alpha_2_code() {
+        for (value, code) in [
+            ("Sverige", "SE"),
+            ("sverige", "SE"),
+            ("Österrike", "AT"),
+            ("USA", "US"),
+            ("se", "SE"),
+            ("SWE", "SE"),
+            ("Sweden", "SE"),
+            ("Ireland", "IE"),
+            ("United States", "US"),
+        ] {
+            assert_eq!(land_for(value).as_deref(), Some(code), "{value}");
+        }
+        assert_eq!(land_for("Atlantis"), None);
+        assert_eq!(land_for("<script>"), None);
+        assert_eq!(land_for(""), None);
     }
 
     #[test]

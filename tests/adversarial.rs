@@ -25,12 +25,14 @@ fn base() -> String {
 
 /// String fields whose value must be an id from the policy or a fixed list. A payload
 /// there is rejected; everywhere else it must come out as text. `[]` means every element.
-/// `land` and `anvands_av` are not checked against a list today, so they count as free text.
 const ID_FIELDS: &[&str] = &[
     "tjanstemodell",
     "leveransmodell",
     "utlosare",
     "tjanst.informationsagare",
+    "tjanst.anvands_av[]",
+    "leverantor.land",
+    "underbitraden[].land",
     "informationsmangd[].klassad_av",
     "certifikat[].standard",
     "beslut.status",
@@ -43,6 +45,9 @@ const ID_CODES: &[&str] = &[
     "unknown-value",
     "unknown-value",
     "unknown-role",
+    "unknown-organisation",
+    "unknown-country",
+    "unknown-country",
     "unknown-role",
     "unknown-certification",
     "unknown-value",

@@ -53,7 +53,9 @@ fn the_schema_rejects_what_check_rejects_with_the_policys_values() {
         .replace("[driftform]\nid = 4", "[driftform]\nid = 9")
         .replace("standard = \"iso27001\"", "standard = \"iso9001\"")
         .replace("beskrivning = \"Schemaläggning för hemtjänsten.\"", "beskrivning = \"x\"\nbeskrivnig = \"typo\"")
-        .replace("1a = \"Ja.\"", "9z = \"Ja.\"");
+        .replace("1a = \"Ja.\"", "9z = \"Ja.\"")
+        .replace("land = \"SE\"", "land = \"Sverige\"")
+        .replace("anvands_av = [\"Sjömarks kommun\"]", "anvands_av = [\"Sjömark kommun\"]");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.toml");
     fs::write(&file, bad).unwrap();
@@ -66,6 +68,8 @@ fn the_schema_rejects_what_check_rejects_with_the_policys_values() {
         "certifikat.0.standard: 'iso9001' is not one of",
         "'beskrivnig' was unexpected",
         "'9z' is not one of",
+        "leverantor.land: 'Sverige' is not one of",
+        "tjanst.anvands_av.0: 'Sjömark kommun' is not one of",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in {text}");
     }

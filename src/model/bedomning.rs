@@ -58,16 +58,17 @@ pub struct Tjanst {
     pub beskrivning: String,
     /// The diary or case number.
     pub referens: String,
-    /// The organisations (municipalities, companies) that will use the service.
+    /// The organisations that will use the service: each the policy's `organisation.namn`,
+    /// one of its `kommuner` or one of its `bolag`.
     pub anvands_av: Vec<String>,
-    /// Role that owns the information and the risk.
+    /// Role that owns the information and the risk: a role id, never a person's name.
     pub informationsagare: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Leverantor {
     pub namn: String,
-    /// ISO 3166-1 alpha-2 country code of the contracting company.
+    /// ISO 3166-1 alpha-2 country code of the contracting company, in capitals (`SE`, `US`).
     pub land: String,
     /// Under US law although registered elsewhere (e.g. a US parent company).
     #[serde(default)]
@@ -78,6 +79,7 @@ pub struct Leverantor {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Underbitrade {
     pub namn: String,
+    /// ISO 3166-1 alpha-2 country code, in capitals (`SE`, `US`).
     pub land: String,
     #[serde(default)]
     pub usa_koppling: bool,
@@ -109,7 +111,7 @@ pub struct Informationsmangd {
     pub beskrivning: String,
     /// Level per aspect id (K, R, T, and optionally S).
     pub klassning: BTreeMap<String, u8>,
-    /// Role that classified the information.
+    /// Role that classified the information: a role id, never a person's name.
     pub klassad_av: String,
     pub klassad_datum: Datum,
 }
