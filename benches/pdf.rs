@@ -46,6 +46,7 @@ fn main() {
         sidor: &checked.sidor,
         today,
         historik: &checked.historik,
+        profil: molnkoll::Profil::Intern,
     };
     let templates = pdf::templates(&root).unwrap();
     let jobs = pdf::jobs(&site);

@@ -16,6 +16,7 @@ pub mod ny_bedomning;
 pub mod pdf;
 pub mod render;
 pub mod schema;
+pub mod sekretess;
 pub mod serve;
 pub mod sidor;
 pub mod slug;
@@ -28,6 +29,7 @@ use std::time::Instant;
 use derive::Harledning;
 use diagnostic::{Diagnostic, Sources};
 use model::{Bedomning, Datum, Policy};
+pub use sekretess::Profil;
 
 /// One assessment that loaded cleanly, with what the rules make of it.
 pub struct Item {
@@ -42,6 +44,8 @@ pub struct Item {
     pub sedan_beslut: Option<Vec<historik::Skillnad>>,
     /// The last commit's date, or today for uncommitted work.
     pub senast_andrad: Option<Datum>,
+    /// The parts that are secret under OSL: the policy's markings, then the record's.
+    pub sekretess: Vec<sekretess::Markering>,
 }
 
 /// The outcome of `check`: every diagnostic, and everything that could be derived.
@@ -84,6 +88,9 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
     validate::validate_slugs(&names, &mut diagnostics);
     for (_, loaded) in &names {
         validate::personnummer(loaded.file, content.sources.text(loaded.file), &mut diagnostics);
+        if let Some(b) = &loaded.value {
+            sekretess::validate(loaded, &b.sekretess, &mut diagnostics);
+        }
     }
 
     let texts: Vec<(&str, &str)> =
@@ -113,6 +120,7 @@ pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
                 historik: fil,
                 sedan_beslut,
                 senast_andrad,
+                sekretess: sekretess::markeringar(&content.policy, loaded, policy, b),
             });
         }
     }
@@ -175,11 +183,18 @@ pub struct Rendered {
 /// Load → validate → derive → render, into memory. `build` writes the result; `serve`
 /// serves it.
 pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
-    render_with(root, today, &|_, _| {})
+    render_with(root, today, Profil::Intern, &|_, _| {})
 }
 
-/// [`render`], reporting each typeset PDF to `progress` (the long phase).
-pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result<Rendered, BuildError> {
+/// [`render`] for a publication profile, reporting each typeset PDF to `progress` (the
+/// long phase). The open profile masks secret parts before anything renders, and writes
+/// nothing if masked text still turns up in the output.
+pub fn render_with(
+    root: &Path,
+    today: Datum,
+    profil: Profil,
+    progress: pdf::Progress,
+) -> Result<Rendered, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut checked = check(root, today)?;
@@ -188,10 +203,17 @@ pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result
         return Ok(Rendered { checked, files: None, timings });
     };
     let t = Instant::now();
+    let hemliga = sekretess::tillampa(policy, &mut checked.items, profil);
     let tera = render::templates(root)?;
     let typ = pdf::templates(root)?;
-    let site =
-        render::Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
+    let site = render::Site {
+        policy,
+        items: &checked.items,
+        sidor: &checked.sidor,
+        today,
+        historik: &checked.historik,
+        profil,
+    };
     let mut files = render::render_site(&site, &tera)?;
     files.push(kalender::render_calendar(&site));
     for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
@@ -199,6 +221,19 @@ pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result
         files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));
     }
     timings.push(("rendera HTML", t.elapsed().as_millis()));
+    // Defence in depth: masking happened once, in the data; look for any secret text that
+    // still reached a page or a document's data anyway, before typesetting anything.
+    let jobs = if hemliga.is_empty() { Vec::new() } else { pdf::jobs(&site) };
+    let pdf_texts: Vec<(String, String)> = jobs.iter().map(|j| (j.path.clone(), sekretess::json_text(&j.data))).collect();
+    let texts = files
+        .iter()
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.as_str(), text)))
+        .chain(pdf_texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let lackor = sekretess::sok(&hemliga, texts);
+    if !lackor.is_empty() {
+        checked.diagnostics.extend(lackor);
+        return Ok(Rendered { checked, files: None, timings });
+    }
     let t = Instant::now();
     let pdfs = pdf::render_pdfs(&site, &typ, progress);
     timings.push(("sätt PDF", t.elapsed().as_millis()));
@@ -224,12 +259,18 @@ pub fn render_with(root: &Path, today: Datum, progress: pdf::Progress) -> Result
 /// The whole pipeline: load → validate → derive → render → write. Errors in the content
 /// stop before anything is written, so `out_dir` keeps the last good site.
 pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
-    build_with(root, out_dir, today, &|_, _| {})
+    build_with(root, out_dir, today, Profil::Intern, &|_, _| {})
 }
 
-/// [`build`], reporting each typeset PDF to `progress`.
-pub fn build_with(root: &Path, out_dir: &Path, today: Datum, progress: pdf::Progress) -> Result<Built, BuildError> {
-    let Rendered { checked, files, mut timings } = render_with(root, today, progress)?;
+/// [`build`] for a publication profile, reporting each typeset PDF to `progress`.
+pub fn build_with(
+    root: &Path,
+    out_dir: &Path,
+    today: Datum,
+    profil: Profil,
+    progress: pdf::Progress,
+) -> Result<Built, BuildError> {
+    let Rendered { checked, files, mut timings } = render_with(root, today, profil, progress)?;
     let Some(files) = files else {
         return Ok(Built { checked, written: None, timings });
     };

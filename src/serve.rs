@@ -29,6 +29,8 @@ pub struct Options {
     pub addr: SocketAddr,
     /// A fixed "today"; `None` takes the clock's date at each rebuild.
     pub today: Option<Datum>,
+    /// The publication profile to preview.
+    pub profil: crate::Profil,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,7 +119,7 @@ pub fn serve(opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Resul
 fn rebuild(opts: &Options, log: &dyn Fn(&str)) -> Site {
     let t = Instant::now();
     let today = opts.today.unwrap_or_else(|| Datum(jiff::Zoned::now().date()));
-    match crate::render(&opts.root, today) {
+    match crate::render_with(&opts.root, today, opts.profil, &|_, _| {}) {
         Ok(crate::Rendered { checked, files: Some(files), .. }) => {
             log(&format!(
                 "byggd: {} filer, {} varningar, {} ms",

@@ -8,7 +8,7 @@
 //!
 //! Content outside a git repository still builds; it just has no history.
 
-mod skillnad;
+pub(crate) mod skillnad;
 
 use std::collections::HashMap;
 use std::path::Path;
