@@ -561,6 +561,9 @@ fn strangar_alla(value: &Json, out: &mut Vec<String>) {
 // ---------------------------------------------------------------------------------------
 // views
 
+/// The sections of an assessment's page, as [`avsnitt`] names them.
+const AVSNITT: [&str; 7] = ["tjanst", "leverantor", "klassning", "evidens", "fragor", "checklista", "beslut"];
+
 /// The page section a part of the record is shown in.
 fn avsnitt(falt: &str) -> &'static str {
     match falt.split('.').next().unwrap_or("") {
@@ -589,7 +592,8 @@ pub fn vy(item: &Item, profil: Profil) -> Json {
             })
         })
         .collect();
-    let mut per_avsnitt: BTreeMap<&str, Vec<Json>> = BTreeMap::new();
+    let mut per_avsnitt: BTreeMap<&str, Vec<Json>> =
+        AVSNITT.iter().map(|a| (*a, Vec::new())).collect();
     for (m, v) in item.sekretess.iter().zip(&markeringar) {
         per_avsnitt.entry(avsnitt(&m.falt)).or_default().push(v.clone());
     }

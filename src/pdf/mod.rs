@@ -149,7 +149,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             jobs.push(Job {
                 path: format!("bedomningar/{}/{}", item.slug, handling.fil()),
                 template: template_for(handling),
-                data: data::bedomning(policy, item, handling, &tables, date),
+                data: data::bedomning(policy, item, handling, &tables, date, site.profil),
                 date,
             });
         }
@@ -158,7 +158,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.push(Job {
         path: POLICY_PDF.to_owned(),
         template: "policy.typ",
-        data: data::policy_document(policy, site.sidor, &tables, date),
+        data: data::policy_document(policy, site.sidor, &tables, date, site.profil),
         date,
     });
     jobs
