@@ -36,7 +36,9 @@ pub fn render_calendar(site: &Site) -> OutputFile {
         let namn = &b.tjanst.namn;
         let ref_ = &b.tjanst.referens;
         let approved = item.harledning.utlatande == (Utlatande::Beslutad { status: BeslutStatus::Godkand });
-        if let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning).filter(|d| approved && *d != Datum::MASKERAD) {
+        if let Some(next) =
+            b.beslut.as_ref().and_then(|x| x.nasta_granskning).filter(|d| approved && *d != Datum::MASKERAD)
+        {
             let uid = format!("{}-granskning@molnkoll", item.slug);
             let text = format!("Årlig granskning av bedömningen {ref_} ({}).", item.file);
             events.push((next, uid.clone(), event(uid, next, format!("Granskning: {namn}"), text)));

