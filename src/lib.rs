@@ -3,6 +3,7 @@
 //! The pipeline runs in stages, one module each: [`load`] reads the policy source and
 //! the assessments, [`validate`] checks them, [`derive`] applies the routine's rules.
 
+pub mod cache;
 pub mod derive;
 pub mod diagnostic;
 pub mod export;
@@ -26,6 +27,7 @@ pub mod write;
 use std::path::Path;
 use std::time::Instant;
 
+use cache::{Cache, KeyBuilder};
 use derive::Harledning;
 use diagnostic::{Diagnostic, Sources};
 use model::{Bedomning, Datum, Policy};
@@ -151,6 +153,10 @@ pub enum BuildError {
 pub struct Built {
     pub checked: Checked,
     pub written: Option<Written>,
+    /// Pages and PDFs taken unchanged from the previous build.
+    pub reused: Reused,
+    /// Files hard-linked from the previous output rather than written.
+    pub linked: usize,
     /// Phase names and their durations in milliseconds, for the log.
     pub timings: Vec<(&'static str, u128)>,
 }
@@ -171,11 +177,21 @@ impl Written {
     }
 }
 
+/// How much of a render came from the cache instead of being made again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reused {
+    pub pages: usize,
+    pub pdfs: usize,
+    /// The pages and PDFs that were made again, sorted.
+    pub made: Vec<String>,
+}
+
 /// A site built in memory: what `check` found, and the files when there were no errors.
 pub struct Rendered {
     pub checked: Checked,
     /// Sorted by path; `None` when the content or a template has errors.
     pub files: Option<Vec<write::OutputFile>>,
+    pub reused: Reused,
     /// Phase names and their durations in milliseconds, for the log.
     pub timings: Vec<(&'static str, u128)>,
 }
@@ -183,19 +199,25 @@ pub struct Rendered {
 /// Load → validate → derive → render, into memory. `build` writes the result; `serve`
 /// serves it.
 pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
-    render_with(root, today, Profil::Intern, &|_, _| {})
+    render_with(root, today, Profil::Intern, &Cache::empty(), &|_, _| {})
 }
 
-/// [`render`] for a publication profile, reporting each typeset PDF to `progress` (the
-/// long phase). The open profile masks secret parts before anything renders, and writes
-/// nothing if masked text still turns up in the output.
-pub fn render_with(root: &Path, today: Datum, profil: Profil, progress: pdf::Progress) -> Result<Rendered, BuildError> {
+/// [`render`] for a publication profile, taking unchanged pages and PDFs from `cache` and
+/// reporting each PDF to `progress` (the long phase). The open profile masks secret parts
+/// before anything renders, and writes nothing if masked text still turns up in the output.
+pub fn render_with(
+    root: &Path,
+    today: Datum,
+    profil: Profil,
+    cache: &Cache,
+    progress: pdf::Progress,
+) -> Result<Rendered, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut checked = check(root, today)?;
     timings.push(("läs, validera, härled", t.elapsed().as_millis()));
     let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
-        return Ok(Rendered { checked, files: None, timings });
+        return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     };
     let t = Instant::now();
     let hemliga = sekretess::tillampa(policy, &mut checked.items, profil);
@@ -209,7 +231,14 @@ pub fn render_with(root: &Path, today: Datum, profil: Profil, progress: pdf::Pro
         historik: &checked.historik,
         profil,
     };
-    let mut files = render::render_site(&site, &tera)?;
+    // Every page and PDF depends on the policy, so any change to it rebuilds them all; and
+    // on the profile, so an internal page is never reused in an open extract.
+    let mut base = KeyBuilder::new("site");
+    base.part(&serde_json::to_vec(policy).expect("the policy serialises"));
+    base.part(if profil.oppen() { b"oppen" } else { b"intern" });
+    let html = render::render_site(&site, &tera, cache, &base)?;
+    let mut reused = Reused { pages: html.reused, ..Reused::default() };
+    let mut files = html.files;
     files.push(kalender::render_calendar(&site));
     for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
         let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
@@ -228,13 +257,16 @@ pub fn render_with(root: &Path, today: Datum, profil: Profil, progress: pdf::Pro
     let lackor = sekretess::sok(&hemliga, texts);
     if !lackor.is_empty() {
         checked.diagnostics.extend(lackor);
-        return Ok(Rendered { checked, files: None, timings });
+        return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     }
     let t = Instant::now();
-    let pdfs = pdf::render_pdfs(&site, &typ, progress);
+    let pdfs = pdf::render_pdfs(&site, &typ, cache, &base, progress);
     timings.push(("sätt PDF", t.elapsed().as_millis()));
     match pdfs {
-        Ok(pdfs) => files.extend(pdfs),
+        Ok(pdfs) => {
+            reused.pdfs = pdfs.reused;
+            files.extend(pdfs.files);
+        }
         Err(errors) => {
             // A broken template is reported like a broken record, and nothing is written.
             for e in errors {
@@ -245,33 +277,38 @@ pub fn render_with(root: &Path, today: Datum, profil: Profil, progress: pdf::Pro
                 }
                 checked.diagnostics.push(d);
             }
-            return Ok(Rendered { checked, files: None, timings });
+            return Ok(Rendered { checked, files: None, reused, timings });
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered { checked, files: Some(files), timings })
+    reused.made = files.iter().filter(|f| f.key.is_some() && !f.cached).map(|f| f.path.clone()).collect();
+    Ok(Rendered { checked, files: Some(files), reused, timings })
 }
 
 /// The whole pipeline: load → validate → derive → render → write. Errors in the content
-/// stop before anything is written, so `out_dir` keeps the last good site.
+/// stop before anything is written, so `out_dir` keeps the last good site. What the
+/// previous build in `out_dir` made from the same inputs is reused.
 pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
-    build_with(root, out_dir, today, Profil::Intern, &|_, _| {})
+    build_with(root, out_dir, today, Profil::Intern, true, &|_, _| {})
 }
 
-/// [`build`] for a publication profile, reporting each typeset PDF to `progress`.
+/// [`build`] for a publication profile, incremental or from scratch, reporting each
+/// typeset PDF to `progress`.
 pub fn build_with(
     root: &Path,
     out_dir: &Path,
     today: Datum,
     profil: Profil,
+    incremental: bool,
     progress: pdf::Progress,
 ) -> Result<Built, BuildError> {
-    let Rendered { checked, files, mut timings } = render_with(root, today, profil, progress)?;
+    let cache = if incremental { Cache::from_output(out_dir) } else { Cache::empty() };
+    let Rendered { checked, files, reused, mut timings } = render_with(root, today, profil, &cache, progress)?;
     let Some(files) = files else {
-        return Ok(Built { checked, written: None, timings });
+        return Ok(Built { checked, written: None, reused, linked: 0, timings });
     };
     let t = Instant::now();
-    write::write_output(out_dir, &files)?;
+    let stats = write::write_output(out_dir, &files, &cache)?;
     timings.push(("skriv", t.elapsed().as_millis()));
-    Ok(Built { checked, written: Some(Written::count(&files)), timings })
+    Ok(Built { checked, written: Some(Written::count(&files)), reused, linked: stats.linked, timings })
 }

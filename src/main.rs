@@ -84,6 +84,10 @@ enum Command {
         /// Dagens datum (ÅÅÅÅ-MM-DD) för alla datumregler; standard är dagens datum.
         #[arg(long, value_parser = parse_date)]
         today: Option<Datum>,
+        /// Bygg allt från början. Annars återanvänds de sidor och PDF:er i utmappen vars
+        /// indata (bedömningen, policyn, mallarna, verktygets version) inte har ändrats.
+        #[arg(long)]
+        no_cache: bool,
         /// Publiceringsprofil: `intern` visar allt och märker sekretessbelagda delar; `oppen`
         /// (öppet utdrag) ersätter dem med en hänvisning till paragrafen i OSL.
         #[arg(long = "profile", value_enum, default_value = "intern")]
@@ -313,12 +317,13 @@ fn main() -> ExitCode {
     };
     let o = Out { level, start: Instant::now() };
     match cli.command {
-        Command::Build { root, out, today: day, profil } => {
+        Command::Build { root, out, today: day, no_cache, profil } => {
             let out = if out.is_relative() { root.join(out) } else { out };
             let progress = PdfProgress::new(&o);
-            let built = molnkoll::build_with(&root, &out, day.unwrap_or_else(today), profil, &|done, total| {
-                progress.report(done, total)
-            });
+            let built =
+                molnkoll::build_with(&root, &out, day.unwrap_or_else(today), profil, !no_cache, &|done, total| {
+                    progress.report(done, total)
+                });
             drop(progress);
             let built = match built {
                 Ok(b) => b,
@@ -334,8 +339,14 @@ fn main() -> ExitCode {
             }
             match built.written {
                 Some(w) => {
+                    let reused = &built.reused;
+                    let unchanged = if reused.pages + reused.pdfs > 0 {
+                        format!(" ({} sidor och {} PDF oförändrade sedan förra bygget)", reused.pages, reused.pdfs)
+                    } else {
+                        String::new()
+                    };
                     let facts = format!(
-                        "{} bedömningar, {} sidor, {} PDF, {} filer skrivna till {}, {} varningar",
+                        "{} bedömningar, {} sidor, {} PDF, {} filer skrivna till {}{unchanged}, {} varningar",
                         checked.items.len(),
                         w.pages,
                         w.pdfs,

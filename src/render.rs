@@ -6,11 +6,14 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rayon::prelude::*;
 use serde_json::json;
 use tera::{Context, Tera};
 
 use crate::Item;
+use crate::cache::{Cache, Key, KeyBuilder};
 use crate::derive::{BevakningTyp, Status, Utlatande};
 use crate::historik::Kalla;
 use crate::markdown::{self, Glossary, Term};
@@ -62,17 +65,25 @@ fn tera_error(name: &str, e: tera::Error) -> RenderError {
     RenderError::Template { name: name.to_owned(), message }
 }
 
-pub fn templates(root: &Path) -> Result<Tera, RenderError> {
+/// The site's templates, and a key over their text for the incremental build.
+pub struct Templates {
+    pub tera: Tera,
+    fingerprint: Key,
+}
+
+pub fn templates(root: &Path) -> Result<Templates, RenderError> {
     let mut tera = Tera::default();
     let mut list = Vec::new();
+    let mut key = KeyBuilder::new("templates");
     for (name, builtin) in TEMPLATES {
         let own = root.join("templates").join(name);
         let text = std::fs::read_to_string(&own).unwrap_or_else(|_| (*builtin).to_owned());
+        key.part(name.as_bytes()).part(text.as_bytes());
         list.push((*name, text));
     }
     tera.add_raw_templates(list).map_err(|e| tera_error("mallarna", e))?;
     tera.autoescape_on(vec![".html"]);
-    Ok(tera)
+    Ok(Templates { tera, fingerprint: key.finish() })
 }
 
 /// Everything the site shows, derived once.
@@ -90,6 +101,10 @@ pub struct Site<'a> {
 struct Renderer<'a> {
     tera: &'a Tera,
     site: &'a Site<'a>,
+    cache: &'a Cache,
+    /// What every page depends on: the tool, the policy, the templates.
+    base: KeyBuilder,
+    reused: AtomicUsize,
     terms: Vec<Term>,
     /// Supplier name → folder; two names that fold to one slug get `-2`, `-3`, …
     supplier_slugs: BTreeMap<String, String>,
@@ -97,7 +112,15 @@ struct Renderer<'a> {
     search: Vec<serde_json::Value>,
 }
 
-pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> {
+/// The site's files, and how many pages were taken unchanged from the cache.
+pub struct Html {
+    pub files: Vec<OutputFile>,
+    pub reused: usize,
+}
+
+/// Renders every page. A page whose key (see [`crate::cache`]) `cache` holds is not
+/// rendered again; `base` holds what every page depends on.
+pub fn render_site(site: &Site, templates: &Templates, cache: &Cache, base: &KeyBuilder) -> Result<Html, RenderError> {
     let terms = site
         .policy
         .begrepp
@@ -121,13 +144,25 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderEr
         }
         supplier_slugs.insert(name.to_owned(), slug);
     }
-    let mut r = Renderer { tera, site, terms, supplier_slugs, out: Vec::new(), search: Vec::new() };
+    let mut base = base.key(templates.fingerprint);
+    base.part(b"html");
+    let mut r = Renderer {
+        tera: &templates.tera,
+        site,
+        cache,
+        base,
+        reused: AtomicUsize::new(0),
+        terms,
+        supplier_slugs,
+        out: Vec::new(),
+        search: Vec::new(),
+    };
     r.render_all()?;
     for (path, text) in ASSETS {
         r.out.push(OutputFile::new(*path, text.as_bytes().to_vec()));
     }
     r.out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(r.out)
+    Ok(Html { files: r.out, reused: r.reused.into_inner() })
 }
 
 /// `../` once per folder level, so every link works from a sub-path and from file://.
@@ -136,14 +171,21 @@ fn root_prefix(path: &str) -> String {
 }
 
 impl Renderer<'_> {
-    fn page(
-        &mut self,
+    fn page(&mut self, path: &str, template: &str, title: &str, nav: &str, ctx: Context) -> Result<(), RenderError> {
+        let file = self.make_page(path, template, title, nav, ctx)?;
+        self.out.push(file);
+        Ok(())
+    }
+
+    /// One page, from the cache when its template and context are what they were.
+    fn make_page(
+        &self,
         path: &str,
         template: &str,
         title: &str,
         nav: &str,
         mut ctx: Context,
-    ) -> Result<(), RenderError> {
+    ) -> Result<OutputFile, RenderError> {
         let policy = self.site.policy;
         ctx.insert("root", &root_prefix(path));
         ctx.insert("title", title);
@@ -154,9 +196,15 @@ impl Renderer<'_> {
             "sidor",
             &self.site.sidor.iter().map(|s| json!({"slug": s.slug, "titel": s.meta.titel})).collect::<Vec<_>>(),
         );
+        // The context is the page's whole input; serialising it costs a fraction of rendering.
+        let json = serde_json::to_vec(&ctx.clone().into_json()).expect("a page context serialises");
+        let key = self.base.clone().part(path.as_bytes()).part(template.as_bytes()).part(&json).finish();
+        if let Some((bytes, hash)) = self.cache.get(path, key) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(OutputFile::reused(path, bytes, key, hash));
+        }
         let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, e))?;
-        self.out.push(OutputFile::new(path, html.into_bytes()));
-        Ok(())
+        Ok(OutputFile::keyed(path, html.into_bytes(), key))
     }
 
     fn index(&mut self, url: &str, kind: &str, title: &str, text: &str) {
@@ -165,8 +213,9 @@ impl Renderer<'_> {
 
     fn render_all(&mut self) -> Result<(), RenderError> {
         let policy = self.site.policy;
-        let views: Vec<serde_json::Value> = self.site.items.iter().map(|i| self.bedomning_view(i, "../../")).collect();
-        let rows: Vec<serde_json::Value> = self.site.items.iter().map(|i| self.register_row(i)).collect();
+        let views: Vec<serde_json::Value> =
+            self.site.items.par_iter().map(|i| self.bedomning_view(i, "../../")).collect();
+        let rows: Vec<serde_json::Value> = self.site.items.par_iter().map(|i| self.register_row(i)).collect();
 
         // Start page.
         let mut ctx = Context::new();
@@ -175,22 +224,36 @@ impl Renderer<'_> {
         self.page("index.html", "index.html", "Molntjänstbedömningar", "start", ctx)?;
 
         // Register: one pre-rendered view per filter and sort order, so it works without JavaScript.
-        for view in self.register_views(&rows) {
-            let mut ctx = Context::new();
-            ctx.insert("rows", &view.rows);
-            ctx.insert("views", &self.register_view_links());
-            ctx.insert("current", &view.path);
-            ctx.insert("heading", &view.heading);
-            let title = view.heading.clone();
-            self.page(&view.path, "register.html", &title, "register", ctx)?;
-        }
+        let links = self.register_view_links();
+        let register: Vec<_> = self
+            .register_views(&rows)
+            .par_iter()
+            .map(|view| {
+                let mut ctx = Context::new();
+                ctx.insert("rows", &view.rows);
+                ctx.insert("views", &links);
+                ctx.insert("current", &view.path);
+                ctx.insert("heading", &view.heading);
+                self.make_page(&view.path, "register.html", &view.heading, "register", ctx)
+            })
+            .collect::<Result<_, _>>()?;
+        self.out.extend(register);
 
-        // One page per assessment.
-        for (item, view) in self.site.items.iter().zip(&views) {
-            let mut ctx = Context::new();
-            ctx.insert("b", view);
-            let path = format!("bedomningar/{}/index.html", item.slug);
-            self.page(&path, "bedomning.html", &item.bedomning.tjanst.namn, "register", ctx)?;
+        // One page per assessment, the bulk of the site: in parallel.
+        let pages: Vec<_> = self
+            .site
+            .items
+            .par_iter()
+            .zip(&views)
+            .map(|(item, view)| {
+                let mut ctx = Context::new();
+                ctx.insert("b", view);
+                let path = format!("bedomningar/{}/index.html", item.slug);
+                self.make_page(&path, "bedomning.html", &item.bedomning.tjanst.namn, "register", ctx)
+            })
+            .collect::<Result<_, _>>()?;
+        self.out.extend(pages);
+        for item in self.site.items {
             let b = &item.bedomning;
             let text = format!(
                 "{} {} {} {} {}",

@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use notify_debouncer_mini::notify::RecursiveMode;
 
+use crate::cache::Cache;
 use crate::model::Datum;
 
 /// Where the browser asks whether the site was rebuilt; no site path starts with `_`.
@@ -46,7 +47,7 @@ pub enum ServeError {
 }
 
 enum Site {
-    Built(HashMap<String, Vec<u8>>),
+    Built(HashMap<String, Arc<Vec<u8>>>),
     /// The diagnostics, as `check` prints them.
     Failed(String),
 }
@@ -70,7 +71,9 @@ pub fn serve(opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Resul
     let addr = listener.local_addr()?;
 
     let log = Arc::new(log);
-    let state: Shared = Arc::new(RwLock::new(State { site: rebuild(&opts, &*log), generation: 1 }));
+    // The last good render: a rebuild reuses its unchanged pages and PDFs.
+    let mut cache = Cache::empty();
+    let state: Shared = Arc::new(RwLock::new(State { site: rebuild(&opts, &mut cache, &*log), generation: 1 }));
 
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(100), tx)
@@ -95,7 +98,7 @@ pub fn serve(opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Resul
                 .iter()
                 .any(|e| e.path.starts_with(&templates) || e.path.starts_with(&content) || e.path == templates);
             if relevant {
-                let site = rebuild(&opts, &*watch_log);
+                let site = rebuild(&opts, &mut cache, &*watch_log);
                 let mut s = watch_state.write().unwrap_or_else(|e| e.into_inner());
                 s.site = site;
                 s.generation += 1;
@@ -116,18 +119,29 @@ pub fn serve(opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Resul
     Ok(())
 }
 
-fn rebuild(opts: &Options, log: &dyn Fn(&str)) -> Site {
+fn rebuild(opts: &Options, cache: &mut Cache, log: &dyn Fn(&str)) -> Site {
     let t = Instant::now();
     let today = opts.today.unwrap_or_else(|| Datum(jiff::Zoned::now().date()));
-    match crate::render_with(&opts.root, today, opts.profil, &|_, _| {}) {
-        Ok(crate::Rendered { checked, files: Some(files), .. }) => {
+    match crate::render_with(&opts.root, today, opts.profil, cache, &|_, _| {}) {
+        Ok(crate::Rendered { checked, files: Some(files), reused, .. }) => {
             log(&format!(
-                "byggd: {} filer, {} varningar, {} ms",
+                "byggd: {} filer ({} sidor och {} PDF oförändrade), {} varningar, {} ms",
                 files.len(),
+                reused.pages,
+                reused.pdfs,
                 checked.warnings(),
                 t.elapsed().as_millis()
             ));
-            Site::Built(files.into_iter().map(|f| (f.path, f.bytes)).collect())
+            let shared: Vec<_> = files
+                .into_iter()
+                .map(|f| {
+                    let key = f.cache_key();
+                    (f.path, key, Arc::new(f.bytes))
+                })
+                .collect();
+            let site = shared.iter().map(|(path, _, bytes)| (path.clone(), bytes.clone())).collect();
+            *cache = Cache::from_memory(shared);
+            Site::Built(site)
         }
         Ok(crate::Rendered { checked, files: None, .. }) => {
             log(&format!("fel: {} fel; sidorna visar felen tills de är rättade", checked.errors()));
@@ -163,7 +177,7 @@ fn respond(state: &Shared, raw_path: &str) -> Response {
         return if mime == mime_guess::mime::TEXT_HTML {
             text(StatusCode::OK, "text/html; charset=utf-8", with_reload(bytes))
         } else {
-            text(StatusCode::OK, mime.as_ref(), bytes.clone())
+            text(StatusCode::OK, mime.as_ref(), bytes.to_vec())
         };
     }
     // A folder asked for without its slash: send the browser to it, so relative links work.

@@ -44,9 +44,11 @@ fn build_ends_with_a_summary_of_what_it_wrote() {
     assert_eq!(stdout, "");
     let out = dir.path().join("output");
     let (pages, pdfs) = (count(&out, ".html"), count(&out, ".pdf"));
-    // The folder also holds the marker that lets the next build replace it.
-    let files = count(&out, "") - 1;
+    // The folder also holds the marker that lets the next build replace it, and the
+    // manifest that lets it reuse what has not changed.
+    let files = count(&out, "") - 2;
     assert!(out.join(molnkoll::write::MARKER).is_file());
+    assert!(out.join(molnkoll::cache::MANIFEST).is_file());
     assert!(pages > 10 && pdfs >= 3, "{pages} pages, {pdfs} PDFs");
     let summary = without_time(stderr.lines().last().unwrap());
     assert_eq!(

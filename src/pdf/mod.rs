@@ -21,6 +21,7 @@ use typst::syntax::{FileId, Source};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use crate::cache::{Cache, KeyBuilder};
 use crate::derive::Handling;
 use crate::model::Datum;
 use crate::render::Site;
@@ -91,6 +92,15 @@ pub fn templates(root: &Path) -> Result<Templates, TemplateReadError> {
 }
 
 impl Templates {
+    /// Feeds every template's name and text into `key`, in a stable order.
+    pub fn fingerprint(&self, key: &mut KeyBuilder) {
+        let mut files: Vec<(String, &str)> = self.files().collect();
+        files.sort();
+        for (name, text) in files {
+            key.part(name.as_bytes()).part(text.as_bytes());
+        }
+    }
+
     /// Each template's virtual path and text, for running the same sources elsewhere.
     pub fn files(&self) -> impl Iterator<Item = (String, &str)> {
         self.sources.iter().map(|(id, s)| (id.vpath().get_with_slash().to_string(), s.text()))
@@ -128,13 +138,23 @@ const BATCH: usize = 64;
 /// Told `(done, total)` after each document, from any thread; the command line draws a bar.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
-/// Every assessment's documents and the whole-policy document.
+/// The typeset documents, and how many of them were taken unchanged from the cache.
+pub struct Compiled {
+    pub files: Vec<OutputFile>,
+    pub reused: usize,
+}
+
+/// Every assessment's documents and the whole-policy document. `base` holds what every
+/// document depends on (the tool's version and the policy); a document whose key is in
+/// `cache` is not typeset again.
 pub fn render_pdfs(
     site: &Site,
     templates: &Templates,
+    cache: &Cache,
+    base: &KeyBuilder,
     progress: Progress,
-) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
-    compile_all_with(&jobs(site), templates, progress)
+) -> Result<Compiled, Vec<TemplateError>> {
+    compile_cached(&jobs(site), templates, cache, base, progress)
 }
 
 /// The documents a site gets, with their data, in a stable order.
@@ -164,45 +184,65 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// Compiles every job in parallel over one shared engine.
+/// Compiles every job in parallel over one shared engine, with no cache.
 pub fn compile_all(jobs: &[Job], templates: &Templates) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
-    compile_all_with(jobs, templates, &|_, _| {})
+    compile_cached(jobs, templates, &Cache::empty(), &KeyBuilder::new("pdf"), &|_, _| {}).map(|c| c.files)
 }
 
-/// [`compile_all`], reporting each finished document to `progress`.
-pub fn compile_all_with(
+/// Compiles the jobs whose key `cache` does not hold, in parallel over one shared engine,
+/// reporting each finished document to `progress`.
+pub fn compile_cached(
     jobs: &[Job],
     templates: &Templates,
+    cache: &Cache,
+    base: &KeyBuilder,
     progress: Progress,
-) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
+) -> Result<Compiled, Vec<TemplateError>> {
+    let mut base = base.clone();
+    base.part(b"pdf");
+    templates.fingerprint(&mut base);
     let engine = Engine::new();
     let done = AtomicUsize::new(0);
+    let reused = AtomicUsize::new(0);
     let mut files = Vec::with_capacity(jobs.len());
     let mut errors: Vec<TemplateError> = Vec::new();
     for batch in jobs.chunks(BATCH) {
         let results: Vec<_> = batch
             .par_iter()
             .map(|job| {
-                let result = compile(&engine, templates, job);
+                let data = serde_json::to_vec(&job.data).expect("document data serialises");
+                let key = base
+                    .clone()
+                    .part(job.path.as_bytes())
+                    .part(job.template.as_bytes())
+                    .part(job.date.to_string().as_bytes())
+                    .part(&data)
+                    .finish();
+                let result = match cache.get(&job.path, key) {
+                    Some((bytes, hash)) => {
+                        reused.fetch_add(1, Ordering::Relaxed);
+                        Ok(OutputFile::reused(job.path.clone(), bytes, key, hash))
+                    }
+                    None => compile(&engine, templates, job, data).map(|b| OutputFile::keyed(job.path.clone(), b, key)),
+                };
                 // Per document, not per batch: a small site is a single batch.
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
                 result
             })
             .collect();
-        for (job, result) in batch.iter().zip(results) {
+        for result in results {
             match result {
-                Ok(bytes) => files.push(OutputFile::new(job.path.clone(), bytes)),
+                Ok(file) => files.push(file),
                 // The same template error repeats in every document that uses it; say it once.
                 Err(e) => errors.extend(e.into_iter().filter(|e| !errors.contains(e)).collect::<Vec<_>>()),
             }
         }
         typst::comemo::evict(2);
     }
-    if errors.is_empty() { Ok(files) } else { Err(errors) }
+    if errors.is_empty() { Ok(Compiled { files, reused: reused.into_inner() }) } else { Err(errors) }
 }
 
-fn compile(engine: &Engine, templates: &Templates, job: &Job) -> Result<Vec<u8>, Vec<TemplateError>> {
-    let data = serde_json::to_vec(&job.data).expect("document data serialises");
+fn compile(engine: &Engine, templates: &Templates, job: &Job, data: Vec<u8>) -> Result<Vec<u8>, Vec<TemplateError>> {
     let world = DocWorld::new(engine, &templates.sources, file_id(&format!("/{}", job.template)), data);
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|e| convert(&world, templates, &e))?;

@@ -1,0 +1,228 @@
+//! Incremental builds: a page or PDF whose inputs have not changed is taken from the
+//! previous build instead of being rendered again.
+//!
+//! Every keyed output file carries a [`Key`]: a hash of everything it is made from (the
+//! tool's version, the policy source, the templates, and the page's or document's own
+//! data). The previous output folder is the cache: the writer leaves a manifest in it
+//! ([`MANIFEST`]) with each file's key and a hash of its bytes, which is checked before a
+//! file is reused, so a file edited by hand is made anew. Deleting the manifest, or the
+//! whole folder, only makes the next build a full one. The manifest holds no times, so
+//! the same input gives the same manifest too.
+
+use std::collections::HashMap;
+use std::fs;
+use std::hash::Hasher as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+/// The manifest's name inside the output folder.
+pub const MANIFEST: &str = ".molnkoll-cache.json";
+
+/// A 128-bit hash: collisions are not a practical concern, and it is cheap to compare.
+pub type Key = u128;
+
+/// Feeds the parts of a key one by one. Each part is length-prefixed, so `("ab", "c")`
+/// and `("a", "bc")` give different keys.
+#[derive(Clone)]
+pub struct KeyBuilder(SipHasher13);
+
+impl KeyBuilder {
+    /// Starts a key in a domain (`"pdf"`, `"html"`, `"bytes"`), so that two kinds of
+    /// output never share one.
+    pub fn new(domain: &str) -> Self {
+        // Fixed keys: the same input must give the same key in every process.
+        let mut k = KeyBuilder(SipHasher13::new_with_keys(0x6d6f_6c6e_6b6f_6c6c, 0x6361_6368_6520_7631));
+        k.part(env!("CARGO_PKG_VERSION").as_bytes()).part(domain.as_bytes());
+        k
+    }
+
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.write_u64(bytes.len() as u64);
+        self.0.write(bytes);
+        self
+    }
+
+    pub fn key(&self, key: Key) -> Self {
+        let mut k = self.clone();
+        k.part(&key.to_le_bytes());
+        k
+    }
+
+    pub fn finish(&self) -> Key {
+        self.0.clone().finish128().as_u128()
+    }
+}
+
+/// The key of a file that has no inputs of its own to hash: its bytes.
+pub fn content_key(bytes: &[u8]) -> Key {
+    KeyBuilder::new("bytes").part(bytes).finish()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    /// The inputs' key, in hex, since JSON numbers do not hold 128 bits.
+    key: String,
+    /// The bytes' [`content_key`], in hex.
+    hash: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    version: String,
+    files: HashMap<String, Entry>,
+}
+
+enum Source {
+    /// A file in the previous output folder, and the hash its bytes had.
+    Disk { file: PathBuf, hash: Key },
+    /// A file from the previous render in memory (`serve`), shared with the served map.
+    Memory(std::sync::Arc<Vec<u8>>),
+}
+
+/// What a build may reuse, by output path.
+#[derive(Default)]
+pub struct Cache {
+    entries: HashMap<String, (Key, Source)>,
+}
+
+fn from_hex(s: &str) -> Option<Key> {
+    Key::from_str_radix(s, 16).ok()
+}
+
+/// The file's bytes, if they still hash to `hash`.
+fn read_verified(file: &Path, hash: Key) -> Option<Vec<u8>> {
+    // Not through a symlink: the cache only reads what the build itself wrote.
+    if !fs::symlink_metadata(file).ok()?.is_file() {
+        return None;
+    }
+    let bytes = fs::read(file).ok()?;
+    (content_key(&bytes) == hash).then_some(bytes)
+}
+
+impl Cache {
+    /// Nothing to reuse: a full build.
+    pub fn empty() -> Self {
+        Cache::default()
+    }
+
+    /// The previous build in `out_dir`, as its manifest describes it. A missing, unreadable
+    /// or other version's manifest gives an empty cache, never an error.
+    pub fn from_output(out_dir: &Path) -> Self {
+        let Ok(text) = fs::read(out_dir.join(MANIFEST)) else { return Cache::empty() };
+        let Ok(manifest) = serde_json::from_slice::<Manifest>(&text) else { return Cache::empty() };
+        if manifest.version != env!("CARGO_PKG_VERSION") {
+            return Cache::empty();
+        }
+        let entries = manifest
+            .files
+            .into_iter()
+            .filter(|(path, _)| crate::write::safe_relative(path))
+            .filter_map(|(path, e)| {
+                let (key, hash) = (from_hex(&e.key)?, from_hex(&e.hash)?);
+                let file = out_dir.join(&path);
+                Some((path, (key, Source::Disk { file, hash })))
+            })
+            .collect();
+        Cache { entries }
+    }
+
+    /// The previous render's files, kept in memory by `serve`: path, key, bytes.
+    pub fn from_memory(files: impl IntoIterator<Item = (String, Key, std::sync::Arc<Vec<u8>>)>) -> Self {
+        Cache { entries: files.into_iter().map(|(path, key, bytes)| (path, (key, Source::Memory(bytes)))).collect() }
+    }
+
+    /// The previous file at `path` when it was made from the same inputs, still as the
+    /// build left it, with its bytes' hash when that was checked on disk.
+    pub fn get(&self, path: &str, key: Key) -> Option<(Vec<u8>, Option<Key>)> {
+        match self.entries.get(path)? {
+            (k, _) if *k != key => None,
+            (_, Source::Memory(bytes)) => Some((bytes.to_vec(), None)),
+            (_, Source::Disk { file, hash }) => Some((read_verified(file, *hash)?, Some(*hash))),
+        }
+    }
+
+    /// The previous file on disk at `path` when its bytes hash to `hash`: the writer links
+    /// it into the new output instead of writing the same bytes again. `verified` skips
+    /// reading it again when [`Cache::get`] has just checked it.
+    pub fn unchanged_file(&self, path: &str, hash: Key, verified: bool) -> Option<&Path> {
+        match self.entries.get(path)? {
+            (_, Source::Disk { file, hash: h }) if *h == hash => {
+                (verified || read_verified(file, hash).is_some()).then_some(file.as_path())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Records a written file in the manifest that the writer leaves in the new output.
+pub struct ManifestWriter {
+    manifest: Manifest,
+}
+
+impl ManifestWriter {
+    pub fn new() -> Self {
+        ManifestWriter { manifest: Manifest { version: env!("CARGO_PKG_VERSION").to_owned(), files: HashMap::new() } }
+    }
+
+    pub fn add(&mut self, path: &str, key: Key, hash: Key) {
+        self.manifest.files.insert(path.to_owned(), Entry { key: format!("{key:032x}"), hash: format!("{hash:032x}") });
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        // Sorted, so the manifest itself reads the same for the same files.
+        let sorted: std::collections::BTreeMap<_, _> = self.manifest.files.iter().collect();
+        let value = serde_json::json!({ "version": self.manifest.version, "files": sorted });
+        serde_json::to_vec_pretty(&value).expect("the manifest serialises")
+    }
+}
+
+impl Default for ManifestWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_delimited_and_domains_apart() {
+        let a = KeyBuilder::new("html").part(b"ab").part(b"c").finish();
+        let b = KeyBuilder::new("html").part(b"a").part(b"bc").finish();
+        let c = KeyBuilder::new("pdf").part(b"ab").part(b"c").finish();
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a, KeyBuilder::new("html").part(b"ab").part(b"c").finish(), "stable within a process");
+    }
+
+    #[test]
+    fn an_edited_file_is_not_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        fs::write(out.join("a.html"), b"old").unwrap();
+        let mut m = ManifestWriter::new();
+        m.add("a.html", 7, content_key(b"old"));
+        fs::write(out.join(MANIFEST), m.bytes()).unwrap();
+
+        let cache = Cache::from_output(out);
+        assert_eq!(cache.get("a.html", 7), Some((b"old".to_vec(), Some(content_key(b"old")))));
+        assert_eq!(cache.get("a.html", 8), None, "other inputs");
+        assert_eq!(cache.get("b.html", 7), None, "unknown path");
+
+        assert!(cache.unchanged_file("a.html", content_key(b"old"), false).is_some());
+        fs::write(out.join("a.html"), b"new").unwrap();
+        assert_eq!(cache.get("a.html", 7), None, "edited after the build, same length");
+        assert!(cache.unchanged_file("a.html", content_key(b"old"), false).is_none());
+    }
+
+    #[test]
+    fn a_broken_manifest_means_a_full_build() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(MANIFEST), b"{ not json").unwrap();
+        assert!(Cache::from_output(dir.path()).entries.is_empty());
+        assert!(Cache::from_output(&dir.path().join("missing")).entries.is_empty());
+    }
+}
