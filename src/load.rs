@@ -5,6 +5,7 @@
 //! is reported with its position, not just the first one serde meets. Then the same
 //! tree is deserialised into the typed record.
 
+use rayon::prelude::*;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -115,10 +116,29 @@ pub fn load(root: &Path) -> Result<Content, LoadError> {
             }
         }
     }
-    let mut bedomningar = Vec::with_capacity(files.len());
+    // Read in order, so file ids and diagnostics stay stable; parse in parallel, the part
+    // that costs.
+    let mut read_files = Vec::with_capacity(files.len());
     for path in files {
         let name = display_name(root, &path);
-        bedomningar.push(read_parse::<Bedomning>(&mut sources, &mut diagnostics, &path, name)?);
+        read_files.push(read_unparsed(&mut sources, &mut diagnostics, &path, name)?);
+    }
+    let schema = schemars::schema_for!(Bedomning);
+    let parsed: Vec<(Loaded<Bedomning>, Vec<Diagnostic>)> = read_files
+        .par_iter()
+        .map(|&(file, too_large, bad)| {
+            if too_large {
+                return (Loaded { file, spans: SpanIndex::default(), value: None }, Vec::new());
+            }
+            let (loaded, mut found) = parse_text::<Bedomning>(&sources, file, schema.as_value());
+            invalid_utf8(&mut found, file, bad);
+            (loaded, found)
+        })
+        .collect();
+    let mut bedomningar = Vec::with_capacity(parsed.len());
+    for (loaded, found) in parsed {
+        diagnostics.extend(found);
+        bedomningar.push(loaded);
     }
 
     Ok(Content { root: root.to_owned(), sources, policy, bedomningar, diagnostics })
@@ -139,6 +159,34 @@ pub enum LoadError {
     Walk(PathBuf, String),
 }
 
+/// Reads one file into `sources` without parsing it: its id, whether it was too large to
+/// read (reported), and where its invalid UTF-8 starts.
+fn read_unparsed(
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+    path: &Path,
+    name: String,
+) -> Result<(FileId, bool, Option<usize>), LoadError> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size > MAX_FILE_BYTES {
+        let file = sources.add(name, String::new());
+        diagnostics.push(too_large(file, size));
+        return Ok((file, true, None));
+    }
+    let (text, bad) = read(path)?;
+    Ok((sources.add(name, text), false, bad))
+}
+
+fn too_large(file: FileId, size: u64) -> Diagnostic {
+    Diagnostic::error(
+        "file-too-large",
+        file,
+        format!("filen är {size} byte; högst {MAX_FILE_BYTES} byte (1 MiB) tillåts"),
+    )
+    .at(Some(0..0), "filen lästes inte")
+    .note("en bedömning är text; lägg långa underlag som bilagor och hänvisa till dem")
+}
+
 /// Reads and parses one TOML file, or reports it as too large without reading it.
 fn read_parse<T: DeserializeOwned + JsonSchema>(
     sources: &mut Sources,
@@ -146,23 +194,14 @@ fn read_parse<T: DeserializeOwned + JsonSchema>(
     path: &Path,
     name: String,
 ) -> Result<Loaded<T>, LoadError> {
-    let size = std::fs::metadata(path).map_or(0, |m| m.len());
-    if size > MAX_FILE_BYTES {
-        let file = sources.add(name, String::new());
-        diagnostics.push(
-            Diagnostic::error(
-                "file-too-large",
-                file,
-                format!("filen är {size} byte; högst {MAX_FILE_BYTES} byte (1 MiB) tillåts"),
-            )
-            .at(Some(0..0), "filen lästes inte")
-            .note("en bedömning är text; lägg långa underlag som bilagor och hänvisa till dem"),
-        );
+    let (file, too_large, bad) = read_unparsed(sources, diagnostics, path, name)?;
+    if too_large {
         return Ok(Loaded { file, spans: SpanIndex::default(), value: None });
     }
-    let (text, bad) = read(path)?;
-    let loaded = parse::<T>(sources, diagnostics, name, text);
-    invalid_utf8(diagnostics, loaded.file, bad);
+    let schema = schemars::schema_for!(T);
+    let (loaded, found) = parse_text::<T>(sources, file, schema.as_value());
+    diagnostics.extend(found);
+    invalid_utf8(diagnostics, file, bad);
     Ok(loaded)
 }
 
@@ -211,6 +250,21 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
     text: String,
 ) -> Loaded<T> {
     let file = sources.add(name, text);
+    let schema = schemars::schema_for!(T);
+    let (loaded, found) = parse_text::<T>(sources, file, schema.as_value());
+    diagnostics.extend(found);
+    loaded
+}
+
+/// Parses a file already in `sources` against `root`, `T`'s JSON schema: syntax, then the
+/// schema walk, then the typed value. Takes `sources` shared, so files parse in parallel.
+fn parse_text<T: DeserializeOwned>(
+    sources: &Sources,
+    file: FileId,
+    root: &serde_json::Value,
+) -> (Loaded<T>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let diagnostics = &mut found;
     let (tree, errors) = DeTable::parse_recoverable(sources.text(file));
     let spans = SpanIndex::build(tree.get_ref());
 
@@ -221,13 +275,11 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
                     .at(e.span(), "här"),
             );
         }
-        return Loaded { file, spans, value: None };
+        return (Loaded { file, spans, value: None }, found);
     }
 
     long_strings(tree.get_ref(), &mut Vec::new(), file, diagnostics);
 
-    let schema = schemars::schema_for!(T);
-    let root = schema.as_value();
     let before = diagnostics.len();
     let mut walker = Walker { root, file, out: diagnostics };
     walker.table(root, tree.get_ref(), tree.span(), &mut Vec::new());
@@ -244,7 +296,7 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
             None
         }
     };
-    Loaded { file, spans, value }
+    (Loaded { file, spans, value }, found)
 }
 
 /// Longest string value a file may hold, in characters. A pasted answer is far shorter;

@@ -61,7 +61,9 @@ struct State {
 type Shared = Arc<RwLock<State>>;
 
 /// Builds, binds, and serves until the process is stopped. `log` gets one line per event.
-pub fn serve(opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Result<(), ServeError> {
+pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Result<(), ServeError> {
+    // The watcher reports absolute paths; a relative root (the default `.`) would match none.
+    opts.root = std::fs::canonicalize(&opts.root).or_else(|_| std::path::absolute(&opts.root))?;
     // Bind first: a taken port should fail at once, not after a build.
     let listener = std::net::TcpListener::bind(opts.addr).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => ServeError::PortTaken(opts.addr),
@@ -92,12 +94,17 @@ pub fn serve(opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> Resul
     let content = opts.root.join("content");
     std::thread::spawn(move || {
         let _keep = debouncer;
-        for events in rx {
-            let Ok(events) = events else { continue };
-            let relevant = events
-                .iter()
-                .any(|e| e.path.starts_with(&templates) || e.path.starts_with(&content) || e.path == templates);
-            if relevant {
+        // The content is read as TOML and Markdown; an editor's swap file or a tool's
+        // temporary file beside them is no reason to rebuild.
+        let relevant = |p: &std::path::Path| {
+            let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            let source = p.extension().is_some_and(|e| e == "toml" || e == "md");
+            !hidden && (p == templates || p.starts_with(&templates) || (p.starts_with(&content) && source))
+        };
+        while let Ok(events) = rx.recv() {
+            // Changes that arrived during the last rebuild make one rebuild, not one each.
+            let batch: Vec<_> = std::iter::once(events).chain(rx.try_iter()).flatten().flatten().collect();
+            if batch.iter().any(|e| relevant(&e.path)) {
                 let site = rebuild(&opts, &mut cache, &*watch_log);
                 let mut s = watch_state.write().unwrap_or_else(|e| e.into_inner());
                 s.site = site;

@@ -25,9 +25,11 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path) -> Server {
+    // From inside the project with the default `--root .`, as a person runs it: the
+    // watcher reports absolute paths, which a relative root once failed to match.
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("molnkoll"))
-        .args(["serve", "--port", "0", "--today", TODAY, "--root"])
-        .arg(root)
+        .args(["serve", "--port", "0", "--today", TODAY])
+        .current_dir(root)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
