@@ -1,43 +1,69 @@
-//! PDF benchmark: molnkoll's embedded Typst against the `typst` CLI on the same templates
-//! and the same JSON, measured side by side in one run.
+//! PDF benchmark (divan): molnkoll's embedded Typst against the floor, a bare
+//! `typst::compile` + `typst_pdf::pdf` loop written here, and against the `typst` CLI, all
+//! on the same templates, the same JSON and the same PDF standards, side by side in one run.
 //!
-//!     cargo bench --bench pdf                      # 1,000 assessments
-//!     MOLNKOLL_BENCH_N=100 cargo bench --bench pdf
+//!     cargo bench --bench pdf                          # 100 assessments, all their PDFs
+//!     MOLNKOLL_BENCH_N=300 cargo bench --bench pdf
+//!     MOLNKOLL_TYPST=/path/to/typst cargo bench --bench pdf
 //!
-//! Needs python3 (for the corpus) and, for the comparison, `typst` on PATH
-//! (`cargo install typst-cli`, for the benchmark only). See BENCHMARKS.md.
+//! Each iteration typesets the whole sample, so divan's "items/s" is documents per second.
+//! Typst's memo cache is emptied before every iteration (outside the timing), so each one
+//! starts cold like a build does. See BENCHMARKS.md.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
 
+use divan::Bencher;
+use divan::counter::ItemsCount;
 use molnkoll::model::Datum;
 use molnkoll::pdf;
 use molnkoll::render::Site;
-
-fn per_doc(total: Duration, docs: usize) -> f64 {
-    total.as_secs_f64() * 1000.0 / docs as f64
-}
+use rayon::prelude::*;
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 fn main() {
     // `cargo test --all-targets` runs this binary too; only `cargo bench` passes --bench.
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let n: usize = std::env::var("MOLNKOLL_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
-    let cli_sample: usize = std::env::var("MOLNKOLL_BENCH_CLI").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("corpus");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new("python3")
-        .arg(repo.join("scripts/bench/corpus.py"))
-        .arg(n.to_string())
-        .arg(&root)
-        .status()
-        .expect("python3 runs the corpus generator");
-    assert!(status.success());
+    let s = &*STATE;
+    println!(
+        "corpus: {} assessments, {} PDFs per iteration ({:.1} MB of JSON); {} threads; typst CLI: {}",
+        s.assessments,
+        s.jobs.len(),
+        s.data.iter().map(Vec::len).sum::<usize>() as f64 / 1e6,
+        rayon::current_num_threads(),
+        if s.cli_dirs.is_some() { typst_cli() } else { "not found, its benchmark does nothing".to_owned() }
+    );
+    divan::main();
+}
 
-    let today = Datum::parse("2026-11-23").unwrap();
+struct State {
+    _dir: tempfile::TempDir,
+    assessments: usize,
+    templates: pdf::Templates,
+    jobs: Vec<pdf::Job>,
+    /// Each job's JSON, serialised once, for the floor and the CLI.
+    data: Vec<Vec<u8>>,
+    /// One folder per job with the templates and `data.json`, when the CLI is there.
+    cli_dirs: Option<Vec<PathBuf>>,
+}
+
+static STATE: LazyLock<State> = LazyLock::new(|| {
+    let n: usize = std::env::var("MOLNKOLL_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("korpus");
+    molnkoll::korpus::write(&root, n, 1).unwrap();
+    let today = Datum::parse(molnkoll::korpus::REFERENSDAG).unwrap();
     let checked = molnkoll::check(&root, today).unwrap();
     assert_eq!(checked.errors(), 0, "{}", checked.render());
     let site = Site {
@@ -50,63 +76,170 @@ fn main() {
     };
     let templates = pdf::templates(&root).unwrap();
     let jobs = pdf::jobs(&site);
-    let docs = jobs.len();
-    println!("corpus: {n} assessments, {docs} PDFs");
+    let data: Vec<Vec<u8>> = jobs.iter().map(|j| serde_json::to_vec(&j.data).unwrap()).collect();
+    let cli_dirs = Command::new(typst_cli()).arg("--version").output().is_ok_and(|o| o.status.success()).then(|| {
+        jobs.iter()
+            .zip(&data)
+            .enumerate()
+            .map(|(i, (_, json))| {
+                let d = dir.path().join("cli").join(i.to_string());
+                std::fs::create_dir_all(&d).unwrap();
+                for (name, text) in templates.files() {
+                    std::fs::write(d.join(name.trim_start_matches('/')), text).unwrap();
+                }
+                std::fs::write(d.join("data.json"), json).unwrap();
+                d
+            })
+            .collect()
+    });
+    State { _dir: dir, assessments: n, templates, jobs, data, cli_dirs }
+});
 
-    // molnkoll, all cores (rayon's default pool), cold start included: the whole batch.
-    let t = Instant::now();
-    let out = pdf::compile_all(&jobs, &templates).unwrap_or_else(|e| panic!("{e:?}"));
-    let parallel = t.elapsed();
-    assert_eq!(out.len(), docs);
-    let bytes: usize = out.iter().map(|f| f.bytes.len()).sum();
-    println!(
-        "molnkoll, {} threads: {docs} PDFs in {:.2} s = {:.2} ms/PDF ({:.1} MB)",
-        rayon::current_num_threads(),
-        parallel.as_secs_f64(),
-        per_doc(parallel, docs),
-        bytes as f64 / 1e6
-    );
+fn typst_cli() -> String {
+    std::env::var("MOLNKOLL_TYPST").unwrap_or_else(|_| "typst".to_owned())
+}
 
-    // molnkoll on one thread, on the sample the CLI also gets.
-    let sample = &jobs[..cli_sample.min(docs)];
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let t = Instant::now();
-    pool.install(|| pdf::compile_all(sample, &templates)).unwrap_or_else(|e| panic!("{e:?}"));
-    let single = t.elapsed();
-    println!("molnkoll, 1 thread: {} PDFs, {:.2} ms/PDF", sample.len(), per_doc(single, sample.len()));
+fn one_thread() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap()
+}
 
-    // The typst CLI, one process per document, the same sources and data on disk.
-    if Command::new("typst").arg("--version").output().is_err() {
-        println!("typst CLI not found on PATH; install it with `cargo install typst-cli` for the comparison");
-        return;
-    }
-    let cli_dir = dir.path().join("cli");
-    let mut runs = Vec::new();
-    for (i, job) in sample.iter().enumerate() {
-        let d = cli_dir.join(i.to_string());
-        std::fs::create_dir_all(&d).unwrap();
-        for (name, text) in templates.files() {
-            std::fs::write(d.join(name.trim_start_matches('/')), text).unwrap();
+/// molnkoll's own path: `pdf::compile_all`, engine set-up, JSON serialisation and its
+/// batching included.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn molnkoll_1_trad(b: Bencher) {
+    let s = &*STATE;
+    let pool = one_thread();
+    b.counter(ItemsCount::new(s.jobs.len())).with_inputs(|| typst::comemo::evict(0)).bench_values(|()| {
+        pool.install(|| pdf::compile_all(&s.jobs, &s.templates)).unwrap_or_else(|e| panic!("{e:?}"))
+    });
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn molnkoll_alla_tradar(b: Bencher) {
+    let s = &*STATE;
+    b.counter(ItemsCount::new(s.jobs.len()))
+        .with_inputs(|| typst::comemo::evict(0))
+        .bench_values(|()| pdf::compile_all(&s.jobs, &s.templates).unwrap_or_else(|e| panic!("{e:?}")));
+}
+
+/// The floor: the least a program can do to get the same PDFs from Typst.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn golv_1_trad(b: Bencher) {
+    let s = &*STATE;
+    b.counter(ItemsCount::new(s.jobs.len())).with_inputs(|| typst::comemo::evict(0)).bench_values(|()| {
+        let shared = Shared::new(&s.templates);
+        s.jobs.iter().zip(&s.data).map(|(job, json)| bare(&shared, job, json)).sum::<usize>()
+    });
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn golv_alla_tradar(b: Bencher) {
+    let s = &*STATE;
+    b.counter(ItemsCount::new(s.jobs.len())).with_inputs(|| typst::comemo::evict(0)).bench_values(|()| {
+        let shared = Shared::new(&s.templates);
+        s.jobs.par_iter().zip(&s.data).map(|(job, json)| bare(&shared, job, json)).sum::<usize>()
+    });
+}
+
+/// One `typst compile` process per document, as a pipeline calling the CLI would.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn typst_cli_1_process_per_pdf(b: Bencher) {
+    let s = &*STATE;
+    let Some(dirs) = &s.cli_dirs else { return };
+    let typst = typst_cli();
+    b.counter(ItemsCount::new(s.jobs.len())).bench(|| {
+        for (d, job) in dirs.iter().zip(&s.jobs) {
+            let out = Command::new(&typst)
+                .args(["compile", "--ignore-system-fonts", "--pdf-standard", "a-2a", "--pdf-standard", "ua-1"])
+                .arg("--root")
+                .arg(d)
+                .arg(d.join(job.template))
+                .arg(d.join("out.pdf"))
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         }
-        std::fs::write(d.join("data.json"), serde_json::to_vec(&job.data).unwrap()).unwrap();
-        runs.push((d, job.template));
+    });
+}
+
+/// What every document of the floor shares.
+struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    sources: HashMap<FileId, Source>,
+}
+
+impl Shared {
+    fn new(templates: &pdf::Templates) -> Shared {
+        let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+        let book = LazyHash::new(FontBook::from_fonts(&fonts));
+        let sources = templates
+            .files()
+            .map(|(path, text)| {
+                let id = id(&path);
+                (id, Source::new(id, text.to_owned()))
+            })
+            .collect();
+        Shared { library: LazyHash::new(Library::builder().build()), book, fonts, sources }
     }
-    let t = Instant::now();
-    for (d, template) in &runs {
-        let out = Command::new("typst")
-            .args(["compile", "--ignore-system-fonts", "--pdf-standard", "a-2a", "--pdf-standard", "ua-1", "--root"])
-            .arg(d)
-            .arg(d.join(template))
-            .arg(d.join("out.pdf"))
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn id(path: &str) -> FileId {
+    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).unwrap()).intern()
+}
+
+struct Bare<'a> {
+    shared: &'a Shared,
+    main: FileId,
+    data: Bytes,
+}
+
+impl World for Bare<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.shared.library
     }
-    let cli = t.elapsed();
-    println!("typst CLI, 1 process per PDF: {} PDFs, {:.2} ms/PDF", runs.len(), per_doc(cli, runs.len()));
-    println!(
-        "ratio, same {} PDFs, one at a time: typst CLI / molnkoll = {:.1}x",
-        runs.len(),
-        cli.as_secs_f64() / single.as_secs_f64()
-    );
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.shared.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.shared.sources.get(&id).cloned().ok_or_else(|| FileError::NotFound(id.vpath().get_with_slash().into()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id.vpath().get_with_slash() == "/data.json" {
+            return Ok(self.data.clone());
+        }
+        self.source(id).map(Bytes::from_string)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.shared.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+fn bare(shared: &Shared, job: &pdf::Job, json: &[u8]) -> usize {
+    let world = Bare { shared, main: id(&format!("/{}", job.template)), data: Bytes::new(json.to_vec()) };
+    let document = typst::compile::<PagedDocument>(&world).output.unwrap_or_else(|e| panic!("{e:?}"));
+    let d = job.date.0;
+    let options = PdfOptions {
+        ident: Smart::Custom(job.path.clone()),
+        timestamp: Some(Timestamp::new_utc(
+            Datetime::from_ymd_hms(i32::from(d.year()), d.month() as u8, d.day() as u8, 0, 0, 0).unwrap(),
+        )),
+        standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1]).unwrap(),
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).unwrap_or_else(|e| panic!("{e:?}")).len()
 }

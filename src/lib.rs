@@ -10,6 +10,7 @@ pub mod export;
 pub mod historik;
 pub mod init;
 pub mod kalender;
+pub mod korpus;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -247,13 +248,14 @@ pub fn render_with(
     timings.push(("rendera HTML", t.elapsed().as_millis()));
     // Defence in depth: masking happened once, in the data; look for any secret text that
     // still reached a page or a document's data anyway, before typesetting anything.
-    let jobs = if hemliga.is_empty() { Vec::new() } else { pdf::jobs(&site) };
-    let pdf_texts: Vec<(String, String)> =
-        jobs.iter().map(|j| (j.path.clone(), sekretess::json_text(&j.data))).collect();
+    // Lazily, one document's data at a time as typesetting makes them, so memory stays
+    // bounded; `sok` reads none of it when nothing is masked.
+    let tables = if hemliga.is_empty() { serde_json::Value::Null } else { pdf::data::policy_tables(policy) };
+    let pdf_texts = pdf::job_iter(&site, &tables).map(|j| (j.path, sekretess::json_text(&j.data)));
     let texts = files
         .iter()
-        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.as_str(), text)))
-        .chain(pdf_texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.clone(), text.to_owned())))
+        .chain(pdf_texts);
     let lackor = sekretess::sok(&hemliga, texts);
     if !lackor.is_empty() {
         checked.diagnostics.extend(lackor);

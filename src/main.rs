@@ -176,6 +176,27 @@ enum Command {
         /// Skalet: bash, elvish, fish, powershell eller zsh.
         shell: clap_complete::Shell,
     },
+    /// Skriv ett projekt med N påhittade men giltiga bedömningar, för prestandamätning.
+    ///
+    /// Policyn och sidorna är de inbyggda; bedömningarna varierar nivåer, driftformer,
+    /// leverantörer, utlösare, certifikat och beslut. Samma frö ger samma filer, byte för byte.
+    /// Ett verktyg för utvecklare, därför dolt i hjälpen.
+    #[command(
+        hide = true,
+        after_help = "Exempel:
+  molnkoll korpus /tmp/korpus1000 --antal 1000
+  molnkoll korpus /tmp/korpus --antal 100 --seed 7"
+    )]
+    Korpus {
+        /// Mappen att skriva projektet till. Den ska vara tom eller saknas.
+        dir: PathBuf,
+        /// Antal bedömningar.
+        #[arg(long)]
+        antal: usize,
+        /// Fröet; samma frö ger samma filer.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Skriv manualsidan (roff) till standard ut, eller en sida per kommando till en mapp.
     #[command(after_help = "Exempel:
   molnkoll man | man -l -
@@ -502,6 +523,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Korpus { dir, antal, seed } => match molnkoll::korpus::write(&dir, antal, seed) {
+            Ok(files) => {
+                o.summary("korpus", format_args!("{} bedömningar skrivna till {}", files.len(), dir.display()), "");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("fel: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "molnkoll", &mut std::io::stdout());
             ExitCode::SUCCESS

@@ -506,12 +506,16 @@ fn avkoda(text: &str) -> String {
 
 /// One error per marking whose masked text still stands in one of `texts` (name, text).
 /// The open build writes nothing when any is found.
-pub fn sok<'a>(hemliga: &[Hemlighet], texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Diagnostic> {
+pub fn sok<N: AsRef<str>, T: AsRef<str>>(
+    hemliga: &[Hemlighet],
+    texts: impl IntoIterator<Item = (N, T)>,
+) -> Vec<Diagnostic> {
     if hemliga.is_empty() {
         return Vec::new();
     }
     let mut found: BTreeMap<(String, String), (Markering, Vec<String>)> = BTreeMap::new();
     for (name, text) in texts {
+        let (name, text) = (name.as_ref(), text.as_ref());
         let decoded = avkoda(text);
         for h in hemliga {
             if text.contains(&h.text) || decoded.contains(&h.text) {

@@ -5,7 +5,7 @@
 #
 #     cargo build --release && bash scripts/bench/history.sh
 #
-# Needs hyperfine (Debian's package) and git.
+# Needs hyperfine (Debian's package) and git. The corpus comes from `molnkoll korpus`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${N:-1000}
@@ -15,7 +15,7 @@ bin=${BIN:-$PWD/target/release/molnkoll}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-python3 scripts/bench/corpus.py "$n" "$work/git"
+"$bin" korpus "$work/git" --antal "$n" --quiet
 cp -r "$work/git" "$work/plain"
 cd "$work/git"
 export GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.org \

@@ -7,6 +7,7 @@
 pub mod data;
 pub mod world;
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -154,34 +155,43 @@ pub fn render_pdfs(
     base: &KeyBuilder,
     progress: Progress,
 ) -> Result<Compiled, Vec<TemplateError>> {
-    compile_cached(&jobs(site), templates, cache, base, progress)
+    let tables = data::policy_tables(site.policy);
+    let total = site.items.iter().map(|i| i.harledning.handlingar.len()).sum::<usize>() + 1;
+    compile_batches(job_iter(site, &tables), total, templates, cache, base, progress)
 }
 
 /// The documents a site gets, with their data, in a stable order.
 pub fn jobs(site: &Site) -> Vec<Job> {
+    let tables = data::policy_tables(site.policy);
+    job_iter(site, &tables).collect()
+}
+
+/// [`jobs`], one at a time. Every document's data carries the policy's tables, so a build
+/// makes each batch's data just before typesetting it instead of holding all of it (about
+/// 1.4 GB at 10,000 assessments).
+pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterator<Item = Job> + 'a {
     let policy = site.policy;
-    let tables = data::policy_tables(policy);
-    let mut jobs = Vec::new();
-    for item in site.items {
-        for &handling in &item.harledning.handlingar {
+    let assessments = site.items.iter().flat_map(move |item| {
+        item.harledning.handlingar.iter().map(move |&handling| {
             // The last change in git dates the document; without history, the record does.
             let date = item.senast_andrad.or_else(|| data::dokumentdatum(&item.bedomning)).unwrap_or(site.today);
-            jobs.push(Job {
+            Job {
                 path: format!("bedomningar/{}/{}", item.slug, handling.fil()),
                 template: template_for(handling),
-                data: data::bedomning(policy, item, handling, &tables, date, site.profil),
+                data: data::bedomning(policy, item, handling, tables, date, site.profil),
                 date,
-            });
-        }
-    }
-    let date = data::policy_datum(policy, site.sidor).unwrap_or(site.today);
-    jobs.push(Job {
-        path: POLICY_PDF.to_owned(),
-        template: "policy.typ",
-        data: data::policy_document(policy, site.sidor, &tables, date, site.profil),
-        date,
+            }
+        })
     });
-    jobs
+    assessments.chain(std::iter::once_with(move || {
+        let date = data::policy_datum(policy, site.sidor).unwrap_or(site.today);
+        Job {
+            path: POLICY_PDF.to_owned(),
+            template: "policy.typ",
+            data: data::policy_document(policy, site.sidor, tables, date, site.profil),
+            date,
+        }
+    }))
 }
 
 /// Compiles every job in parallel over one shared engine, with no cache.
@@ -198,18 +208,35 @@ pub fn compile_cached(
     base: &KeyBuilder,
     progress: Progress,
 ) -> Result<Compiled, Vec<TemplateError>> {
+    compile_batches(jobs.iter(), jobs.len(), templates, cache, base, progress)
+}
+
+/// The engine of [`compile_cached`] over any source of jobs, taken a batch at a time.
+fn compile_batches<J: Borrow<Job> + Send + Sync>(
+    mut jobs: impl Iterator<Item = J>,
+    total: usize,
+    templates: &Templates,
+    cache: &Cache,
+    base: &KeyBuilder,
+    progress: Progress,
+) -> Result<Compiled, Vec<TemplateError>> {
     let mut base = base.clone();
     base.part(b"pdf");
     templates.fingerprint(&mut base);
     let engine = Engine::new();
     let done = AtomicUsize::new(0);
     let reused = AtomicUsize::new(0);
-    let mut files = Vec::with_capacity(jobs.len());
+    let mut files = Vec::with_capacity(total);
     let mut errors: Vec<TemplateError> = Vec::new();
-    for batch in jobs.chunks(BATCH) {
+    loop {
+        let batch: Vec<J> = jobs.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
         let results: Vec<_> = batch
             .par_iter()
             .map(|job| {
+                let job: &Job = job.borrow();
                 let data = serde_json::to_vec(&job.data).expect("document data serialises");
                 let key = base
                     .clone()
@@ -226,7 +253,7 @@ pub fn compile_cached(
                     None => compile(&engine, templates, job, data).map(|b| OutputFile::keyed(job.path.clone(), b, key)),
                 };
                 // Per document, not per batch: a small site is a single batch.
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 result
             })
             .collect();
