@@ -72,6 +72,7 @@ static STATE: LazyLock<State> = LazyLock::new(|| {
         sidor: &checked.sidor,
         today,
         historik: &checked.historik,
+        profil: molnkoll::Profil::Intern,
     };
     let templates = pdf::templates(&root).unwrap();
     let jobs = pdf::jobs(&site);

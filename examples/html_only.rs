@@ -27,7 +27,14 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let tera = render::templates(&root).expect("templates");
-    let site = Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
+    let site = Site {
+        policy,
+        items: &checked.items,
+        sidor: &checked.sidor,
+        today,
+        historik: &checked.historik,
+        profil: molnkoll::Profil::Intern,
+    };
     // From scratch, as Hugo renders: no cache, so every page is rendered and written.
     let empty = Cache::empty();
     let files = render::render_site(&site, &tera, &empty, &KeyBuilder::new("site")).expect("the site renders").files;

@@ -108,6 +108,20 @@ pub fn rader(policy: &Policy, items: &[Item]) -> Vec<Rad> {
     rows
 }
 
+/// [`rader`] for a publication profile: the open profile masks secret parts first, and
+/// returns the errors instead if masked text still stands in a row.
+pub fn rader_for(
+    policy: &Policy,
+    items: &mut [Item],
+    profil: crate::Profil,
+) -> Result<Vec<Rad>, Vec<crate::diagnostic::Diagnostic>> {
+    let hemliga = crate::sekretess::tillampa(policy, items, profil);
+    let rows = rader(policy, items);
+    let text = crate::sekretess::json_text(&serde_json::to_value(&rows).unwrap_or_default());
+    let lackor = crate::sekretess::sok(&hemliga, [("exporten", text.as_str())]);
+    if lackor.is_empty() { Ok(rows) } else { Err(lackor) }
+}
+
 /// UTF-8 with a byte-order mark: without it Excel guesses a legacy code page.
 pub fn csv(rows: &[Rad]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();

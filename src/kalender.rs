@@ -36,12 +36,15 @@ pub fn render_calendar(site: &Site) -> OutputFile {
         let namn = &b.tjanst.namn;
         let ref_ = &b.tjanst.referens;
         let approved = item.harledning.utlatande == (Utlatande::Beslutad { status: BeslutStatus::Godkand });
-        if let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning).filter(|_| approved) {
+        if let Some(next) =
+            b.beslut.as_ref().and_then(|x| x.nasta_granskning).filter(|d| approved && *d != Datum::MASKERAD)
+        {
             let uid = format!("{}-granskning@molnkoll", item.slug);
             let text = format!("Årlig granskning av bedömningen {ref_} ({}).", item.file);
             events.push((next, uid.clone(), event(uid, next, format!("Granskning: {namn}"), text)));
         }
-        for (i, c) in b.certifikat.iter().enumerate() {
+        // A date masked in the open extract has no day to put in a calendar.
+        for (i, c) in b.certifikat.iter().enumerate().filter(|(_, c)| c.giltigt_till != Datum::MASKERAD) {
             let cert = policy.certifiering(&c.standard).map_or(c.standard.as_str(), |x| x.namn.as_str());
             let uid = format!("{}-certifikat-{i}@molnkoll", item.slug);
             let text = format!("{cert} från {} för {namn} ({ref_}) gäller till {}.", c.utfardare, c.giltigt_till);
@@ -51,7 +54,7 @@ pub fn render_calendar(site: &Site) -> OutputFile {
                 event(uid, c.giltigt_till, format!("Certifikat går ut: {cert}, {namn}"), text),
             ));
         }
-        if let Some(d) = &b.dpf {
+        if let Some(d) = b.dpf.as_ref().filter(|d| d.kontrollerad != Datum::MASKERAD) {
             let due = d.kontrollerad.plus_months(policy.regler.max_manader_sedan_dpf_kontroll as i32);
             let uid = format!("{}-dpf@molnkoll", item.slug);
             let text = format!("DPF-listningen för {namn} ({ref_}) kontrollerades {}.", d.kontrollerad);

@@ -10,6 +10,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod schema;
+pub mod sekretess;
 pub mod sidor;
 pub mod slug;
 pub mod validate;
@@ -46,6 +47,7 @@ use std::path::Path;
 use derive::Harledning;
 use diagnostic::{Diagnostic, Sources};
 use model::{Bedomning, Datum, Policy};
+pub use sekretess::Profil;
 
 /// One assessment that loaded cleanly, with what the rules make of it.
 pub struct Item {
@@ -60,6 +62,8 @@ pub struct Item {
     pub sedan_beslut: Option<Vec<historik::Skillnad>>,
     /// The last commit's date, or today for uncommitted work.
     pub senast_andrad: Option<Datum>,
+    /// The parts that are secret under OSL: the policy's markings, then the record's.
+    pub sekretess: Vec<sekretess::Markering>,
 }
 
 /// The outcome of `check`: every diagnostic, and everything that could be derived.
@@ -123,6 +127,9 @@ fn judge(
     validate::validate_slugs(&names, &mut diagnostics);
     for (_, loaded) in &names {
         validate::personnummer(loaded.file, content.sources.text(loaded.file), &mut diagnostics);
+        if let Some(b) = &loaded.value {
+            sekretess::validate(loaded, &b.sekretess, &mut diagnostics);
+        }
     }
 
     let mut items = Vec::new();
@@ -148,6 +155,7 @@ fn judge(
                 historik: fil,
                 sedan_beslut,
                 senast_andrad,
+                sekretess: sekretess::markeringar(&content.policy, loaded, policy, b),
             });
         }
     }

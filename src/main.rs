@@ -88,6 +88,10 @@ enum Command {
         /// indata (bedömningen, policyn, mallarna, verktygets version) inte har ändrats.
         #[arg(long)]
         no_cache: bool,
+        /// Publiceringsprofil: `intern` visar allt och märker sekretessbelagda delar; `oppen`
+        /// (öppet utdrag) ersätter dem med en hänvisning till paragrafen i OSL.
+        #[arg(long = "profile", value_enum, default_value = "intern")]
+        profil: molnkoll::Profil,
     },
     /// Visa webbplatsen i webbläsaren och bygg om den när innehållet eller en mall ändras.
     ///
@@ -109,6 +113,10 @@ enum Command {
         /// Dagens datum (ÅÅÅÅ-MM-DD) för alla datumregler; standard är dagens datum.
         #[arg(long, value_parser = parse_date)]
         today: Option<Datum>,
+        /// Publiceringsprofil: `intern` visar allt och märker sekretessbelagda delar; `oppen`
+        /// (öppet utdrag) ersätter dem med en hänvisning till paragrafen i OSL.
+        #[arg(long = "profile", value_enum, default_value = "intern")]
+        profil: molnkoll::Profil,
     },
     /// Skriv ett JSON Schema till standard ut, för redigerare (taplo, Even Better TOML).
     #[command(after_help = "Exempel:
@@ -139,6 +147,10 @@ enum Command {
         /// Dagens datum (ÅÅÅÅ-MM-DD) för alla datumregler; standard är dagens datum.
         #[arg(long, value_parser = parse_date)]
         today: Option<Datum>,
+        /// Publiceringsprofil: `intern` visar allt och märker sekretessbelagda delar; `oppen`
+        /// (öppet utdrag) ersätter dem med en hänvisning till paragrafen i OSL.
+        #[arg(long = "profile", value_enum, default_value = "intern")]
+        profil: molnkoll::Profil,
     },
     /// Validera policykällan och alla bedömningar.
     #[command(after_help = "Exempel:
@@ -326,12 +338,13 @@ fn main() -> ExitCode {
     };
     let o = Out { level, start: Instant::now() };
     match cli.command {
-        Command::Build { root, out, today: day, no_cache } => {
+        Command::Build { root, out, today: day, no_cache, profil } => {
             let out = if out.is_relative() { root.join(out) } else { out };
             let progress = PdfProgress::new(&o);
-            let built = molnkoll::build_with(&root, &out, day.unwrap_or_else(today), !no_cache, &|done, total| {
-                progress.report(done, total)
-            });
+            let built =
+                molnkoll::build_with(&root, &out, day.unwrap_or_else(today), profil, !no_cache, &|done, total| {
+                    progress.report(done, total)
+                });
             drop(progress);
             let built = match built {
                 Ok(b) => b,
@@ -372,8 +385,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Serve { root, port, bind, today } => {
-            let opts = molnkoll::serve::Options { root, addr: std::net::SocketAddr::new(bind, port), today };
+        Command::Serve { root, port, bind, today, profil } => {
+            let opts = molnkoll::serve::Options { root, addr: std::net::SocketAddr::new(bind, port), today, profil };
             match molnkoll::serve::serve(opts, |line| eprintln!("{line}")) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -398,21 +411,28 @@ fn main() -> ExitCode {
             o.summary("schema", format_args!("{name} JSON Schema skrivet till standard ut"), "");
             ExitCode::SUCCESS
         }
-        Command::Export { format, out, root, today: day } => {
+        Command::Export { format, out, root, today: day, profil } => {
             let day = day.unwrap_or_else(today);
-            let checked = match molnkoll::check(&root, day) {
+            let mut checked = match molnkoll::check(&root, day) {
                 Ok(c) => c,
                 Err(e) => {
                     eprintln!("fel: {e}");
                     return ExitCode::from(2);
                 }
             };
-            let (Some(policy), 0) = (checked.policy.as_ref(), checked.errors()) else {
-                o.diagnostics(&checked, true);
-                eprintln!("molnkoll export: {} fel; ingen export skrevs", checked.errors());
-                return ExitCode::FAILURE;
+            let rows = match checked.policy.as_ref().filter(|_| checked.errors() == 0) {
+                Some(policy) => molnkoll::export::rader_for(policy, &mut checked.items, profil),
+                None => Err(Vec::new()),
             };
-            let rows = molnkoll::export::rader(policy, &checked.items);
+            let rows = match rows {
+                Ok(rows) => rows,
+                Err(lackor) => {
+                    checked.diagnostics.extend(lackor);
+                    o.diagnostics(&checked, true);
+                    eprintln!("molnkoll export: {} fel; ingen export skrevs", checked.errors());
+                    return ExitCode::FAILURE;
+                }
+            };
             let bytes = match format {
                 ExportFormat::Csv => molnkoll::export::csv(&rows),
                 ExportFormat::Json => molnkoll::export::json(&rows),

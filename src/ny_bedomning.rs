@@ -439,6 +439,21 @@ pub fn mall(p: &Policy, namn: &str, slug: &str, today: Datum) -> String {
     m.key(&format!("beslut = {godkand}"));
     m.key("motivering = \"\"");
     m.on();
+
+    m.comment(
+        "Delar som omfattas av sekretess enligt offentlighets- och sekretesslagen (OSL), utöver dem som \
+         policyn markerar. `molnkoll build --profile oppen` ersätter dem med en hänvisning till paragrafen. \
+         `falt` är en sökväg i den här filen: ett avsnitt (riskanalys, underbitraden), ett fält \
+         (beslut.riskbedomning) eller ett svar (svar.3b). Ett block per del.",
+    );
+    m.off();
+    m.key("[[sekretess]]");
+    m.key("falt = \"riskanalys\"");
+    m.comment("Paragrafen, t.ex. 18 kap. 8 § OSL (säkerhetsåtgärder) eller 31 kap. 16 § OSL (affärsförhållanden).");
+    m.key("paragraf = \"18 kap. 8 § OSL\"");
+    m.comment("Varför, kort.");
+    m.key("grund = \"\"");
+    m.on();
     m.out.pop(); // no blank line at the end of the file
     m.out
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::cache::{Cache, KeyBuilder};
 use crate::diagnostic::Diagnostic;
 use crate::model::Datum;
-use crate::render::{RenderError, Site, render_site};
+use crate::sekretess::{self, Profil};
 use crate::{Checked, check, kalender, load, pdf, schema, write};
 
 #[derive(Debug, thiserror::Error)]
@@ -15,7 +15,7 @@ pub enum BuildError {
     #[error(transparent)]
     Load(#[from] load::LoadError),
     #[error(transparent)]
-    Render(#[from] RenderError),
+    Render(#[from] crate::render::RenderError),
     #[error(transparent)]
     PdfTemplate(#[from] pdf::TemplateReadError),
     #[error(transparent)]
@@ -72,12 +72,19 @@ pub struct Rendered {
 /// Load → validate → derive → render, into memory. `build` writes the result; `serve`
 /// serves it.
 pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
-    render_with(root, today, &Cache::empty(), &|_, _| {})
+    render_with(root, today, Profil::Intern, &Cache::empty(), &|_, _| {})
 }
 
-/// [`render`], taking unchanged pages and PDFs from `cache` and reporting each PDF to
-/// `progress` (the long phase).
-pub fn render_with(root: &Path, today: Datum, cache: &Cache, progress: pdf::Progress) -> Result<Rendered, BuildError> {
+/// [`render`] for a publication profile, taking unchanged pages and PDFs from `cache` and
+/// reporting each PDF to `progress` (the long phase). The open profile masks secret parts
+/// before anything renders, and writes nothing if masked text still turns up in the output.
+pub fn render_with(
+    root: &Path,
+    today: Datum,
+    profil: Profil,
+    cache: &Cache,
+    progress: pdf::Progress,
+) -> Result<Rendered, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut checked = check(root, today)?;
@@ -86,13 +93,23 @@ pub fn render_with(root: &Path, today: Datum, cache: &Cache, progress: pdf::Prog
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     };
     let t = Instant::now();
+    let hemliga = sekretess::tillampa(policy, &mut checked.items, profil);
     let tera = crate::render::templates(root)?;
     let typ = pdf::templates(root)?;
-    let site = Site { policy, items: &checked.items, sidor: &checked.sidor, today, historik: &checked.historik };
-    // Every page and PDF depends on the policy, so any change to it rebuilds them all.
+    let site = crate::render::Site {
+        policy,
+        items: &checked.items,
+        sidor: &checked.sidor,
+        today,
+        historik: &checked.historik,
+        profil,
+    };
+    // Every page and PDF depends on the policy, so any change to it rebuilds them all; and
+    // on the profile, so an internal page is never reused in an open extract.
     let mut base = KeyBuilder::new("site");
     base.part(&serde_json::to_vec(policy).expect("the policy serialises"));
-    let html = render_site(&site, &tera, cache, &base)?;
+    base.part(if profil.oppen() { b"oppen" } else { b"intern" });
+    let html = crate::render::render_site(&site, &tera, cache, &base)?;
     let mut reused = Reused { pages: html.reused, ..Reused::default() };
     let mut files = html.files;
     files.push(kalender::render_calendar(&site));
@@ -101,6 +118,21 @@ pub fn render_with(root: &Path, today: Datum, cache: &Cache, progress: pdf::Prog
         files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));
     }
     timings.push(("rendera HTML", t.elapsed().as_millis()));
+    // Defence in depth: masking happened once, in the data; look for any secret text that
+    // still reached a page or a document's data anyway, before typesetting anything.
+    // Lazily, one document's data at a time as typesetting makes them, so memory stays
+    // bounded; `sok` reads none of it when nothing is masked.
+    let tables = if hemliga.is_empty() { serde_json::Value::Null } else { pdf::data::policy_tables(policy) };
+    let pdf_texts = pdf::job_iter(&site, &tables).map(|j| (j.path, sekretess::json_text(&j.data)));
+    let texts = files
+        .iter()
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.clone(), text.to_owned())))
+        .chain(pdf_texts);
+    let lackor = sekretess::sok(&hemliga, texts);
+    if !lackor.is_empty() {
+        checked.diagnostics.extend(lackor);
+        return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
+    }
     let t = Instant::now();
     let pdfs = pdf::render_pdfs(&site, &typ, cache, &base, progress);
     timings.push(("sätt PDF", t.elapsed().as_millis()));
@@ -131,19 +163,21 @@ pub fn render_with(root: &Path, today: Datum, cache: &Cache, progress: pdf::Prog
 /// stop before anything is written, so `out_dir` keeps the last good site. What the
 /// previous build in `out_dir` made from the same inputs is reused.
 pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
-    build_with(root, out_dir, today, true, &|_, _| {})
+    build_with(root, out_dir, today, Profil::Intern, true, &|_, _| {})
 }
 
-/// [`build`], incremental or from scratch, reporting each typeset PDF to `progress`.
+/// [`build`] for a publication profile, incremental or from scratch, reporting each
+/// typeset PDF to `progress`.
 pub fn build_with(
     root: &Path,
     out_dir: &Path,
     today: Datum,
+    profil: Profil,
     incremental: bool,
     progress: pdf::Progress,
 ) -> Result<Built, BuildError> {
     let cache = if incremental { Cache::from_output(out_dir) } else { Cache::empty() };
-    let Rendered { checked, files, reused, mut timings } = render_with(root, today, &cache, progress)?;
+    let Rendered { checked, files, reused, mut timings } = render_with(root, today, profil, &cache, progress)?;
     let Some(files) = files else {
         return Ok(Built { checked, written: None, reused, linked: 0, timings });
     };

@@ -94,6 +94,8 @@ pub struct Site<'a> {
     pub today: Datum,
     /// Where the history came from, or why there is none.
     pub historik: &'a crate::historik::Kalla,
+    /// Internal, or the open extract with secret parts masked.
+    pub profil: crate::sekretess::Profil,
 }
 
 struct Renderer<'a> {
@@ -189,6 +191,7 @@ impl Renderer<'_> {
         ctx.insert("title", title);
         ctx.insert("nav", nav);
         ctx.insert("organisation", &policy.organisation);
+        ctx.insert("oppen", &self.site.profil.oppen());
         ctx.insert(
             "sidor",
             &self.site.sidor.iter().map(|s| json!({"slug": s.slug, "titel": s.meta.titel})).collect::<Vec<_>>(),
@@ -577,6 +580,7 @@ impl Renderer<'_> {
             "orsaker": orsaker,
             "handlingar": h.handlingar.iter().map(|x| json!({"fil": x.fil(), "namn": x.namn()})).collect::<Vec<_>>(),
             "historik": self.historik_view(item),
+            "sekretess": crate::sekretess::vy(item, self.site.profil),
         })
     }
 

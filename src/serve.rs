@@ -30,6 +30,8 @@ pub struct Options {
     pub addr: SocketAddr,
     /// A fixed "today"; `None` takes the clock's date at each rebuild.
     pub today: Option<Datum>,
+    /// The publication profile to preview.
+    pub profil: crate::Profil,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,7 +129,7 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
 fn rebuild(opts: &Options, cache: &mut Cache, log: &dyn Fn(&str)) -> Site {
     let t = Instant::now();
     let today = opts.today.unwrap_or_else(|| Datum(jiff::Zoned::now().date()));
-    match crate::render_with(&opts.root, today, cache, &|_, _| {}) {
+    match crate::render_with(&opts.root, today, opts.profil, cache, &|_, _| {}) {
         Ok(crate::Rendered { checked, files: Some(files), reused, .. }) => {
             log(&format!(
                 "byggd: {} filer ({} sidor och {} PDF oförändrade), {} varningar, {} ms",

@@ -155,6 +155,7 @@ fn note(d: &mut Diagnostic, text: impl Into<String>) {
 /// Checks the policy source against itself.
 pub fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut Vec<Diagnostic>) {
     let Some(p) = &loaded.value else { return };
+    crate::sekretess::validate(loaded, &p.sekretess, out);
     let mut r = Report { file: loaded, out };
 
     unique(&mut r, "driftform", p.driftformer.iter().map(|d| d.id.to_string()), "id");

@@ -63,14 +63,15 @@ fn day() -> molnkoll::model::Datum {
 
 /// An incremental build of `root` into `output/`: the pages and PDFs it made again.
 fn made(root: &Path) -> Vec<String> {
-    let built = molnkoll::build_with(root, &root.join("output"), day(), true, &|_, _| {}).unwrap();
+    let built =
+        molnkoll::build_with(root, &root.join("output"), day(), molnkoll::Profil::Intern, true, &|_, _| {}).unwrap();
     assert!(built.written.is_some(), "{}", built.checked.render());
     built.reused.made
 }
 
 /// The output equals a build from scratch into another folder, byte for byte.
 fn assert_same_as_clean_build(root: &Path) {
-    molnkoll::build_with(root, &root.join("ren"), day(), false, &|_, _| {}).unwrap();
+    molnkoll::build_with(root, &root.join("ren"), day(), molnkoll::Profil::Intern, false, &|_, _| {}).unwrap();
     assert_eq!(bytes(&tree(&root.join("output"))), bytes(&tree(&root.join("ren"))));
     fs::remove_dir_all(root.join("ren")).unwrap();
 }

@@ -10,7 +10,7 @@
 
 #[cfg(feature = "full")]
 mod git;
-mod skillnad;
+pub(crate) mod skillnad;
 
 use std::collections::HashMap;
 

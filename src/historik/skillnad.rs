@@ -82,6 +82,11 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// A dotted path's Swedish label: `beslut.riskbedomning` → `Beslut › Riskbedömning`.
+pub(crate) fn etikett_for(falt: &str) -> String {
+    falt.split('.').map(etikett).collect::<Vec<_>>().join(" › ")
+}
+
 /// A key's Swedish label. Keys the record does not define (answer ids, aspects, checklist
 /// items) are shown as written.
 fn etikett(key: &str) -> String {
@@ -145,6 +150,10 @@ fn etikett(key: &str) -> String {
         "tillstyrker" => "Tillstyrker",
         "eskalering" => "Eskalering",
         "till" => "Till",
+        "sekretess" => "Sekretess",
+        "falt" => "Fält",
+        "paragraf" => "Paragraf",
+        "grund" => "Grund",
         other => other,
     };
     s.to_owned()

@@ -50,6 +50,23 @@ pub struct Bedomning {
     #[serde(default, rename = "bekraftelse")]
     pub bekraftelser: Vec<Bekraftelse>,
     pub beslut: Option<Beslut>,
+    /// Parts of this record that are secret under OSL, in addition to the policy's.
+    #[serde(default)]
+    pub sekretess: Vec<Sekretess>,
+}
+
+/// A part of an assessment that is secret under OSL (offentlighets- och sekretesslagen).
+/// The open extract (`--profile oppen`) replaces it with a notice citing `paragraf`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Sekretess {
+    /// A path into the assessment record: dotted keys (`beslut.riskbedomning`), a map
+    /// entry (`svar.3b`), or a whole section (`riskanalys`, `underbitraden`). A path
+    /// through a list (`certifikat.bevis`) covers that field in every entry.
+    pub falt: String,
+    /// The OSL paragraph, e.g. `18 kap. 8 § OSL`.
+    pub paragraf: String,
+    /// Why, in a few words; shown next to the label and the notice.
+    pub grund: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -12,6 +12,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Datum(pub Date);
 
 impl Datum {
+    /// Stands in for a date that is secret in the open extract (see `crate::sekretess`).
+    /// It shows as [`Datum::MASKERAD_TEXT`], so no renderer needs to know about secrecy.
+    pub const MASKERAD: Datum = Datum(Date::constant(1, 1, 1));
+    pub const MASKERAD_TEXT: &'static str = "sekretessbelagt datum";
+
     pub fn new(year: i16, month: i8, day: i8) -> Option<Datum> {
         Date::new(year, month, day).ok().map(Datum)
     }
@@ -32,6 +37,9 @@ impl Datum {
 
 impl fmt::Display for Datum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == Datum::MASKERAD {
+            return f.write_str(Datum::MASKERAD_TEXT);
+        }
         write!(f, "{}", self.0)
     }
 }

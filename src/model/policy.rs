@@ -38,6 +38,9 @@ pub struct Policy {
     #[serde(rename = "checkstatus")]
     pub checkstatusar: Vec<Checkstatus>,
     pub lamplighet: Lamplighet,
+    /// Parts of every assessment that are secret under OSL.
+    #[serde(default)]
+    pub sekretess: Vec<super::Sekretess>,
 }
 
 /// The organisation that owns the assessments.

@@ -23,8 +23,12 @@ fn niva_namn(policy: &Policy, niva: u8) -> String {
 /// Without git history, a document's date comes from the record, never the clock: the decision date once
 /// decided (the escalation's, when it went further), otherwise the latest date recorded.
 pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
-    if let Some(beslut) = &b.beslut {
-        return Some(beslut.eskalering.as_ref().map_or(beslut.datum, |e| e.datum.max(beslut.datum)));
+    // A masked date (the open extract) would give the secret away as the document's date.
+    let known = |d: Datum| (d != Datum::MASKERAD).then_some(d);
+    if let Some(beslut) = b.beslut.as_ref().filter(|x| known(x.datum).is_some()) {
+        return Some(
+            beslut.eskalering.as_ref().and_then(|e| known(e.datum)).map_or(beslut.datum, |e| e.max(beslut.datum)),
+        );
     }
     let dates = b
         .informationsmangder
@@ -33,7 +37,7 @@ pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
         .chain(b.riskanalys.as_ref().map(|r| r.datum))
         .chain(b.dpf.as_ref().map(|d| d.kontrollerad))
         .chain(b.bekraftelser.iter().filter_map(|c| c.datum));
-    dates.max()
+    dates.filter(|d| known(*d).is_some()).max()
 }
 
 /// The policy tables every document may append: the åtgärdstabell, the glossary, and the
@@ -97,7 +101,14 @@ fn governing_rule(policy: &Policy) -> &'static str {
 
 /// The data for one of an assessment's documents, dated `datum_` (see [`dokumentdatum`]).
 /// `tables` is [`policy_tables`], built once.
-pub fn bedomning(policy: &Policy, item: &Item, handling: Handling, tables: &Value, datum_: Datum) -> Value {
+pub fn bedomning(
+    policy: &Policy,
+    item: &Item,
+    handling: Handling,
+    tables: &Value,
+    datum_: Datum,
+    profil: crate::Profil,
+) -> Value {
     let b = &item.bedomning;
     let h = &item.harledning;
     let titel = format!("{}: {}", handling.namn(), b.tjanst.namn);
@@ -206,11 +217,12 @@ pub fn bedomning(policy: &Policy, item: &Item, handling: Handling, tables: &Valu
         "fragor": fragor,
         "beslut": beslut,
         "policy": tables,
+        "sekretess": crate::sekretess::vy(item, profil),
     })
 }
 
 /// The whole-policy document: the content pages' text, then the policy's tables.
-pub fn policy_document(policy: &Policy, sidor: &[Sida], tables: &Value, datum_: Datum) -> Value {
+pub fn policy_document(policy: &Policy, sidor: &[Sida], tables: &Value, datum_: Datum, profil: crate::Profil) -> Value {
     let meta = |s: &Sida| {
         let m = &s.meta;
         [
@@ -231,6 +243,7 @@ pub fn policy_document(policy: &Policy, sidor: &[Sida], tables: &Value, datum_: 
         "organisation": organisation(policy),
         "sidor": sidor.iter().map(|s| json!({"titel": s.meta.titel, "metadata": meta(s), "block": markdown::blocks(&s.markdown)})).collect::<Vec<_>>(),
         "policy": tables,
+        "sekretess": {"oppen": profil.oppen(), "markeringar": []},
     })
 }
 

@@ -169,7 +169,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 /// [`jobs`], one at a time. Every document's data carries the policy's tables, so a build
 /// makes each batch's data just before typesetting it instead of holding all of it (about
 /// 1.4 GB at 10,000 assessments).
-fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterator<Item = Job> + 'a {
+pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterator<Item = Job> + 'a {
     let policy = site.policy;
     let assessments = site.items.iter().flat_map(move |item| {
         item.harledning.handlingar.iter().map(move |&handling| {
@@ -178,7 +178,7 @@ fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterator<Item = J
             Job {
                 path: format!("bedomningar/{}/{}", item.slug, handling.fil()),
                 template: template_for(handling),
-                data: data::bedomning(policy, item, handling, tables, date),
+                data: data::bedomning(policy, item, handling, tables, date, site.profil),
                 date,
             }
         })
@@ -188,7 +188,7 @@ fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterator<Item = J
         Job {
             path: POLICY_PDF.to_owned(),
             template: "policy.typ",
-            data: data::policy_document(policy, site.sidor, tables, date),
+            data: data::policy_document(policy, site.sidor, tables, date, site.profil),
             date,
         }
     }))

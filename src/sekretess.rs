@@ -1,0 +1,659 @@
+//! Secrecy under OSL: which parts of an assessment are secret, the open extract without
+//! them, and a last check that nothing secret reached the output.
+//!
+//! The policy (`[[sekretess]]`, for every assessment) and a record (for itself) name the
+//! secret parts by path. The open profile masks them once, in the data, before any
+//! renderer runs: strings become a notice citing the paragraph, dates become
+//! [`Datum::MASKERAD`], numbers and booleans a neutral value. The site, the search index,
+//! the exports and the PDFs then show the masked data without knowing about secrecy.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde_json::{Value as Json, json};
+
+use crate::Item;
+use crate::derive::BevakningTyp;
+use crate::diagnostic::{Diagnostic, FileId, did_you_mean, one_of};
+use crate::historik::skillnad::etikett_for;
+use crate::load::{Loaded, dotted};
+use crate::model::{
+    Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, CentralKomponentVal, Certifikat, Datum,
+    DpfKontroll, DriftformVal, Eskalering, Informationsmangd, Leverantor, Policy, Riskanalys, Sekretess,
+    Stallningstagande, Tjanst, Underbitrade, UtlosareId,
+};
+use crate::path;
+
+/// Which build: the internal one keeps secret parts and labels them; the open extract
+/// replaces them with a notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "full", derive(clap::ValueEnum))]
+pub enum Profil {
+    #[default]
+    Intern,
+    Oppen,
+}
+
+impl Profil {
+    pub fn oppen(self) -> bool {
+        self == Profil::Oppen
+    }
+}
+
+/// Shortest masked text the leak check looks for, in characters. Shorter values ("SE",
+/// "Ja.", a date) recur across unrelated records and would stop every build.
+pub const MIN_SOKLANGD: usize = 12;
+
+/// One secret part of one record, with where it was marked.
+#[derive(Debug, Clone)]
+pub struct Markering {
+    pub falt: String,
+    pub paragraf: String,
+    pub grund: Option<String>,
+    /// Marked in the policy (for every assessment) rather than in the record.
+    pub fran_policyn: bool,
+    pub file: FileId,
+    pub span: Option<Range<usize>>,
+}
+
+impl Markering {
+    /// What the open extract shows in place of the secret text.
+    pub fn notis(&self) -> String {
+        format!("Uppgiften omfattas av sekretess enligt {}.", self.paragraf.trim())
+    }
+
+    /// The label the internal profile puts on the part.
+    pub fn rubrik(&self) -> String {
+        format!("Sekretess · {}", self.paragraf.trim())
+    }
+
+    /// The part in words, e.g. `Beslut › Riskbedömning`.
+    pub fn etikett(&self) -> String {
+        etikett_for(&self.falt)
+    }
+
+    /// Whether `falt` (a dotted path, list positions removed) lies in the marked part.
+    pub fn omfattar(&self, falt: &str) -> bool {
+        falt == self.falt || falt.strip_prefix(self.falt.as_str()).is_some_and(|rest| rest.starts_with('.'))
+    }
+}
+
+/// The markings of one record: the policy's, then its own.
+pub fn markeringar(policy: &Loaded<Policy>, record: &Loaded<Bedomning>, p: &Policy, b: &Bedomning) -> Vec<Markering> {
+    let from = |loaded_file: FileId, span: Option<Range<usize>>, s: &Sekretess, fran_policyn: bool| Markering {
+        falt: s.falt.trim().to_owned(),
+        paragraf: s.paragraf.trim().to_owned(),
+        grund: s.grund.clone().filter(|g| !g.trim().is_empty()),
+        fran_policyn,
+        file: loaded_file,
+        span,
+    };
+    let mut out: Vec<Markering> = p
+        .sekretess
+        .iter()
+        .enumerate()
+        .map(|(i, s)| from(policy.file, policy.span(&path!["sekretess", i, "falt"]), s, true))
+        .collect();
+    out.extend(
+        b.sekretess
+            .iter()
+            .enumerate()
+            .map(|(i, s)| from(record.file, record.span(&path!["sekretess", i, "falt"]), s, false)),
+    );
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// check
+
+/// Keys that cannot be secret: the slug is the record's address, and the markings are
+/// what the open extract cites.
+const EJ_MASKERBARA: [&str; 2] = ["slug", "sekretess"];
+
+/// Errors for markings whose path names no field of the record, or that lack a paragraph.
+pub fn validate<T>(loaded: &Loaded<T>, list: &[Sekretess], out: &mut Vec<Diagnostic>) {
+    let schema = schemars::schema_for!(Bedomning).to_value();
+    for (i, s) in list.iter().enumerate() {
+        let at = path!["sekretess", i, "falt"];
+        if let Some((message, label, notes)) = check_path(&schema, s.falt.trim()) {
+            let mut d = Diagnostic::error("unknown-field", loaded.file, format!("`{}`: {message}", dotted(&at)))
+                .at(loaded.span(&at), label);
+            for n in notes {
+                d = d.note(n);
+            }
+            out.push(d);
+        }
+        if s.paragraf.trim().is_empty() {
+            let at = path!["sekretess", i, "paragraf"];
+            out.push(
+                Diagnostic::error("empty-paragraph", loaded.file, format!("`{}` är tom", dotted(&at)))
+                    .at(loaded.span(&at), "ange paragrafen")
+                    .note("ange paragrafen i offentlighets- och sekretesslagen, till exempel `18 kap. 8 § OSL`"),
+            );
+        }
+    }
+}
+
+/// Follows `$ref` and the non-null arm of an `Option`.
+fn resolve<'a>(root: &'a Json, mut schema: &'a Json) -> &'a Json {
+    loop {
+        if let Some(r) = schema.get("$ref").and_then(Json::as_str) {
+            match root.pointer(&format!("/$defs/{}", r.trim_start_matches("#/$defs/"))) {
+                Some(s) => schema = s,
+                None => return schema,
+            }
+            continue;
+        }
+        let arms = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array);
+        if let Some(arm) = arms.and_then(|a| {
+            let non_null: Vec<&Json> =
+                a.iter().filter(|x| x.get("type").and_then(Json::as_str) != Some("null")).collect();
+            (non_null.len() == 1).then(|| non_null[0])
+        }) {
+            schema = arm;
+            continue;
+        }
+        if schema.get("type").and_then(Json::as_str) == Some("array")
+            || schema.get("type").is_some_and(|t| t.as_array().is_some_and(|a| a.iter().any(|x| x == "array")))
+        {
+            if let Some(items) = schema.get("items") {
+                // A path goes through a list: it names the field in every entry.
+                schema = items;
+                continue;
+            }
+        }
+        return schema;
+    }
+}
+
+/// `None` when `falt` names a field of the record; otherwise message, label and notes.
+fn check_path(root: &Json, falt: &str) -> Option<(String, String, Vec<String>)> {
+    if falt.is_empty() {
+        return Some(("fältet är tomt".into(), "ange ett fält, till exempel `riskanalys`".into(), vec![]));
+    }
+    let segs: Vec<&str> = falt.split('.').collect();
+    if EJ_MASKERBARA.contains(&segs[0]) {
+        return Some((
+            format!("`{}` kan inte omfattas av sekretess", segs[0]),
+            "kan inte maskeras".into(),
+            vec!["slugen är bedömningens adress, och markeringarna är det som det öppna utdraget hänvisar till".into()],
+        ));
+    }
+    let mut schema = resolve(root, root);
+    for (n, seg) in segs.iter().enumerate() {
+        let before = segs[..n].join(".");
+        if let Some(props) = schema.get("properties").and_then(Json::as_object) {
+            match props.get(*seg) {
+                Some(sub) => schema = resolve(root, sub),
+                None => {
+                    let known: Vec<&str> =
+                        props.keys().map(String::as_str).filter(|k| n > 0 || !EJ_MASKERBARA.contains(k)).collect();
+                    let label = match did_you_mean(seg, known.iter().copied()) {
+                        Some(s) if before.is_empty() => format!("menade du `{s}`?"),
+                        Some(s) => format!("menade du `{before}.{s}`?"),
+                        None => format!("okänt fält `{seg}`"),
+                    };
+                    let place = if before.is_empty() { "i en bedömning".to_owned() } else { format!("i `{before}`") };
+                    return Some((
+                        format!("`{falt}` är inget fält i en bedömning"),
+                        label,
+                        vec![format!("tillåtet {place}: {}", one_of(&known))],
+                    ));
+                }
+            }
+        } else if let Some(extra) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+            // A map keyed by the policy's ids (svar.3b, aterstallning.aterstallningstid).
+            schema = resolve(root, extra);
+        } else {
+            return Some((
+                format!("`{before}` är ett värde och har inga fält"),
+                format!("`{seg}` finns inte i `{before}`"),
+                vec![format!("markera hela `{before}` i stället")],
+            ));
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------
+// masking
+
+/// Replaces everything at `path` (empty: the whole value) with what cannot leak.
+trait Maska {
+    fn maska(&mut self, path: &[&str], notis: &str);
+    /// A plain value: a list of them collapses to a single notice.
+    fn skalar() -> bool {
+        false
+    }
+}
+
+impl Maska for String {
+    fn maska(&mut self, _: &[&str], notis: &str) {
+        notis.clone_into(self);
+    }
+    fn skalar() -> bool {
+        true
+    }
+}
+
+impl Maska for Datum {
+    fn maska(&mut self, _: &[&str], _: &str) {
+        *self = Datum::MASKERAD;
+    }
+    fn skalar() -> bool {
+        true
+    }
+}
+
+impl Maska for bool {
+    fn maska(&mut self, _: &[&str], _: &str) {
+        *self = false;
+    }
+}
+
+impl Maska for u8 {
+    fn maska(&mut self, _: &[&str], _: &str) {
+        *self = 0;
+    }
+}
+
+impl Maska for u32 {
+    fn maska(&mut self, _: &[&str], _: &str) {
+        *self = 0;
+    }
+}
+
+impl Maska for BekraftelseStatus {
+    fn maska(&mut self, _: &[&str], _: &str) {
+        *self = BekraftelseStatus::Vantar;
+    }
+}
+
+// The decision and the trigger are shown anyway, derived, in the verdict and the documents.
+impl Maska for BeslutStatus {
+    fn maska(&mut self, _: &[&str], _: &str) {}
+}
+
+impl Maska for UtlosareId {
+    fn maska(&mut self, _: &[&str], _: &str) {}
+}
+
+impl<T: Maska> Maska for Option<T> {
+    fn maska(&mut self, path: &[&str], notis: &str) {
+        if let Some(v) = self {
+            v.maska(path, notis);
+        }
+    }
+}
+
+impl<T: Maska> Maska for Vec<T> {
+    fn maska(&mut self, path: &[&str], notis: &str) {
+        if path.is_empty() && T::skalar() {
+            self.truncate(1);
+        }
+        for v in self {
+            v.maska(path, notis);
+        }
+    }
+}
+
+impl<T: Maska> Maska for BTreeMap<String, T> {
+    fn maska(&mut self, path: &[&str], notis: &str) {
+        match path.split_first() {
+            None => self.values_mut().for_each(|v| v.maska(&[], notis)),
+            Some((key, rest)) => {
+                if let Some(v) = self.get_mut(*key) {
+                    v.maska(rest, notis);
+                }
+            }
+        }
+    }
+}
+
+/// `Maska` for a record type, field by field under its TOML key.
+macro_rules! maska_struct {
+    ($t:ty { $($key:literal => $field:ident),* $(,)? }) => {
+        impl Maska for $t {
+            fn maska(&mut self, path: &[&str], notis: &str) {
+                match path.split_first() {
+                    None => { $( self.$field.maska(&[], notis); )* }
+                    Some((head, rest)) => match *head {
+                        $( $key => self.$field.maska(rest, notis), )*
+                        _ => {}
+                    },
+                }
+            }
+        }
+    };
+}
+
+maska_struct!(Bedomning {
+    "tjanst" => tjanst, "leverantor" => leverantor, "underbitraden" => underbitraden,
+    "tjanstemodell" => tjanstemodell, "leveransmodell" => leveransmodell, "driftform" => driftform,
+    "utlosare" => utlosare, "central_komponent" => central_komponent, "informationsmangd" => informationsmangder,
+    "aterstallning" => aterstallning, "certifikat" => certifikat, "certifieringsredogorelse" => certifieringsredogorelse,
+    "dpf" => dpf, "riskanalys" => riskanalys, "svar" => svar, "lamplighet" => lamplighet,
+    "checklista" => checklista, "bekraftelse" => bekraftelser, "beslut" => beslut,
+});
+maska_struct!(Tjanst { "namn" => namn, "beskrivning" => beskrivning, "referens" => referens,
+    "anvands_av" => anvands_av, "informationsagare" => informationsagare });
+maska_struct!(Leverantor { "namn" => namn, "land" => land, "usa_koppling" => usa_koppling, "moderbolag" => moderbolag });
+maska_struct!(Underbitrade { "namn" => namn, "land" => land, "usa_koppling" => usa_koppling, "uppgift" => uppgift });
+maska_struct!(DriftformVal { "id" => id, "villkor_uppfyllt" => villkor_uppfyllt, "tidigare" => tidigare });
+maska_struct!(CentralKomponentVal { "komponent" => komponent, "undantag" => undantag });
+maska_struct!(Informationsmangd { "namn" => namn, "beskrivning" => beskrivning, "klassning" => klassning,
+    "klassad_av" => klassad_av, "klassad_datum" => klassad_datum });
+maska_struct!(Certifikat { "standard" => standard, "utfardare" => utfardare, "giltigt_till" => giltigt_till,
+    "omfattar_tjansten" => omfattar_tjansten, "bevis" => bevis });
+maska_struct!(DpfKontroll { "listad" => listad, "ramverk" => ramverk, "kontrollerad" => kontrollerad,
+    "organisation" => organisation, "bevis" => bevis });
+maska_struct!(Riskanalys { "referens" => referens, "datum" => datum, "genomford_av" => genomford_av });
+maska_struct!(Bekraftelse { "atgard" => atgard, "status" => status, "datum" => datum, "bevis" => bevis });
+maska_struct!(Beslut { "status" => status, "beslutsfattare" => beslutsfattare, "datum" => datum,
+    "motivering" => motivering, "riskbedomning" => riskbedomning,
+    "juridiskt_ansvar_och_varumarke" => juridiskt_ansvar_och_varumarke, "nasta_granskning" => nasta_granskning,
+    "it_centerchef" => it_centerchef, "eskalering" => eskalering });
+maska_struct!(Stallningstagande { "tillstyrker" => tillstyrker, "datum" => datum, "motivering" => motivering });
+maska_struct!(Eskalering { "till" => till, "datum" => datum, "beslut" => beslut, "motivering" => motivering });
+
+/// Every string (dates as text) at `path` in `value`; lists are passed through.
+fn strangar(value: &Json, path: &[&str], out: &mut Vec<String>) {
+    match (value, path.split_first()) {
+        (Json::Array(items), _) => items.iter().for_each(|v| strangar(v, path, out)),
+        (Json::Object(map), Some((key, rest))) => {
+            if let Some(v) = map.get(*key) {
+                strangar(v, rest, out);
+            }
+        }
+        (Json::Object(map), None) => map.values().for_each(|v| strangar(v, &[], out)),
+        (Json::String(s), None) => out.push(s.clone()),
+        _ => {}
+    }
+}
+
+/// A secret text to look for in the open build's output, and the marking that hid it.
+#[derive(Debug, Clone)]
+pub struct Hemlighet {
+    pub text: String,
+    pub markering: Markering,
+    pub slug: String,
+}
+
+/// Applies `profil` to every item: the open profile masks them in place. Returns the
+/// texts that were masked, for [`sok`].
+pub fn tillampa(policy: &Policy, items: &mut [Item], profil: Profil) -> Vec<Hemlighet> {
+    if !profil.oppen() {
+        return Vec::new();
+    }
+    // The policy is published whole, so text that also stands in it is not a secret.
+    let publikt = serde_json::to_string(policy).unwrap_or_default();
+    let mut hemliga = Vec::new();
+    for item in items.iter_mut() {
+        let original = serde_json::to_value(&item.bedomning).unwrap_or(Json::Null);
+        // Longest first, so a value is replaced before any shorter value inside it.
+        let mut ersatt: Vec<(String, String)> = Vec::new();
+        for m in &item.sekretess {
+            let path: Vec<&str> = m.falt.split('.').collect();
+            let mut texts = Vec::new();
+            strangar(&original, &path, &mut texts);
+            for t in texts {
+                let ny = if Datum::parse(&t).is_some() { Datum::MASKERAD_TEXT.to_owned() } else { m.notis() };
+                if t.chars().count() >= 4 {
+                    ersatt.push((t.clone(), ny));
+                }
+                let mut needles: Vec<&str> = vec![t.trim()];
+                needles.extend(t.lines().map(str::trim));
+                for n in needles {
+                    if n.chars().count() >= MIN_SOKLANGD
+                        && !publikt.contains(&json_escaped(n))
+                        && !hemliga.iter().any(|h: &Hemlighet| h.text == n && h.slug == item.slug)
+                    {
+                        hemliga.push(Hemlighet { text: n.to_owned(), markering: m.clone(), slug: item.slug.clone() });
+                    }
+                }
+            }
+            item.bedomning.maska(&path, &m.notis());
+        }
+        ersatt.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        maska_harledning(item, &ersatt);
+    }
+    hemliga
+}
+
+fn json_escaped(s: &str) -> String {
+    let quoted = serde_json::to_string(s).unwrap_or_default();
+    quoted[1..quoted.len().saturating_sub(1).max(1)].to_owned()
+}
+
+/// The derived texts quote the record (a risk analysis' reference, a certificate's date),
+/// and the history shows old and new values: mask those too.
+fn maska_harledning(item: &mut Item, ersatt: &[(String, String)]) {
+    let scrub = |s: &mut String| {
+        for (fran, till) in ersatt {
+            if s.contains(fran.as_str()) {
+                *s = s.replace(fran.as_str(), till);
+            }
+        }
+    };
+    let h = &mut item.harledning;
+    scrub(&mut h.rutin.skal);
+    h.usa_koppling.iter_mut().for_each(scrub);
+    h.atgarder.iter_mut().for_each(|a| scrub(&mut a.skal));
+    if let Some(s) = &mut h.styrande {
+        scrub(&mut s.informationsmangd_namn);
+    }
+    if let crate::derive::Utlatande::Blockerad { orsaker } = &mut h.utlatande {
+        orsaker.iter_mut().for_each(scrub);
+    }
+    let marks = &item.sekretess;
+    let covered = |falt: &str| marks.iter().find(|m| m.omfattar(falt));
+    for bev in &mut h.bevakningar {
+        let falt = match bev.typ {
+            BevakningTyp::GranskningForsenad | BevakningTyp::GranskningSnart => "beslut.nasta_granskning",
+            BevakningTyp::CertifikatUtganget | BevakningTyp::CertifikatGarUt => "certifikat.giltigt_till",
+            BevakningTyp::DpfInaktuell => "dpf.kontrollerad",
+            _ => continue,
+        };
+        if covered(falt).is_some() {
+            bev.datum = Datum::MASKERAD;
+        }
+    }
+    if let Some(rows) = &mut item.sedan_beslut {
+        for row in rows {
+            // `informationsmangd[2].klassning.K` → `informationsmangd.klassning.K`
+            let mut falt = String::new();
+            let mut skip = false;
+            for c in row.falt.chars() {
+                match c {
+                    '[' => skip = true,
+                    ']' => skip = false,
+                    c if !skip => falt.push(c),
+                    _ => {}
+                }
+            }
+            if let Some(m) = covered(&falt) {
+                let notis = m.notis();
+                row.fore = row.fore.as_ref().map(|_| notis.clone());
+                row.efter = row.efter.as_ref().map(|_| notis.clone());
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// leak check
+
+/// Undoes the escaping of HTML and JSON, so that an escaped copy of a secret is found too.
+fn avkoda(text: &str) -> String {
+    let mut s = text.to_owned();
+    for (from, to) in [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#x27;", "'"),
+        ("&#39;", "'"),
+        ("&#x2F;", "/"),
+        ("&#47;", "/"),
+        ("\\u003c", "<"),
+        ("\\\"", "\""),
+        ("\\n", "\n"),
+        ("\\\\", "\\"),
+        ("&amp;", "&"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
+}
+
+/// One error per marking whose masked text still stands in one of `texts` (name, text).
+/// The open build writes nothing when any is found.
+pub fn sok<N: AsRef<str>, T: AsRef<str>>(
+    hemliga: &[Hemlighet],
+    texts: impl IntoIterator<Item = (N, T)>,
+) -> Vec<Diagnostic> {
+    if hemliga.is_empty() {
+        return Vec::new();
+    }
+    let mut found: BTreeMap<(String, String), (Markering, Vec<String>)> = BTreeMap::new();
+    for (name, text) in texts {
+        let (name, text) = (name.as_ref(), text.as_ref());
+        let decoded = avkoda(text);
+        for h in hemliga {
+            if text.contains(&h.text) || decoded.contains(&h.text) {
+                let e = found
+                    .entry((h.slug.clone(), h.markering.falt.clone()))
+                    .or_insert_with(|| (h.markering.clone(), Vec::new()));
+                if !e.1.iter().any(|n| n == name) {
+                    e.1.push(name.to_owned());
+                }
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|((slug, falt), (m, files))| {
+            let var = if m.fran_policyn { format!(" i bedömningen `{slug}`") } else { String::new() };
+            Diagnostic::error(
+                "secret-leak",
+                m.file,
+                format!(
+                    "text som omfattas av sekretess (`{falt}`{var}) finns kvar i det öppna utdraget: {}",
+                    one_of(&files)
+                ),
+            )
+            .at(m.span.clone(), "markerad här")
+            .note("samma text står troligen också i ett fält som inte är markerat; markera också det, eller skriv om texten")
+            .note("inget skrevs: det öppna utdraget byggs bara när ingen maskerad text finns kvar")
+        })
+        .collect()
+}
+
+/// Every string in a JSON value, one per line, for [`sok`].
+pub fn json_text(value: &Json) -> String {
+    let mut out = Vec::new();
+    strangar_alla(value, &mut out);
+    out.join("\n")
+}
+
+fn strangar_alla(value: &Json, out: &mut Vec<String>) {
+    match value {
+        Json::String(s) => out.push(s.clone()),
+        Json::Array(a) => a.iter().for_each(|v| strangar_alla(v, out)),
+        Json::Object(o) => o.values().for_each(|v| strangar_alla(v, out)),
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// views
+
+/// The sections of an assessment's page, as [`avsnitt`] names them.
+const AVSNITT: [&str; 7] = ["tjanst", "leverantor", "klassning", "evidens", "fragor", "checklista", "beslut"];
+
+/// The page section a part of the record is shown in.
+fn avsnitt(falt: &str) -> &'static str {
+    match falt.split('.').next().unwrap_or("") {
+        "leverantor" | "underbitraden" => "leverantor",
+        "informationsmangd" => "klassning",
+        "aterstallning" | "certifikat" | "certifieringsredogorelse" | "dpf" | "riskanalys" | "bekraftelse" => "evidens",
+        "svar" | "lamplighet" => "fragor",
+        "checklista" => "checklista",
+        "beslut" => "beslut",
+        _ => "tjanst",
+    }
+}
+
+/// What the HTML and PDF templates show about an item's secret parts: one entry per
+/// marking, and the same entries by page section.
+pub fn vy(item: &Item, profil: Profil) -> Json {
+    let markeringar: Vec<Json> = item
+        .sekretess
+        .iter()
+        .map(|m| {
+            json!({
+                "falt": m.falt, "etikett": m.etikett(), "paragraf": m.paragraf, "rubrik": m.rubrik(),
+                "notis": m.notis(), "avsnitt": avsnitt(&m.falt),
+                "grund": m.grund,
+            })
+        })
+        .collect();
+    let mut per_avsnitt: BTreeMap<&str, Vec<Json>> = AVSNITT.iter().map(|a| (*a, Vec::new())).collect();
+    for (m, v) in item.sekretess.iter().zip(&markeringar) {
+        per_avsnitt.entry(avsnitt(&m.falt)).or_default().push(v.clone());
+    }
+    json!({"oppen": profil.oppen(), "markeringar": markeringar, "avsnitt": per_avsnitt})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Json {
+        schemars::schema_for!(Bedomning).to_value()
+    }
+
+    #[test]
+    fn paths_into_the_record_are_accepted() {
+        let s = schema();
+        for ok in [
+            "riskanalys",
+            "beslut.riskbedomning",
+            "svar.3b",
+            "aterstallning",
+            "underbitraden.namn",
+            "beslut.it_centerchef.motivering",
+            "informationsmangd.klassning.K",
+            "bekraftelse.bevis",
+        ] {
+            assert_eq!(check_path(&s, ok), None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn unknown_paths_say_what_is_accepted() {
+        let s = schema();
+        let (message, label, notes) = check_path(&s, "beslut.riskbedomnig").unwrap();
+        assert!(message.contains("beslut.riskbedomnig"));
+        assert_eq!(label, "menade du `beslut.riskbedomning`?");
+        assert!(notes[0].contains("`motivering`"), "{notes:?}");
+        assert!(check_path(&s, "riskanalys.datum.ar").unwrap().0.contains("är ett värde"));
+        assert!(check_path(&s, "slug").is_some());
+        assert!(check_path(&s, "").is_some());
+    }
+
+    #[test]
+    fn a_marking_covers_its_part_and_nothing_beside_it() {
+        let m = Markering {
+            falt: "beslut.motivering".into(),
+            paragraf: "18 kap. 8 § OSL".into(),
+            grund: None,
+            fran_policyn: true,
+            file: 0,
+            span: None,
+        };
+        assert!(m.omfattar("beslut.motivering"));
+        assert!(!m.omfattar("beslut.motiveringar"));
+        assert!(!m.omfattar("beslut"));
+        assert_eq!(m.notis(), "Uppgiften omfattas av sekretess enligt 18 kap. 8 § OSL.");
+    }
+}

@@ -1,0 +1,304 @@
+//! Publication profiles: secret parts (OSL) marked in the policy and in a record. The
+//! open extract must contain none of their text, anywhere: every file's bytes, the search
+//! index and the PDFs' text. The internal build keeps them and labels them.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use common::{BASE, TODAY, project};
+
+/// Unique strings in secret parts; none may reach the open extract.
+const RISK: &str = "HEMLIG-RISKBEDOMNING-q7xk";
+const SVAR: &str = "HEMLIGT-SVAR-4D-kvzq";
+const ANALYS: &str = "HEMLIG-RISKANALYS-REF-xq91";
+/// The risk analysis' date, inside a masked section; no other date in the fixture is this one.
+const ANALYS_DATUM: &str = "2026-01-17";
+const BITRADE: &str = "HEMLIGT-UNDERBITRADE-wq3m";
+const UPPGIFT: &str = "HEMLIG-UPPGIFT-DRIFT-pl0z";
+const REFERENS: &str = "SML-HEMLIG-REF-77aa";
+/// A masked field's value at the decision, and after it: the history diff shows both.
+const FORE: &str = "HEMLIG-PLACERING-FORE-aa1x";
+const EFTER: &str = "HEMLIG-PLACERING-EFTER-bb2y";
+
+const SENTINELS: [&str; 9] = [RISK, SVAR, ANALYS, ANALYS_DATUM, BITRADE, UPPGIFT, REFERENS, FORE, EFTER];
+
+const POLICY_MARKINGS: &str = r#"
+[[sekretess]]
+falt = "beslut.riskbedomning"
+paragraf = "18 kap. 8 § OSL"
+
+[[sekretess]]
+falt = "svar.4d"
+paragraf = "31 kap. 16 § OSL"
+grund = "Leverantörens affärsvillkor vid avslut."
+"#;
+
+/// The base record with a sentinel in every kind of secret part, marked in the record.
+fn record(placering: &str) -> String {
+    let text = BASE
+        .replace("Låg risk.", RISK)
+        .replace("Export till CSV.", SVAR)
+        .replace("SML-2026-0001\"", &format!("{REFERENS}\""))
+        .replace("backup_placering = \"Sverige\"", &format!("backup_placering = \"{placering}\""))
+        .replace(
+            "[driftform]",
+            &format!("[[underbitraden]]\nnamn = \"{BITRADE}\"\nland = \"SE\"\nuppgift = \"{UPPGIFT}\"\n\n[driftform]"),
+        );
+    format!(
+        r#"{text}
+[riskanalys]
+referens = "{ANALYS}"
+datum = {ANALYS_DATUM}
+genomford_av = "informationssakerhetssamordnare"
+
+[[sekretess]]
+falt = "riskanalys"
+paragraf = "18 kap. 8 § OSL"
+
+[[sekretess]]
+falt = "underbitraden"
+paragraf = "31 kap. 16 § OSL"
+
+[[sekretess]]
+falt = "aterstallning.backup_placering"
+paragraf = "18 kap. 8 § OSL"
+
+[[sekretess]]
+falt = "tjanst.referens"
+paragraf = "18 kap. 8 § OSL"
+"#
+    )
+}
+
+/// Runs git in `dir` with a fixed identity and date, isolated from the user's config.
+fn git(dir: &Path, date: &str, args: &[&str]) {
+    let out = Process::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Handläggare")
+        .env("GIT_AUTHOR_EMAIL", "test@example.org")
+        .env("GIT_COMMITTER_NAME", "Handläggare")
+        .env("GIT_COMMITTER_EMAIL", "test@example.org")
+        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+01:00"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+01:00"))
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A git project: the record decided with `FORE`, then edited to `EFTER` after the decision.
+fn fixture() -> tempfile::TempDir {
+    let dir = project(&[("tjanst.toml", &record(FORE))]);
+    let root = dir.path();
+    let policy = root.join("content/policy.toml");
+    fs::write(&policy, fs::read_to_string(&policy).unwrap() + POLICY_MARKINGS).unwrap();
+    git(root, "2026-02-01", &["init", "-q", "-b", "main"]);
+    git(root, "2026-02-01", &["add", "-A"]);
+    git(root, "2026-02-01", &["commit", "-q", "-m", "Beslut"]);
+    fs::write(root.join("content/bedomningar/tjanst.toml"), record(EFTER)).unwrap();
+    git(root, "2026-03-10", &["commit", "-q", "-a", "-m", "Ny placering"]);
+    dir
+}
+
+fn molnkoll(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("molnkoll").unwrap().args(args).args(["--today", TODAY, "--root"]).arg(root).output().unwrap()
+}
+
+fn build(root: &Path, profile: &str) -> PathBuf {
+    let out = molnkoll(root, &["build", "--profile", profile]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    root.join("output")
+}
+
+fn files(out: &Path) -> Vec<PathBuf> {
+    let mut list: Vec<PathBuf> = walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    list.sort();
+    list
+}
+
+/// The PDF's text, line breaks and hyphenation folded.
+fn pdf_text(pdf: &Path) -> String {
+    let out = Process::new("pdftotext")
+        .args(["-enc", "UTF-8", "-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is needed (scripts/install-test-deps.sh installs it)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().replace("-\n", "").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every string in the search index.
+fn search_strings(out: &Path) -> String {
+    let js = fs::read_to_string(out.join("assets/sokindex.js")).unwrap();
+    let json = js.trim().strip_prefix("window.MOLNKOLL_SOKINDEX = ").unwrap().strip_suffix(';').unwrap();
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    fn walk(v: &serde_json::Value, out: &mut String) {
+        match v {
+            serde_json::Value::String(s) => {
+                out.push_str(s);
+                out.push('\n');
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut text = String::new();
+    walk(&value, &mut text);
+    text
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn open_extract_contains_no_masked_text_in_any_file_the_search_index_or_the_pdfs() {
+    let dir = fixture();
+    // An internal build first: the open one must not reuse any of its pages or PDFs.
+    build(dir.path(), "intern");
+    let out = build(dir.path(), "oppen");
+    let all = files(&out);
+    assert!(all.iter().any(|f| f.extension().is_some_and(|e| e == "pdf")), "the build has PDFs");
+    for f in &all {
+        let bytes = fs::read(f).unwrap();
+        for s in SENTINELS {
+            assert!(!contains(&bytes, s), "{s} in {}", f.display());
+        }
+        if f.extension().is_some_and(|e| e == "pdf") {
+            let text = pdf_text(f);
+            for s in SENTINELS {
+                assert!(!text.contains(s), "{s} in the text of {}", f.display());
+            }
+        }
+        if f.extension().is_some_and(|e| e == "html") {
+            let page = String::from_utf8(bytes).unwrap();
+            assert!(
+                page.contains("<strong>Öppet utdrag.</strong>"),
+                "{} does not say it is an open extract",
+                f.display()
+            );
+        }
+    }
+    let index = search_strings(&out);
+    for s in SENTINELS {
+        assert!(!index.contains(s), "{s} in the search index");
+    }
+
+    // Where the secret parts were, the notice cites each one's paragraph.
+    let page = fs::read_to_string(out.join("bedomningar/tjanst/index.html")).unwrap();
+    let eight = "Uppgiften omfattas av sekretess enligt 18 kap. 8 § OSL.";
+    let sixteen = "Uppgiften omfattas av sekretess enligt 31 kap. 16 § OSL.";
+    assert!(page.contains(&format!("<h3>Riskbedömning</h3><p>{eight}</p>")), "{page}");
+    assert!(page.contains(sixteen), "{page}");
+    assert!(page.contains(&format!("<dt>Referens</dt><dd>{eight}</dd>")), "{page}");
+    assert!(page.contains(&format!("<td>{sixteen}</td>")), "the subprocessor's row: {page}");
+    // The history still says the field changed, without either value.
+    assert!(page.contains("aterstallning.backup_placering"), "{page}");
+    assert!(page.contains(&format!("<td>{eight}</td><td>{eight}</td>")), "{page}");
+    let pdf = pdf_text(&out.join("bedomningar/tjanst/beslutsunderlag.pdf"));
+    assert!(pdf.contains("Öppet utdrag."), "{pdf}");
+    assert!(pdf.contains(eight) && pdf.contains(sixteen), "{pdf}");
+}
+
+#[test]
+fn open_export_contains_no_masked_text() {
+    let dir = fixture();
+    for format in ["csv", "json"] {
+        let out = molnkoll(dir.path(), &["export", "--format", format, "--profile", "oppen"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        for s in SENTINELS {
+            assert!(!contains(&out.stdout, s), "{s} in the {format} export");
+        }
+        assert!(contains(&out.stdout, "Uppgiften omfattas av sekretess enligt 18 kap. 8 § OSL."));
+    }
+    let internal = molnkoll(dir.path(), &["export", "--format", "json"]);
+    assert!(contains(&internal.stdout, REFERENS), "the internal export keeps the reference");
+}
+
+#[test]
+fn internal_build_keeps_secret_parts_and_labels_them() {
+    let dir = fixture();
+    let out = build(dir.path(), "intern");
+    let page = fs::read_to_string(out.join("bedomningar/tjanst/index.html")).unwrap();
+    for s in SENTINELS {
+        assert!(page.contains(s), "{s} is missing from the internal page");
+    }
+    assert!(page.contains("Bedömningen innehåller uppgifter som omfattas av sekretess."), "{page}");
+    assert!(
+        page.contains(r#"<span class="sekretess-etikett">Sekretess · 18 kap. 8 § OSL</span> Riskanalys"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"<span class="sekretess-etikett">Sekretess · 31 kap. 16 § OSL</span> Svar på fråga › 4d (Leverantörens affärsvillkor vid avslut.)"#
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("Öppet utdrag"), "{page}");
+    let pdf = pdf_text(&out.join("bedomningar/tjanst/beslutsunderlag.pdf"));
+    assert!(pdf.contains("Handlingen innehåller uppgifter som omfattas av sekretess."), "{pdf}");
+    assert!(pdf.contains("Sekretess · 18 kap. 8 § OSL Beslut › Riskbedömning"), "{pdf}");
+    assert!(pdf.contains(RISK) && pdf.contains(ANALYS), "{pdf}");
+}
+
+#[test]
+fn open_build_refuses_when_masked_text_also_stands_in_an_unmasked_field() {
+    let dir = fixture();
+    let path = dir.path().join("content/bedomningar/tjanst.toml");
+    let text = fs::read_to_string(&path).unwrap().replace("Risken är acceptabel.", &format!("Se {RISK}."));
+    fs::write(&path, text).unwrap();
+    let out = molnkoll(dir.path(), &["build", "--profile", "oppen"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("error[secret-leak]"), "{stderr}");
+    assert!(stderr.contains("`beslut.riskbedomning` i bedömningen `tjanst`"), "{stderr}");
+    assert!(stderr.contains("content/policy.toml"), "the policy's marking is cited: {stderr}");
+    assert!(!dir.path().join("output").exists(), "nothing is written");
+    // The internal build has nothing to hide.
+    build(dir.path(), "intern");
+}
+
+#[test]
+fn check_reports_unknown_paths_and_empty_paragraphs_where_they_are() {
+    let marked = format!(
+        "{BASE}\n[[sekretess]]\nfalt = \"beslut.riskbedomnig\"\nparagraf = \"18 kap. 8 § OSL\"\n\n[[sekretess]]\nfalt = \"svar.4d\"\nparagraf = \" \"\n\n[[sekretess]]\nfalt = \"riskanalys.datum.ar\"\nparagraf = \"18 kap. 8 § OSL\"\n"
+    );
+    let dir = project(&[("tjanst.toml", &marked)]);
+    let out = molnkoll(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    let line = BASE.lines().count() + 3;
+    assert!(
+        stderr
+            .contains("error[unknown-field]: `sekretess[1].falt`: `beslut.riskbedomnig` är inget fält i en bedömning"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("content/bedomningar/tjanst.toml:{line}:8")), "{stderr}");
+    assert!(stderr.contains("menade du `beslut.riskbedomning`?"), "{stderr}");
+    assert!(stderr.contains("tillåtet i `beslut`: ") && stderr.contains("`riskbedomning`"), "{stderr}");
+    assert!(stderr.contains("error[empty-paragraph]: `sekretess[2].paragraf` är tom"), "{stderr}");
+    assert!(stderr.contains("`riskanalys.datum` är ett värde och har inga fält"), "{stderr}");
+
+    // The policy's markings are checked the same way.
+    let dir = project(&[("tjanst.toml", BASE)]);
+    let policy = dir.path().join("content/policy.toml");
+    let text = fs::read_to_string(&policy).unwrap()
+        + "\n[[sekretess]]\nfalt = \"riskanalyss\"\nparagraf = \"18 kap. 8 § OSL\"\n";
+    fs::write(&policy, text).unwrap();
+    let stderr = String::from_utf8_lossy(&molnkoll(dir.path(), &["check"]).stderr).into_owned();
+    assert!(stderr.contains("`riskanalyss` är inget fält i en bedömning"), "{stderr}");
+    assert!(stderr.contains("menade du `riskanalys`?"), "{stderr}");
+}
