@@ -18,8 +18,8 @@ trap 'rm -rf "$work"' EXIT
 bin="$work/molnkoll"
 cp "$BIN" "$bin" # the tree's binary may be replaced by another build while this runs
 "$bin" -q korpus "$work/corpus" --antal "$N" --seed 7
-record=$(ls "$work/corpus/content/bedomningar" | head -1)
-file="$work/corpus/content/bedomningar/$record"
+records=("$work"/corpus/content/bedomningar/*.toml) # a glob: `ls | head` can die of SIGPIPE
+file=${records[0]}
 # Appends " (ändrad)" to the service's description, or takes it away again.
 cat >"$work/toggle.py" <<'PY'
 import re, sys
