@@ -7,11 +7,10 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command as Process;
 use std::time::Instant;
 
 use assert_cmd::Command;
-use common::{BASE, TODAY, project};
+use common::{BASE, TODAY, pdf_text, project};
 
 /// The base fixture with the optional free-text fields filled in too, so the corpus also
 /// reaches them.
@@ -165,18 +164,6 @@ fn files(dir: &Path, ext: &str) -> Vec<std::path::PathBuf> {
         .map(|e| e.unwrap().into_path())
         .filter(|p| p.extension().is_some_and(|x| x == ext))
         .collect()
-}
-
-fn pdf_text(pdf: &Path) -> String {
-    let out = Process::new("pdftotext")
-        .args(["-enc", "UTF-8", "-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is needed (scripts/install-test-deps.sh installs it)");
-    assert!(out.status.success(), "pdftotext {}", pdf.display());
-    let raw = String::from_utf8(out.stdout).unwrap();
-    raw.replace("-\n", "").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A rejected build: exit 1, the file named, an `error[code]`, and no output/.

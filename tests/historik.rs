@@ -7,27 +7,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{BASE, TODAY, project};
+use common::{BASE, TODAY, git, project};
 use molnkoll::model::Datum;
-
-/// Runs git in `dir` with a fixed identity and date, isolated from the user's config.
-fn git(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", author)
-        .env("GIT_AUTHOR_EMAIL", "test@example.org")
-        .env("GIT_COMMITTER_NAME", author)
-        .env("GIT_COMMITTER_EMAIL", "test@example.org")
-        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+01:00"))
-        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+01:00"))
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
 
 fn commit(dir: &Path, author: &str, date: &str, message: &str) -> String {
     git(dir, author, date, &["add", "-A"]);

@@ -6,10 +6,9 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use assert_cmd::Command;
-use common::{BASE, TODAY, project};
+use common::{BASE, TODAY, git, pdf_text, project};
 
 /// Unique strings in secret parts; none may reach the open extract.
 const RISK: &str = "HEMLIG-RISKBEDOMNING-q7xk";
@@ -74,35 +73,17 @@ paragraf = "18 kap. 8 § OSL"
     )
 }
 
-/// Runs git in `dir` with a fixed identity and date, isolated from the user's config.
-fn git(dir: &Path, date: &str, args: &[&str]) {
-    let out = Process::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Handläggare")
-        .env("GIT_AUTHOR_EMAIL", "test@example.org")
-        .env("GIT_COMMITTER_NAME", "Handläggare")
-        .env("GIT_COMMITTER_EMAIL", "test@example.org")
-        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+01:00"))
-        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+01:00"))
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
 /// A git project: the record decided with `FORE`, then edited to `EFTER` after the decision.
 fn fixture() -> tempfile::TempDir {
     let dir = project(&[("tjanst.toml", &record(FORE))]);
     let root = dir.path();
     let policy = root.join("content/policy.toml");
     fs::write(&policy, fs::read_to_string(&policy).unwrap() + POLICY_MARKINGS).unwrap();
-    git(root, "2026-02-01", &["init", "-q", "-b", "main"]);
-    git(root, "2026-02-01", &["add", "-A"]);
-    git(root, "2026-02-01", &["commit", "-q", "-m", "Beslut"]);
+    git(root, "Handläggare", "2026-02-01", &["init", "-q", "-b", "main"]);
+    git(root, "Handläggare", "2026-02-01", &["add", "-A"]);
+    git(root, "Handläggare", "2026-02-01", &["commit", "-q", "-m", "Beslut"]);
     fs::write(root.join("content/bedomningar/tjanst.toml"), record(EFTER)).unwrap();
-    git(root, "2026-03-10", &["commit", "-q", "-a", "-m", "Ny placering"]);
+    git(root, "Handläggare", "2026-03-10", &["commit", "-q", "-a", "-m", "Ny placering"]);
     dir
 }
 
@@ -125,18 +106,6 @@ fn files(out: &Path) -> Vec<PathBuf> {
         .collect();
     list.sort();
     list
-}
-
-/// The PDF's text, line breaks and hyphenation folded.
-fn pdf_text(pdf: &Path) -> String {
-    let out = Process::new("pdftotext")
-        .args(["-enc", "UTF-8", "-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is needed (scripts/install-test-deps.sh installs it)");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().replace("-\n", "").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Every string in the search index.

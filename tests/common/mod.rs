@@ -55,3 +55,36 @@ pub fn without_time(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Runs git in `dir` with a fixed identity and date, isolated from the user's config; its
+/// standard output, trimmed.
+pub fn git(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", author)
+        .env("GIT_AUTHOR_EMAIL", "test@example.org")
+        .env("GIT_COMMITTER_NAME", author)
+        .env("GIT_COMMITTER_EMAIL", "test@example.org")
+        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+01:00"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+01:00"))
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// The PDF's text, line breaks and hyphenation folded.
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is needed (scripts/install-test-deps.sh installs it)");
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    let raw = String::from_utf8(out.stdout).unwrap();
+    raw.replace("-\n", "").split_whitespace().collect::<Vec<_>>().join(" ")
+}
