@@ -11,49 +11,15 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use siphasher::sip128::{Hasher128, SipHasher13};
 
 /// The manifest's name inside the output folder.
 pub const MANIFEST: &str = ".molnkoll-cache.json";
 
-/// A 128-bit hash: collisions are not a practical concern, and it is cheap to compare.
-pub type Key = u128;
-
-/// Feeds the parts of a key one by one. Each part is length-prefixed, so `("ab", "c")`
-/// and `("a", "bc")` give different keys.
-#[derive(Clone)]
-pub struct KeyBuilder(SipHasher13);
-
-impl KeyBuilder {
-    /// Starts a key in a domain (`"pdf"`, `"html"`, `"bytes"`), so that two kinds of
-    /// output never share one.
-    pub fn new(domain: &str) -> Self {
-        // Fixed keys: the same input must give the same key in every process.
-        let mut k = KeyBuilder(SipHasher13::new_with_keys(0x6d6f_6c6e_6b6f_6c6c, 0x6361_6368_6520_7631));
-        k.part(env!("CARGO_PKG_VERSION").as_bytes()).part(domain.as_bytes());
-        k
-    }
-
-    pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.write_u64(bytes.len() as u64);
-        self.0.write(bytes);
-        self
-    }
-
-    pub fn key(&self, key: Key) -> Self {
-        let mut k = self.clone();
-        k.part(&key.to_le_bytes());
-        k
-    }
-
-    pub fn finish(&self) -> Key {
-        self.0.clone().finish128().as_u128()
-    }
-}
+pub use crate::memo::{Key, KeyBuilder};
 
 /// The key of a file that has no inputs of its own to hash: its bytes.
 pub fn content_key(bytes: &[u8]) -> Key {
@@ -78,13 +44,15 @@ enum Source {
     /// A file in the previous output folder, and the hash its bytes had.
     Disk { file: PathBuf, hash: Key },
     /// A file from the previous render in memory (`serve`), shared with the served map.
-    Memory(std::sync::Arc<Vec<u8>>),
+    Memory(Arc<Vec<u8>>),
 }
 
 /// What a build may reuse, by output path.
 #[derive(Default)]
 pub struct Cache {
     entries: HashMap<String, (Key, Source)>,
+    /// What `serve`'s previous render made on the way to its files.
+    memo: Option<crate::memo::Memo>,
 }
 
 fn from_hex(s: &str) -> Option<Key> {
@@ -125,21 +93,44 @@ impl Cache {
                 Some((path, (key, Source::Disk { file, hash })))
             })
             .collect();
-        Cache { entries }
+        Cache { entries, memo: None }
     }
 
-    /// The previous render's files, kept in memory by `serve`: path, key, bytes.
-    pub fn from_memory(files: impl IntoIterator<Item = (String, Key, std::sync::Arc<Vec<u8>>)>) -> Self {
-        Cache { entries: files.into_iter().map(|(path, key, bytes)| (path, (key, Source::Memory(bytes)))).collect() }
+    /// The previous render's files, kept in memory by `serve`: path, key, bytes; and what
+    /// it made on the way, which a new run starts from.
+    pub fn from_memory(
+        files: impl IntoIterator<Item = (String, Key, Arc<Vec<u8>>)>,
+        mut memo: crate::memo::Memo,
+    ) -> Self {
+        memo.next_run();
+        Cache {
+            entries: files.into_iter().map(|(path, key, bytes)| (path, (key, Source::Memory(bytes)))).collect(),
+            memo: Some(memo),
+        }
+    }
+
+    /// Nothing to reuse yet, but what the first render makes on the way is kept.
+    pub fn with_memo() -> Self {
+        Cache { entries: HashMap::new(), memo: Some(crate::memo::Memo::default()) }
+    }
+
+    /// What the previous render made on the way to its files; only `serve` keeps it.
+    pub fn memo(&self) -> Option<&crate::memo::Memo> {
+        self.memo.as_ref()
+    }
+
+    /// The memo, for the cache after this one; a new one when there is none yet.
+    pub fn take_memo(&mut self) -> crate::memo::Memo {
+        self.memo.take().unwrap_or_default()
     }
 
     /// The previous file at `path` when it was made from the same inputs, still as the
     /// build left it, with its bytes' hash when that was checked on disk.
-    pub fn get(&self, path: &str, key: Key) -> Option<(Vec<u8>, Option<Key>)> {
+    pub fn get(&self, path: &str, key: Key) -> Option<(Arc<Vec<u8>>, Option<Key>)> {
         match self.entries.get(path)? {
             (k, _) if *k != key => None,
-            (_, Source::Memory(bytes)) => Some((bytes.to_vec(), None)),
-            (_, Source::Disk { file, hash }) => Some((read_verified(file, *hash)?, Some(*hash))),
+            (_, Source::Memory(bytes)) => Some((bytes.clone(), None)),
+            (_, Source::Disk { file, hash }) => Some((Arc::new(read_verified(file, *hash)?), Some(*hash))),
         }
     }
 
@@ -208,7 +199,7 @@ mod tests {
         fs::write(out.join(MANIFEST), m.bytes()).unwrap();
 
         let cache = Cache::from_output(out);
-        assert_eq!(cache.get("a.html", 7), Some((b"old".to_vec(), Some(content_key(b"old")))));
+        assert_eq!(cache.get("a.html", 7), Some((Arc::new(b"old".to_vec()), Some(content_key(b"old")))));
         assert_eq!(cache.get("a.html", 8), None, "other inputs");
         assert_eq!(cache.get("b.html", 7), None, "unknown path");
 

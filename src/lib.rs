@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod historik;
 pub mod load;
 pub mod markdown;
+pub mod memo;
 pub mod model;
 pub mod schema;
 pub mod sekretess;
@@ -50,6 +51,7 @@ use model::{Bedomning, Datum, Policy};
 pub use sekretess::Profil;
 
 /// One assessment that loaded cleanly, with what the rules make of it.
+#[derive(Clone)]
 pub struct Item {
     /// The file, relative to the project root.
     pub file: String,
@@ -64,6 +66,9 @@ pub struct Item {
     pub senast_andrad: Option<Datum>,
     /// The parts that are secret under OSL: the policy's markings, then the record's.
     pub sekretess: Vec<sekretess::Markering>,
+    /// A hash of everything above is made from: the file, its history, the policy and the
+    /// day. A rebuild finds the pages and documents made from it by this (see [`memo`]).
+    pub key: memo::Key,
 }
 
 /// The outcome of `check`: every diagnostic, and everything that could be derived.
@@ -96,20 +101,26 @@ impl Checked {
 
 /// Loads, validates and derives a whole project. `today` fixes "now" for every date rule.
 pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
-    let mut content = load::load(root)?;
+    check_with(root, today, None)
+}
+
+/// [`check`], taking what an earlier run of the same process made from unchanged files
+/// from `memo` (see [`memo`]).
+pub fn check_with(root: &Path, today: Datum, memo: Option<&memo::Memo>) -> Result<Checked, load::LoadError> {
+    let mut content = load::load_with(root, memo)?;
     let mut diagnostics = std::mem::take(&mut content.diagnostics);
     let sidor = sidor::load(root, &mut content.sources, &mut diagnostics)?;
     let texts: Vec<(&str, &str)> =
         content.bedomningar.iter().map(|l| (content.sources.name(l.file), content.sources.text(l.file))).collect();
     let historik = historik::read(root, load::BEDOMNING_DIR, &texts);
-    Ok(judge(content, diagnostics, sidor, historik, today))
+    Ok(judge(content, diagnostics, sidor, historik, today, memo))
 }
 
 /// [`check`] on content loaded in memory with [`load::from_bytes`]: no content pages and
 /// no history. The fuzz targets run the real stages through it.
 pub fn check_content(mut content: load::Content, today: Datum) -> Checked {
     let diagnostics = std::mem::take(&mut content.diagnostics);
-    judge(content, diagnostics, Vec::new(), historik::Historik::saknas("innehållet lästes ur minnet"), today)
+    judge(content, diagnostics, Vec::new(), historik::Historik::saknas("innehållet lästes ur minnet"), today, None)
 }
 
 /// Validate and derive loaded content: the stages after loading, shared by every way in.
@@ -119,45 +130,48 @@ fn judge(
     sidor: Vec<sidor::Sida>,
     mut historik: historik::Historik,
     today: Datum,
+    memo: Option<&memo::Memo>,
 ) -> Checked {
+    use rayon::prelude::*;
+
     validate::validate_policy(&content.policy, &mut diagnostics);
 
     let names: Vec<(String, &load::Loaded<Bedomning>)> =
-        content.bedomningar.iter().map(|l| (content.sources.name(l.file).to_owned(), l)).collect();
+        content.bedomningar.iter().map(|l| (content.sources.name(l.file).to_owned(), &**l)).collect();
     validate::validate_slugs(&names, &mut diagnostics);
-    for (_, loaded) in &names {
-        validate::personnummer(loaded.file, content.sources.text(loaded.file), &mut diagnostics);
-        if let Some(b) = &loaded.value {
-            sekretess::validate(loaded, &b.sekretess, &mut diagnostics);
-        }
-    }
 
-    let mut items = Vec::new();
     // A broken policy gives no rules to judge by; its own errors say what to fix first.
     let policy_ok = content.policy.value.is_some()
         && !diagnostics.iter().any(|d| d.file == content.policy.file && d.severity == diagnostic::Severity::Error);
-    if let (true, Some(policy)) = (policy_ok, &content.policy.value) {
-        for (name, loaded) in &names {
-            let Some(b) = &loaded.value else { continue };
-            let mut harledning = derive::harled(policy, b, today);
-            let fil = historik.filer.remove(name);
-            let senast_andrad = fil.as_ref().and_then(|f| f.senast_andrad(today));
-            if let Some(d) = senast_andrad {
-                harledning.bevakningar.extend(derive::beslut_drojer(policy, &harledning, d, today));
+    let policy = content.policy.value.as_ref().filter(|_| policy_ok);
+    // What every file's judgement depends on besides the file itself.
+    let mut base = memo::KeyBuilder::new("judge");
+    base.part(content.sources.text(content.policy.file).as_bytes()).part(&[u8::from(policy_ok)]);
+    base.part(today.to_string().as_bytes());
+    let filer: Vec<_> = names.iter().map(|(name, _)| historik.filer.remove(name)).collect();
+    let judged: Vec<memo::Judged> = names
+        .par_iter()
+        .zip(filer)
+        .map(|((name, loaded), fil)| {
+            let text = content.sources.text(loaded.file);
+            // The history is part of the input; its debug form holds all of it.
+            let mut key = base.clone();
+            key.part(name.as_bytes()).part(text.as_bytes()).part(format!("{fil:?}").as_bytes());
+            let key = key.finish();
+            let one = |fil| judge_one(&content.policy, policy, name, loaded, text, fil, today, key);
+            let Some(memo) = memo else { return one(fil) };
+            let kept = memo.judged.get_or(key, || one(fil));
+            memo::Judged {
+                file: loaded.file,
+                diagnostics: memo::refile(&kept.diagnostics, kept.file, loaded.file),
+                item: kept.item,
             }
-            validate::validate_bedomning(policy, loaded, name, &harledning, today, &mut diagnostics);
-            let sedan_beslut = fil.as_ref().and_then(|f| f.sedan_beslut(content.sources.text(loaded.file)));
-            items.push(Item {
-                file: name.clone(),
-                slug: validate::slug_of(name, b),
-                bedomning: b.clone(),
-                harledning,
-                historik: fil,
-                sedan_beslut,
-                senast_andrad,
-                sekretess: sekretess::markeringar(&content.policy, loaded, policy, b),
-            });
-        }
+        })
+        .collect();
+    let mut items = Vec::with_capacity(judged.len());
+    for j in judged {
+        diagnostics.extend(j.diagnostics);
+        items.extend(j.item.map(std::sync::Arc::unwrap_or_clone));
     }
     let files = names.len() + 1 + sidor.len();
     drop(names);
@@ -170,4 +184,48 @@ fn judge(
         diagnostics,
         historik: historik.kalla,
     }
+}
+
+/// One assessment's checks and derivations, which depend on nothing but the file, its
+/// history, the policy and the day.
+#[allow(clippy::too_many_arguments)]
+fn judge_one(
+    policy_file: &load::Loaded<Policy>,
+    policy: Option<&Policy>,
+    name: &str,
+    loaded: &load::Loaded<Bedomning>,
+    text: &str,
+    fil: Option<historik::FilHistorik>,
+    today: Datum,
+    key: memo::Key,
+) -> memo::Judged {
+    let mut diagnostics = Vec::new();
+    validate::personnummer(loaded.file, text, &mut diagnostics);
+    if let Some(b) = &loaded.value {
+        sekretess::validate(loaded, &b.sekretess, &mut diagnostics);
+    }
+    let item = match (policy, &loaded.value) {
+        (Some(policy), Some(b)) => {
+            let mut harledning = derive::harled(policy, b, today);
+            let senast_andrad = fil.as_ref().and_then(|f| f.senast_andrad(today));
+            if let Some(d) = senast_andrad {
+                harledning.bevakningar.extend(derive::beslut_drojer(policy, &harledning, d, today));
+            }
+            validate::validate_bedomning(policy, loaded, name, &harledning, today, &mut diagnostics);
+            let sedan_beslut = fil.as_ref().and_then(|f| f.sedan_beslut(text));
+            Some(std::sync::Arc::new(Item {
+                file: name.to_owned(),
+                slug: validate::slug_of(name, b),
+                bedomning: b.clone(),
+                harledning,
+                historik: fil,
+                sedan_beslut,
+                senast_andrad,
+                sekretess: sekretess::markeringar(policy_file, loaded, policy, b),
+                key,
+            }))
+        }
+        _ => None,
+    };
+    memo::Judged { file: loaded.file, item, diagnostics }
 }

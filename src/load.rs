@@ -18,6 +18,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, FileId, Sources, did_you_mean, one_of};
 use crate::model::{Bedomning, Policy};
+use std::sync::Arc;
 
 /// Where the content lives, relative to the project root.
 pub const POLICY_FILE: &str = "content/policy.toml";
@@ -96,13 +97,19 @@ pub struct Content {
     pub root: PathBuf,
     pub sources: Sources,
     pub policy: Loaded<Policy>,
-    pub bedomningar: Vec<Loaded<Bedomning>>,
+    /// Shared with `serve`'s memo, which keeps each unchanged file's parse.
+    pub bedomningar: Vec<Arc<Loaded<Bedomning>>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Reads a whole project. I/O failures that make the project unreadable are errors;
 /// everything wrong inside a file becomes a diagnostic.
 pub fn load(root: &Path) -> Result<Content, LoadError> {
+    load_with(root, None)
+}
+
+/// [`load`], taking each unchanged file's parse from `memo` instead of parsing it again.
+pub fn load_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Content, LoadError> {
     let mut sources = Sources::default();
     let mut diagnostics = Vec::new();
 
@@ -121,27 +128,50 @@ pub fn load(root: &Path) -> Result<Content, LoadError> {
     }
     // Read in order, so file ids and diagnostics stay stable; parse in parallel, the part
     // that costs, against a schema made once.
+    // Reading is bound by latency more than by the processor, so it goes in parallel too.
+    let bytes: Vec<_> = files
+        .par_iter()
+        .map(|path| {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            if size > MAX_FILE_BYTES {
+                return Ok(Err(size));
+            }
+            std::fs::read(path).map(Ok).map_err(|e| LoadError::Read(path.clone(), e))
+        })
+        .collect::<Result<_, _>>()?;
     let mut read = Vec::with_capacity(files.len());
-    for path in files {
-        let name = display_name(root, &path);
-        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-        if size > MAX_FILE_BYTES {
-            read.push(Err(too_large::<Bedomning>(&mut sources, &mut diagnostics, name, size)));
-            continue;
+    for (path, bytes) in files.iter().zip(bytes) {
+        let name = display_name(root, path);
+        match bytes {
+            Err(size) => read.push(Err(too_large::<Bedomning>(&mut sources, &mut diagnostics, name, size))),
+            Ok(bytes) => {
+                let (text, bad) = utf8(bytes);
+                read.push(Ok((sources.add(name, text), bad)));
+            }
         }
-        let bytes = std::fs::read(&path).map_err(|e| LoadError::Read(path.clone(), e))?;
-        let (text, bad) = utf8(bytes);
-        read.push(Ok((sources.add(name, text), bad)));
     }
     let schema = schemars::schema_for!(Bedomning);
-    let parsed: Vec<(Loaded<Bedomning>, Vec<Diagnostic>)> = read
+    let parsed: Vec<(Arc<Loaded<Bedomning>>, Vec<Diagnostic>)> = read
         .into_par_iter()
         .map(|r| match r {
-            Err(too_large) => (too_large, Vec::new()),
+            Err(too_large) => (Arc::new(too_large), Vec::new()),
             Ok((file, bad)) => {
-                let (loaded, mut found) = parse_text::<Bedomning>(&sources, file, schema.as_value());
-                invalid_utf8(&mut found, file, bad);
-                (loaded, found)
+                let parse = || {
+                    let (loaded, mut diagnostics) = parse_text::<Bedomning>(&sources, file, schema.as_value());
+                    invalid_utf8(&mut diagnostics, file, bad);
+                    crate::memo::Parsed { loaded: Arc::new(loaded), diagnostics }
+                };
+                let Some(memo) = memo else {
+                    let p = parse();
+                    return (p.loaded, p.diagnostics);
+                };
+                // The file's id is part of the key, so a kept parse is shared as it is; ids
+                // only move when a file is added or removed before it.
+                let mut key = crate::memo::KeyBuilder::new("parse");
+                key.part(&file.to_le_bytes()).part(sources.name(file).as_bytes()).part(sources.text(file).as_bytes());
+                key.part(&bad.map_or(u64::MAX, |b| b as u64).to_le_bytes());
+                let kept = memo.parsed.get_or(key.finish(), parse);
+                (kept.loaded, kept.diagnostics)
             }
         })
         .collect();
@@ -204,7 +234,7 @@ impl Content {
     /// Loads one more assessment from memory, as [`load`] loads each file.
     pub fn add_bedomning(&mut self, name: &str, bytes: &[u8]) {
         let loaded = parse_bytes(&mut self.sources, &mut self.diagnostics, name.to_owned(), bytes.to_vec());
-        self.bedomningar.push(loaded);
+        self.bedomningar.push(Arc::new(loaded));
     }
 }
 

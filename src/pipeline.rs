@@ -8,7 +8,7 @@ use crate::cache::{Cache, KeyBuilder};
 use crate::diagnostic::Diagnostic;
 use crate::model::Datum;
 use crate::sekretess::{self, Profil};
-use crate::{Checked, check, kalender, load, pdf, schema, write};
+use crate::{Checked, kalender, load, pdf, schema, write};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -72,30 +72,33 @@ pub struct Rendered {
 /// Load → validate → derive → render, into memory. `build` writes the result; `serve`
 /// serves it.
 pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
-    render_with(root, today, Profil::Intern, &Cache::empty(), &|_, _| {})
+    render_with(root, today, Profil::Intern, &Cache::empty(), &|_, _| {}, None)
 }
 
 /// [`render`] for a publication profile, taking unchanged pages and PDFs from `cache` and
 /// reporting each PDF to `progress` (the long phase). The open profile masks secret parts
 /// before anything renders, and writes nothing if masked text still turns up in the output.
+/// With `staging`, each PDF is stored there as soon as it is made, and the returned file
+/// keeps only its name and hash.
 pub fn render_with(
     root: &Path,
     today: Datum,
     profil: Profil,
     cache: &Cache,
     progress: pdf::Progress,
+    staging: Option<&write::Staging>,
 ) -> Result<Rendered, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let mut checked = check(root, today)?;
+    let mut checked = crate::check_with(root, today, cache.memo())?;
     timings.push(("läs, validera, härled", t.elapsed().as_millis()));
     let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     };
     let t = Instant::now();
     let hemliga = sekretess::tillampa(policy, &mut checked.items, profil);
-    let tera = crate::render::templates(root)?;
-    let typ = pdf::templates(root)?;
+    let tera = crate::render::templates_with(root, cache.memo())?;
+    let typ = pdf::templates_with(root, cache.memo())?;
     let site = crate::render::Site {
         policy,
         items: &checked.items,
@@ -112,7 +115,7 @@ pub fn render_with(
     let html = crate::render::render_site(&site, &tera, cache, &base)?;
     let mut reused = Reused { pages: html.reused, ..Reused::default() };
     let mut files = html.files;
-    files.push(kalender::render_calendar(&site));
+    files.push(calendar(&site, cache));
     for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
         let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
         files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));
@@ -123,7 +126,7 @@ pub fn render_with(
     // Lazily, one document's data at a time as typesetting makes them, so memory stays
     // bounded; `sok` reads none of it when nothing is masked.
     let tables = if hemliga.is_empty() { serde_json::Value::Null } else { pdf::data::policy_tables(policy) };
-    let pdf_texts = pdf::job_iter(&site, &tables).map(|j| (j.path, sekretess::json_text(&j.data)));
+    let pdf_texts = pdf::job_iter(&site, &tables).map(|j| (j.path.clone(), sekretess::json_text(&pdf::Doc::data(&j))));
     let texts = files
         .iter()
         .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.clone(), text.to_owned())))
@@ -134,7 +137,11 @@ pub fn render_with(
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     }
     let t = Instant::now();
-    let pdfs = pdf::render_pdfs(&site, &typ, cache, &base, progress);
+    let keep = |f| match staging {
+        Some(s) => s.put(f),
+        None => f,
+    };
+    let pdfs = pdf::render_pdfs(&site, &typ, cache, &base, progress, &keep);
     timings.push(("sätt PDF", t.elapsed().as_millis()));
     match pdfs {
         Ok(pdfs) => {
@@ -177,12 +184,36 @@ pub fn build_with(
     progress: pdf::Progress,
 ) -> Result<Built, BuildError> {
     let cache = if incremental { Cache::from_output(out_dir) } else { Cache::empty() };
-    let Rendered { checked, files, reused, mut timings } = render_with(root, today, profil, &cache, progress)?;
+    let staging = write::Staging::new(out_dir, &cache);
+    let Rendered { checked, files, reused, mut timings } =
+        render_with(root, today, profil, &cache, progress, Some(&staging))?;
     let Some(files) = files else {
         return Ok(Built { checked, written: None, reused, linked: 0, timings });
     };
     let t = Instant::now();
-    let stats = write::write_output(out_dir, &files, &cache)?;
+    let stats = staging.finish(&files)?;
     timings.push(("skriv", t.elapsed().as_millis()));
     Ok(Built { checked, written: Some(Written::count(&files)), reused, linked: stats.linked, timings })
+}
+
+/// The review calendar. Its events are cheap to list and costly to write out; `serve`'s
+/// memo knows the file by its events, so a rebuild that leaves them alone reuses it.
+fn calendar(site: &crate::render::Site, cache: &Cache) -> write::OutputFile {
+    let (name, events) = kalender::handelser(site);
+    let Some(memo) = cache.memo() else { return kalender::render_calendar(&name, &events) };
+    let mut input = KeyBuilder::new(kalender::FIL);
+    input.part(name.as_bytes());
+    for e in &events {
+        input.part(e.datum.to_string().as_bytes()).part(e.uid.as_bytes()).part(e.rubrik.as_bytes());
+        input.part(e.text.as_bytes());
+    }
+    let input = input.finish();
+    if let Some(key) = memo.keys.get(input)
+        && let Some((bytes, _)) = cache.get(kalender::FIL, key)
+    {
+        return write::OutputFile::reused(kalender::FIL, bytes, key, None);
+    }
+    let file = kalender::render_calendar(&name, &events);
+    memo.keys.insert(input, file.cache_key());
+    file
 }

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -72,7 +73,25 @@ pub struct Templates {
 }
 
 pub fn templates(root: &Path) -> Result<Templates, RenderError> {
-    let mut tera = Tera::default();
+    let (list, fingerprint) = template_texts(root);
+    parse_templates(list, fingerprint)
+}
+
+/// [`templates`], taken from `memo` when the texts are the ones it parsed last.
+pub fn templates_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Arc<Templates>, RenderError> {
+    let (list, fingerprint) = template_texts(root);
+    if let Some(kept) = memo.and_then(|m| m.templates.get(fingerprint)) {
+        return Ok(kept);
+    }
+    let parsed = Arc::new(parse_templates(list, fingerprint)?);
+    if let Some(memo) = memo {
+        memo.templates.insert(fingerprint, parsed.clone());
+    }
+    Ok(parsed)
+}
+
+/// Each template's name and text, the project's own where it has one, and their hash.
+fn template_texts(root: &Path) -> (Vec<(&'static str, String)>, Key) {
     let mut list = Vec::new();
     let mut key = KeyBuilder::new("templates");
     for (name, builtin) in TEMPLATES {
@@ -81,9 +100,14 @@ pub fn templates(root: &Path) -> Result<Templates, RenderError> {
         key.part(name.as_bytes()).part(text.as_bytes());
         list.push((*name, text));
     }
+    (list, key.finish())
+}
+
+fn parse_templates(list: Vec<(&'static str, String)>, fingerprint: Key) -> Result<Templates, RenderError> {
+    let mut tera = Tera::default();
     tera.add_raw_templates(list).map_err(|e| tera_error("mallarna", e))?;
     tera.autoescape_on(vec![".html"]);
-    Ok(Templates { tera, fingerprint: key.finish() })
+    Ok(Templates { tera, fingerprint })
 }
 
 /// Everything the site shows, derived once.
@@ -104,6 +128,9 @@ struct Renderer<'a> {
     cache: &'a Cache,
     /// What every page depends on: the tool, the policy, the templates.
     base: KeyBuilder,
+    /// `base`, and what else a page made from one assessment depends on besides the
+    /// assessment itself: the day, where history came from, the content pages in the menu.
+    memo_base: KeyBuilder,
     reused: AtomicUsize,
     terms: Vec<Term>,
     /// Supplier name → folder; two names that fold to one slug get `-2`, `-3`, …
@@ -146,11 +173,17 @@ pub fn render_site(site: &Site, templates: &Templates, cache: &Cache, base: &Key
     }
     let mut base = base.key(templates.fingerprint);
     base.part(b"html");
+    let mut memo_base = base.clone();
+    memo_base.part(site.today.to_string().as_bytes()).part(format!("{:?}", site.historik).as_bytes());
+    for s in site.sidor {
+        memo_base.part(s.slug.as_bytes()).part(s.meta.titel.as_bytes());
+    }
     let mut r = Renderer {
         tera: &templates.tera,
         site,
         cache,
         base,
+        memo_base,
         reused: AtomicUsize::new(0),
         terms,
         supplier_slugs,
@@ -197,14 +230,45 @@ impl Renderer<'_> {
             &self.site.sidor.iter().map(|s| json!({"slug": s.slug, "titel": s.meta.titel})).collect::<Vec<_>>(),
         );
         // The context is the page's whole input; serialising it costs a fraction of rendering.
-        let json = serde_json::to_vec(&ctx.clone().into_json()).expect("a page context serialises");
+        let value = ctx.into_json();
+        let json = serde_json::to_vec(&value).expect("a page context serialises");
         let key = self.base.clone().part(path.as_bytes()).part(template.as_bytes()).part(&json).finish();
         if let Some((bytes, hash)) = self.cache.get(path, key) {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(OutputFile::reused(path, bytes, key, hash));
         }
+        let ctx = Context::from_value(value).expect("a context is an object");
         let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, e))?;
         Ok(OutputFile::keyed(path, html.into_bytes(), key))
+    }
+
+    /// A page made from one assessment. In `serve`, the memo knows the page's key from
+    /// the assessment's, so an unchanged page is found without making its context.
+    fn item_page(
+        &self,
+        item: &Item,
+        path: &str,
+        template: &str,
+        title: &str,
+        nav: &str,
+        ctx: impl FnOnce() -> Context,
+    ) -> Result<OutputFile, RenderError> {
+        let memo = self.cache.memo();
+        let mut input = self.memo_base.key(item.key);
+        input.part(path.as_bytes()).part(template.as_bytes()).part(title.as_bytes()).part(nav.as_bytes());
+        input.part(self.supplier_slug(&item.bedomning.leverantor.namn).as_bytes());
+        let input = input.finish();
+        if let Some(key) = memo.and_then(|m| m.keys.get(input))
+            && let Some((bytes, hash)) = self.cache.get(path, key)
+        {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(OutputFile::reused(path, bytes, key, hash));
+        }
+        let file = self.make_page(path, template, title, nav, ctx())?;
+        if let (Some(memo), Some(key)) = (memo, file.key) {
+            memo.keys.insert(input, key);
+        }
+        Ok(file)
     }
 
     fn index(&mut self, url: &str, kind: &str, title: &str, text: &str) {
@@ -213,8 +277,6 @@ impl Renderer<'_> {
 
     fn render_all(&mut self) -> Result<(), RenderError> {
         let policy = self.site.policy;
-        let views: Vec<serde_json::Value> =
-            self.site.items.par_iter().map(|i| self.bedomning_view(i, "../../")).collect();
         let rows: Vec<serde_json::Value> = self.site.items.par_iter().map(|i| self.register_row(i)).collect();
 
         // Start page.
@@ -227,29 +289,30 @@ impl Renderer<'_> {
         let links = self.register_view_links();
         let register: Vec<_> = self
             .register_views(&rows)
-            .par_iter()
+            .into_par_iter()
             .map(|view| {
-                let mut ctx = Context::new();
-                ctx.insert("rows", &view.rows);
-                ctx.insert("views", &links);
-                ctx.insert("current", &view.path);
-                ctx.insert("heading", &view.heading);
+                // The rows are moved in: inserting a thousand of them would copy them.
+                let mut json = json!({"views": links, "current": view.path, "heading": view.heading});
+                json["rows"] = serde_json::Value::Array(view.rows);
+                let ctx = Context::from_value(json).expect("an object");
                 self.make_page(&view.path, "register.html", &view.heading, "register", ctx)
             })
             .collect::<Result<_, _>>()?;
         self.out.extend(register);
 
-        // One page per assessment, the bulk of the site: in parallel.
+        // One page per assessment, the bulk of the site: in parallel, each view made just
+        // before its page, since all of them at once are large.
         let pages: Vec<_> = self
             .site
             .items
             .par_iter()
-            .zip(&views)
-            .map(|(item, view)| {
-                let mut ctx = Context::new();
-                ctx.insert("b", view);
+            .map(|item| {
                 let path = format!("bedomningar/{}/index.html", item.slug);
-                self.make_page(&path, "bedomning.html", &item.bedomning.tjanst.namn, "register", ctx)
+                self.item_page(item, &path, "bedomning.html", &item.bedomning.tjanst.namn, "register", || {
+                    let mut ctx = Context::new();
+                    ctx.insert("b", &self.bedomning_view(item, "../../"));
+                    ctx
+                })
             })
             .collect::<Result<_, _>>()?;
         self.out.extend(pages);

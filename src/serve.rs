@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use notify_debouncer_mini::notify::RecursiveMode;
+use notify::event::ModifyKind;
+use notify::{EventKind, RecursiveMode, Watcher as _};
 
 use crate::cache::Cache;
 use crate::model::Datum;
@@ -24,6 +25,9 @@ use crate::model::Datum;
 const VERSION_PATH: &str = "/_molnkoll/version";
 const RELOAD_PATH: &str = "/_molnkoll/reload.js";
 const RELOAD_JS: &str = include_str!("../templates/serve/reload.js");
+
+/// How long the files must stay still before a rebuild starts.
+const QUIET: Duration = Duration::from_millis(100);
 
 pub struct Options {
     pub root: PathBuf,
@@ -41,7 +45,7 @@ pub enum ServeError {
     #[error("kan inte lyssna på {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
     #[error("kan inte bevaka {0}: {1}")]
-    Watch(PathBuf, notify_debouncer_mini::notify::Error),
+    Watch(PathBuf, notify::Error),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
@@ -74,42 +78,52 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
 
     let log = Arc::new(log);
     // The last good render: a rebuild reuses its unchanged pages and PDFs.
-    let mut cache = Cache::empty();
+    let mut cache = Cache::with_memo();
     let state: Shared = Arc::new(RwLock::new(State { site: rebuild(&opts, &mut cache, &*log), generation: 1 }));
 
     let (tx, rx) = mpsc::channel();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(100), tx)
-        .map_err(|e| ServeError::Watch(opts.root.clone(), e))?;
+    let mut watcher = notify::recommended_watcher(tx).map_err(|e| ServeError::Watch(opts.root.clone(), e))?;
     // The project folder itself, flat, so that a `templates/` made later is noticed too.
     let watched = [(opts.root.clone(), RecursiveMode::NonRecursive)]
         .into_iter()
         .chain(["content", "templates"].map(|d| (opts.root.join(d), RecursiveMode::Recursive)))
         .filter(|(p, _)| p.exists());
     for (path, mode) in watched {
-        debouncer.watcher().watch(&path, mode).map_err(|e| ServeError::Watch(path.clone(), e))?;
+        watcher.watch(&path, mode).map_err(|e| ServeError::Watch(path.clone(), e))?;
     }
     let watch_state = state.clone();
     let watch_log = log.clone();
     let templates = opts.root.join("templates");
     let content = opts.root.join("content");
     std::thread::spawn(move || {
-        let _keep = debouncer;
+        let _keep = watcher;
         // The content is read as TOML and Markdown; an editor's swap file or a tool's
         // temporary file beside them is no reason to rebuild.
-        let relevant = |p: &std::path::Path| {
+        let relevant = |p: &Path| {
             let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
             let source = p.extension().is_some_and(|e| e == "toml" || e == "md");
             !hidden && (p == templates || p.starts_with(&templates) || (p.starts_with(&content) && source))
         };
-        while let Ok(events) = rx.recv() {
-            // Changes that arrived during the last rebuild make one rebuild, not one each.
-            let batch: Vec<_> = std::iter::once(events).chain(rx.try_iter()).flatten().flatten().collect();
-            if batch.iter().any(|e| relevant(&e.path)) {
-                let site = rebuild(&opts, &mut cache, &*watch_log);
-                let mut s = watch_state.write().unwrap_or_else(|e| e.into_inner());
-                s.site = site;
-                s.generation += 1;
+        // Reading a file is an event too, and every rebuild reads every file: only a
+        // change may start a rebuild, or one rebuild would start the next, for ever.
+        let changes = |event: &notify::Result<notify::Event>| {
+            event.as_ref().is_ok_and(|e| {
+                !matches!(e.kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)))
+                    && e.paths.iter().any(|p| relevant(p))
+            })
+        };
+        while let Ok(event) = rx.recv() {
+            if !changes(&event) {
+                continue;
             }
+            // A save is often several events (a temporary file, a rename): wait until
+            // they stop, so that they make one rebuild. Changes made during the rebuild
+            // queue up and make the next.
+            while rx.recv_timeout(QUIET).is_ok() {}
+            let site = rebuild(&opts, &mut cache, &*watch_log);
+            let mut s = watch_state.write().unwrap_or_else(|e| e.into_inner());
+            s.site = site;
+            s.generation += 1;
         }
     });
 
@@ -129,25 +143,29 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
 fn rebuild(opts: &Options, cache: &mut Cache, log: &dyn Fn(&str)) -> Site {
     let t = Instant::now();
     let today = opts.today.unwrap_or_else(|| Datum(jiff::Zoned::now().date()));
-    match crate::render_with(&opts.root, today, opts.profil, cache, &|_, _| {}) {
-        Ok(crate::Rendered { checked, files: Some(files), reused, .. }) => {
+    match crate::render_with(&opts.root, today, opts.profil, cache, &|_, _| {}, None) {
+        Ok(crate::Rendered { checked, files: Some(files), reused, timings }) => {
+            // The phases too, so that a slow rebuild says where the time went.
+            let phases: Vec<String> = timings.iter().map(|(phase, ms)| format!("{phase} {ms}")).collect();
             log(&format!(
-                "byggd: {} filer ({} sidor och {} PDF oförändrade), {} varningar, {} ms",
+                "byggd: {} filer ({} sidor och {} PDF oförändrade), {} varningar, {} ms ({} ms)",
                 files.len(),
                 reused.pages,
                 reused.pdfs,
                 checked.warnings(),
-                t.elapsed().as_millis()
+                t.elapsed().as_millis(),
+                phases.join(", ")
             ));
             let shared: Vec<_> = files
                 .into_iter()
                 .map(|f| {
                     let key = f.cache_key();
-                    (f.path, key, Arc::new(f.bytes))
+                    (f.path, key, f.bytes)
                 })
                 .collect();
             let site = shared.iter().map(|(path, _, bytes)| (path.clone(), bytes.clone())).collect();
-            *cache = Cache::from_memory(shared);
+            let memo = cache.take_memo();
+            *cache = Cache::from_memory(shared, memo);
             Site::Built(site)
         }
         Ok(crate::Rendered { checked, files: None, .. }) => {

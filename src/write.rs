@@ -6,6 +6,7 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::cache::{self, Cache, Key, ManifestWriter};
 
@@ -16,32 +17,42 @@ pub const MARKER: &str = ".molnkoll-output";
 pub struct OutputFile {
     /// Relative to the output folder, with `/` separators.
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared, so that `serve` hands a page from one render to the next without a copy.
+    pub bytes: Arc<Vec<u8>>,
     /// What the file was made from (see [`crate::cache`]); `None` keys it by its bytes.
     pub key: Option<Key>,
     /// Taken from the cache rather than made again.
     pub cached: bool,
-    /// The bytes' hash, when the cache has just checked them on disk.
+    /// The bytes' hash, when the cache has just checked them on disk or the file was stored.
     pub hash: Option<Key>,
+    /// Already in the staging folder ([`Staging::put`]); `bytes` is then empty.
+    pub stored: bool,
 }
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Self {
-        OutputFile { path: path.into(), bytes, key: None, cached: false, hash: None }
+        OutputFile { path: path.into(), bytes: Arc::new(bytes), key: None, cached: false, hash: None, stored: false }
     }
 
     pub fn keyed(path: impl Into<String>, bytes: Vec<u8>, key: Key) -> Self {
-        OutputFile { path: path.into(), bytes, key: Some(key), cached: false, hash: None }
+        OutputFile {
+            path: path.into(),
+            bytes: Arc::new(bytes),
+            key: Some(key),
+            cached: false,
+            hash: None,
+            stored: false,
+        }
     }
 
     /// A file taken from the cache; `hash` when the cache has just checked its bytes on disk.
-    pub fn reused(path: impl Into<String>, bytes: Vec<u8>, key: Key, hash: Option<Key>) -> Self {
-        OutputFile { path: path.into(), bytes, key: Some(key), cached: true, hash }
+    pub fn reused(path: impl Into<String>, bytes: Arc<Vec<u8>>, key: Key, hash: Option<Key>) -> Self {
+        OutputFile { path: path.into(), bytes, key: Some(key), cached: true, hash, stored: false }
     }
 
     /// The key the cache knows the file by.
     pub fn cache_key(&self) -> Key {
-        self.key.unwrap_or_else(|| cache::content_key(&self.bytes))
+        self.key.or(self.hash.filter(|_| self.stored)).unwrap_or_else(|| cache::content_key(&self.bytes))
     }
 }
 
@@ -63,6 +74,9 @@ pub enum WriteError {
     Escapes(String),
     #[error("kan inte skriva {0}: {1}")]
     Io(PathBuf, io::Error),
+    /// A file after the first failure, which is the one reported.
+    #[error("utmappen kunde inte fyllas")]
+    Failed,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -81,58 +95,140 @@ pub(crate) fn safe_relative(path: &str) -> bool {
 /// allows: a staging folder beside it is filled, then renamed into place. `previous` is
 /// the cache read from `out_dir`; its unchanged files are linked, not copied.
 pub fn write_output(out_dir: &Path, files: &[OutputFile], previous: &Cache) -> Result<WriteStats, WriteError> {
-    for f in files {
+    Staging::new(out_dir, previous).finish(files)
+}
+
+/// The next output, filled beside `out_dir` while the build runs, so that a large build
+/// need not hold every file in memory until the end: [`Staging::put`] stores a file as
+/// soon as it is made. Nothing touches the disk until the first file; a staging that is
+/// dropped without [`Staging::finish`] (an error, a template that failed) is removed, and
+/// `out_dir` keeps the last good site.
+pub struct Staging<'a> {
+    out_dir: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    previous: &'a Cache,
+    state: Mutex<Filling>,
+}
+
+#[derive(Default)]
+struct Filling {
+    created: bool,
+    finished: bool,
+    manifest: ManifestWriter,
+    stats: WriteStats,
+    /// The first failure; [`Staging::finish`] reports it.
+    error: Option<WriteError>,
+}
+
+impl<'a> Staging<'a> {
+    pub fn new(out_dir: &Path, previous: &'a Cache) -> Self {
+        let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = out_dir.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        Staging {
+            out_dir: out_dir.to_owned(),
+            staging: parent.join(format!(".{name}.tmp-{}", std::process::id())),
+            old: parent.join(format!(".{name}.old-{}", std::process::id())),
+            previous,
+            state: Mutex::new(Filling::default()),
+        }
+    }
+
+    /// Stores one file in the staging folder and gives it back without its bytes.
+    /// A failure is kept for [`Staging::finish`], and later files are then not stored.
+    pub fn put(&self, mut file: OutputFile) -> OutputFile {
+        if let Err(e) = self.create().and_then(|()| self.store(&file)) {
+            let mut state = self.lock();
+            state.error.get_or_insert(e);
+        } else {
+            file.hash = Some(file.hash.unwrap_or_else(|| cache::content_key(&file.bytes)));
+            file.bytes = Arc::default();
+            file.stored = true;
+        }
+        file
+    }
+
+    /// Stores the files not yet stored, writes the manifest and swaps the new output in.
+    pub fn finish(self, files: &[OutputFile]) -> Result<WriteStats, WriteError> {
+        self.create()?;
+        if let Some(e) = self.lock().error.take() {
+            return Err(e);
+        }
+        for f in files.iter().filter(|f| !f.stored) {
+            self.store(f)?;
+        }
+        let manifest = self.lock().manifest.bytes();
+        let path = self.staging.join(cache::MANIFEST);
+        fs::write(&path, manifest).map_err(io_err(&path))?;
+        swap(&self.out_dir, &self.staging, &self.old)?;
+        let mut state = self.lock();
+        state.finished = true;
+        Ok(state.stats)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Filling> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes the empty staging folder, once; refuses an `out_dir` molnkoll did not make.
+    fn create(&self) -> Result<(), WriteError> {
+        let mut state = self.lock();
+        if state.created {
+            return state.error.as_ref().map_or(Ok(()), |_| Err(WriteError::Failed));
+        }
+        if self.out_dir.exists() && !is_ours(&self.out_dir) {
+            return Err(WriteError::NotOurs(self.out_dir.clone()));
+        }
+        let parent = self.staging.parent().expect("the staging folder has a parent");
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+        if self.staging.exists() {
+            fs::remove_dir_all(&self.staging).map_err(io_err(&self.staging))?;
+        }
+        state.created = true;
+        fs::create_dir_all(&self.staging).map_err(io_err(&self.staging))?;
+        fs::write(self.staging.join(MARKER), b"molnkoll\n").map_err(io_err(&self.staging))
+    }
+
+    fn store(&self, f: &OutputFile) -> Result<(), WriteError> {
         if !safe_relative(&f.path) {
             return Err(WriteError::Escapes(f.path.clone()));
         }
-    }
-    if out_dir.exists() && !is_ours(out_dir) {
-        return Err(WriteError::NotOurs(out_dir.to_owned()));
-    }
-    let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io_err(parent))?;
-    let name = out_dir.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
-    }
-    let result = fill(&staging, files, previous).and_then(|stats| swap(out_dir, &staging, &old).map(|()| stats));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn is_ours(dir: &Path) -> bool {
-    dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
-}
-
-fn fill(staging: &Path, files: &[OutputFile], previous: &Cache) -> Result<WriteStats, WriteError> {
-    fs::create_dir_all(staging).map_err(io_err(staging))?;
-    fs::write(staging.join(MARKER), b"molnkoll\n").map_err(io_err(staging))?;
-    let mut stats = WriteStats::default();
-    let mut manifest = ManifestWriter::new();
-    for f in files {
-        let target = staging.join(&f.path);
+        let target = self.staging.join(&f.path);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(io_err(dir))?;
         }
         let hash = f.hash.unwrap_or_else(|| cache::content_key(&f.bytes));
         // A link costs one metadata write where a copy costs the bytes; the old folder is
         // deleted after the swap, so the new one ends up the file's only name.
-        match previous.unchanged_file(&f.path, hash, f.hash.is_some()).map(|old| fs::hard_link(old, &target)) {
-            Some(Ok(())) => stats.linked += 1,
-            _ => {
-                fs::write(&target, &f.bytes).map_err(io_err(&target))?;
-                stats.written += 1;
-            }
+        let linked = match self.previous.unchanged_file(&f.path, hash, f.hash.is_some()) {
+            Some(old) => fs::hard_link(old, &target).is_ok(),
+            None => false,
+        };
+        if !linked {
+            fs::write(&target, f.bytes.as_slice()).map_err(io_err(&target))?;
         }
-        manifest.add(&f.path, f.key.unwrap_or(hash), hash);
+        let mut state = self.lock();
+        if linked {
+            state.stats.linked += 1;
+        } else {
+            state.stats.written += 1;
+        }
+        state.manifest.add(&f.path, f.key.unwrap_or(hash), hash);
+        Ok(())
     }
-    let path = staging.join(cache::MANIFEST);
-    fs::write(&path, manifest.bytes()).map_err(io_err(&path))?;
-    Ok(stats)
+}
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        let state = self.lock();
+        if state.created && !state.finished {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+fn is_ours(dir: &Path) -> bool {
+    dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
 }
 
 /// Writes a file that must not exist yet, failing with `AlreadyExists` when it does: for

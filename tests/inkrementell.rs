@@ -180,3 +180,76 @@ fn a_damaged_output_or_cache_gives_a_correct_site() {
     assert!(!summary.contains("oförändrade"), "{summary}");
     assert_eq!(bytes(&tree(&out)), bytes(&clean));
 }
+
+/// `serve` renders from its last render and memo. After every kind of edit, that render
+/// must give exactly the files a render from nothing gives, while still reusing what the
+/// edit left alone.
+#[test]
+fn serve_renders_from_its_memo_exactly_what_a_fresh_render_gives() {
+    use molnkoll::cache::Cache;
+
+    let dir = three();
+    let root = dir.path();
+    let render = |cache: &Cache| {
+        let r = molnkoll::render_with(root, day(), molnkoll::Profil::Intern, cache, &|_, _| {}, None).unwrap();
+        assert!(r.files.is_some(), "{}", r.checked.render());
+        r
+    };
+    let files = |r: &molnkoll::Rendered| -> BTreeMap<String, Vec<u8>> {
+        r.files.iter().flatten().map(|f| (f.path.clone(), f.bytes.to_vec())).collect()
+    };
+    let mut cache = Cache::with_memo();
+    let b = root.join("content/bedomningar/b.toml");
+    let steps: Vec<(&str, Box<dyn Fn()>)> = vec![
+        ("nothing", Box::new(|| {})),
+        ("a diary number", Box::new(|| edit(&b, "SML-2026-0002", "SML-2026-0099"))),
+        (
+            "a certificate's expiry, in the calendar",
+            Box::new(|| edit(&b, "giltigt_till = 2027-06-30", "giltigt_till = 2026-12-31")),
+        ),
+        (
+            "a service name, in the register",
+            Box::new(|| edit(&b, "namn = \"Andra Schemaläggning\"", "namn = \"Andra Bokning\"")),
+        ),
+        (
+            "a new file before the others",
+            Box::new(|| {
+                let a0 = BASE.replace("namn = \"", "namn = \"Första ").replace("SML-2026-0001", "SML-2026-0100");
+                fs::write(root.join("content/bedomningar/0.toml"), a0).unwrap();
+            }),
+        ),
+        (
+            "the page template",
+            Box::new(|| {
+                let builtin = fs::read_to_string(common::repo().join("templates/sok.html")).unwrap();
+                fs::create_dir_all(root.join("templates")).unwrap();
+                fs::write(root.join("templates/sok.html"), format!("{builtin}\n<!-- egen -->\n")).unwrap();
+            }),
+        ),
+        (
+            "a PDF template",
+            Box::new(|| {
+                let builtin = fs::read_to_string(common::repo().join("templates/pdf/kravbilaga.typ")).unwrap();
+                fs::create_dir_all(root.join("templates/pdf")).unwrap();
+                fs::write(root.join("templates/pdf/kravbilaga.typ"), format!("{builtin}\n#text[Egen]\n")).unwrap();
+            }),
+        ),
+        (
+            "the policy",
+            Box::new(|| {
+                edit(&root.join("content/policy.toml"), "Gemensam IT-organisation", "Gemensam it-organisation")
+            }),
+        ),
+        ("a removed file", Box::new(|| fs::remove_file(root.join("content/bedomningar/0.toml")).unwrap())),
+    ];
+    for (i, (what, step)) in steps.iter().enumerate() {
+        step();
+        let r = render(&cache);
+        assert_eq!(files(&r), files(&render(&Cache::empty())), "after editing {what}");
+        if i > 0 && !what.contains("policy") && !what.contains("template") {
+            assert!(r.reused.pages > 0 && r.reused.pdfs > 0, "{what}: the memo was used");
+        }
+        let kept = r.files.unwrap().into_iter().map(|f| (f.path.clone(), f.cache_key(), f.bytes)).collect::<Vec<_>>();
+        cache = Cache::from_memory(kept, cache.take_memo());
+    }
+}

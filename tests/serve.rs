@@ -96,6 +96,13 @@ fn serve_follows_edits_shows_errors_and_stays_inside_the_site() {
     assert_eq!(status, 200);
     assert!(page.contains("<h1>Schemaläggning 2</h1>"), "the edit never showed: {page}");
     assert_ne!(get(port, "/_molnkoll/version").1, version, "the browser is told to reload");
+    // A rebuild reads every file, and reading is no edit: the site then stays as it is
+    // (it once rebuilt for ever, each rebuild's reads starting the next).
+    let generation = || get(port, "/_molnkoll/version").1.rsplit("\r\n\r\n").next().unwrap().to_owned();
+    std::thread::sleep(Duration::from_millis(500));
+    let settled = generation();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(generation(), settled, "a rebuild started another");
 
     // Broken content: every page shows the diagnostic instead of the last good site.
     std::fs::write(&file, BASE.replace("[leverantor]", "[leverantor\n")).unwrap();

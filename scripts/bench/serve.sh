@@ -41,4 +41,4 @@ PY
   wait_for $((i + 1))
 done
 echo "first line: the first build; then one line per edit"
-grep '^byggd' "$log"
+grep "^byggd" "$log"

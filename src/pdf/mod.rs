@@ -7,10 +7,11 @@
 pub mod data;
 pub mod world;
 
-use std::borrow::Borrow;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -22,7 +23,7 @@ use typst::syntax::{FileId, Source};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::cache::{Cache, KeyBuilder};
+use crate::cache::{Cache, Key, KeyBuilder};
 use crate::derive::Handling;
 use crate::model::Datum;
 use crate::render::Site;
@@ -73,23 +74,46 @@ pub struct TemplateReadError {
 
 /// Reads the templates, preferring the project's own `templates/pdf/NAME`.
 pub fn templates(root: &Path) -> Result<Templates, TemplateReadError> {
-    let mut sources = HashMap::new();
-    let mut names = HashMap::new();
+    Ok(parse_templates(template_texts(root)?))
+}
+
+/// [`templates`], taken from `memo` when the texts are the ones it parsed last.
+pub fn templates_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Arc<Templates>, TemplateReadError> {
+    let texts = template_texts(root)?;
+    let Some(memo) = memo else { return Ok(Arc::new(parse_templates(texts))) };
+    let mut key = KeyBuilder::new("pdf-templates");
+    for (name, text, shown) in &texts {
+        key.part(name.as_bytes()).part(text.as_bytes()).part(shown.as_bytes());
+    }
+    Ok(memo.pdf_templates.get_or(key.finish(), || Arc::new(parse_templates(texts))))
+}
+
+/// Each template's name, text, and the name a person looks for.
+fn template_texts(root: &Path) -> Result<Vec<(&'static str, String, String)>, TemplateReadError> {
+    let mut texts = Vec::new();
     for (name, builtin) in TEMPLATES {
         let rel = format!("{TEMPLATE_DIR}/{name}");
         let own = root.join(&rel);
-        let (text, shown) = if own.is_file() {
+        texts.push(if own.is_file() {
             let text =
                 std::fs::read_to_string(&own).map_err(|source| TemplateReadError { path: rel.clone(), source })?;
-            (text, rel)
+            (*name, text, rel)
         } else {
-            ((*builtin).to_owned(), format!("{rel} (inbyggd)"))
-        };
+            (*name, (*builtin).to_owned(), format!("{rel} (inbyggd)"))
+        });
+    }
+    Ok(texts)
+}
+
+fn parse_templates(texts: Vec<(&'static str, String, String)>) -> Templates {
+    let mut sources = HashMap::new();
+    let mut names = HashMap::new();
+    for (name, text, shown) in texts {
         let id = file_id(&format!("/{name}"));
         sources.insert(id, Source::new(id, text));
         names.insert(id, shown);
     }
-    Ok(Templates { sources, names })
+    Templates { sources, names }
 }
 
 impl Templates {
@@ -132,12 +156,18 @@ pub struct Job {
     pub date: Datum,
 }
 
-/// Documents per parallel batch; the Typst cache is trimmed between batches so memory
-/// stays bounded however many assessments there are.
-const BATCH: usize = 64;
+/// Documents per parallel batch, per thread. Typst's cache is trimmed between batches so
+/// that memory stays bounded however many assessments there are: it holds every layout
+/// of a batch, so a batch of 64 on two threads peaked at 915 MiB for 1,000 assessments
+/// and a batch of 8 at 306 MiB, in the same time.
+const BATCH_PER_THREAD: usize = 4;
 
 /// Told `(done, total)` after each document, from any thread; the command line draws a bar.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Takes each finished document as soon as it is made: `build` stores it in the staging
+/// folder and keeps only its name, so no build holds every PDF in memory.
+pub type Keep<'a> = &'a (dyn Fn(OutputFile) -> OutputFile + Sync);
 
 /// The typeset documents, and how many of them were taken unchanged from the cache.
 pub struct Compiled {
@@ -154,42 +184,102 @@ pub fn render_pdfs(
     cache: &Cache,
     base: &KeyBuilder,
     progress: Progress,
+    keep: Keep,
 ) -> Result<Compiled, Vec<TemplateError>> {
     let tables = data::policy_tables(site.policy);
     let total = site.items.iter().map(|i| i.harledning.handlingar.len()).sum::<usize>() + 1;
-    compile_batches(job_iter(site, &tables), total, templates, cache, base, progress)
+    compile_batches(job_iter(site, &tables), total, templates, cache, base, progress, keep)
 }
 
 /// The documents a site gets, with their data, in a stable order.
 pub fn jobs(site: &Site) -> Vec<Job> {
     let tables = data::policy_tables(site.policy);
-    job_iter(site, &tables).collect()
+    job_iter(site, &tables)
+        .map(|p| Job { data: p.data().into_owned(), path: p.path, template: p.template, date: p.date })
+        .collect()
 }
 
-/// [`jobs`], one at a time. Every document's data carries the policy's tables, so a build
-/// makes each batch's data just before typesetting it instead of holding all of it (about
-/// 1.4 GB at 10,000 assessments).
-pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterator<Item = Job> + 'a {
+/// A document to typeset: a [`Job`] with its data, or a [`Planned`] one.
+pub(crate) trait Doc: Send + Sync {
+    fn path(&self) -> &str;
+    fn template(&self) -> &'static str;
+    fn date(&self) -> Datum;
+    fn data(&self) -> Cow<'_, Value>;
+    /// A hash of everything the data is made from, when there is one: `serve` finds an
+    /// unchanged document's key by it, without making the data.
+    fn input(&self) -> Option<Key> {
+        None
+    }
+}
+
+impl Doc for &Job {
+    fn path(&self) -> &str {
+        &self.path
+    }
+    fn template(&self) -> &'static str {
+        self.template
+    }
+    fn date(&self) -> Datum {
+        self.date
+    }
+    fn data(&self) -> Cow<'_, Value> {
+        Cow::Borrowed(&self.data)
+    }
+}
+
+/// A document whose data is made only when it is needed: every document's data carries
+/// the policy's tables (about 1.4 GB for all of them at 10,000 assessments), and an
+/// unchanged document in `serve` needs none.
+pub(crate) struct Planned<'a> {
+    pub path: String,
+    template: &'static str,
+    date: Datum,
+    input: Option<Key>,
+    make: Box<dyn Fn() -> Value + Send + Sync + 'a>,
+}
+
+impl Doc for Planned<'_> {
+    fn path(&self) -> &str {
+        &self.path
+    }
+    fn template(&self) -> &'static str {
+        self.template
+    }
+    fn date(&self) -> Datum {
+        self.date
+    }
+    fn data(&self) -> Cow<'_, Value> {
+        Cow::Owned((self.make)())
+    }
+    fn input(&self) -> Option<Key> {
+        self.input
+    }
+}
+
+/// [`jobs`], one at a time, with the data made on demand.
+pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterator<Item = Planned<'a>> + 'a {
     let policy = site.policy;
     let assessments = site.items.iter().flat_map(move |item| {
         item.harledning.handlingar.iter().map(move |&handling| {
             // The last change in git dates the document; without history, the record does.
             let date = item.senast_andrad.or_else(|| data::dokumentdatum(&item.bedomning)).unwrap_or(site.today);
-            Job {
+            Planned {
                 path: format!("bedomningar/{}/{}", item.slug, handling.fil()),
                 template: template_for(handling),
-                data: data::bedomning(policy, item, handling, tables, date, site.profil),
                 date,
+                input: Some(item.key),
+                make: Box::new(move || data::bedomning(policy, item, handling, tables, date, site.profil)),
             }
         })
     });
     assessments.chain(std::iter::once_with(move || {
         let date = data::policy_datum(policy, site.sidor).unwrap_or(site.today);
-        Job {
+        Planned {
             path: POLICY_PDF.to_owned(),
             template: "policy.typ",
-            data: data::policy_document(policy, site.sidor, tables, date, site.profil),
             date,
+            input: None,
+            make: Box::new(move || data::policy_document(policy, site.sidor, tables, date, site.profil)),
         }
     }))
 }
@@ -208,55 +298,82 @@ pub fn compile_cached(
     base: &KeyBuilder,
     progress: Progress,
 ) -> Result<Compiled, Vec<TemplateError>> {
-    compile_batches(jobs.iter(), jobs.len(), templates, cache, base, progress)
+    compile_batches(jobs.iter(), jobs.len(), templates, cache, base, progress, &|f| f)
 }
 
-/// The engine of [`compile_cached`] over any source of jobs, taken a batch at a time.
-fn compile_batches<J: Borrow<Job> + Send + Sync>(
-    mut jobs: impl Iterator<Item = J>,
+/// The engine of [`compile_cached`] over any source of documents, taken a batch at a time.
+fn compile_batches<D: Doc>(
+    mut jobs: impl Iterator<Item = D>,
     total: usize,
     templates: &Templates,
     cache: &Cache,
     base: &KeyBuilder,
     progress: Progress,
+    keep: Keep,
 ) -> Result<Compiled, Vec<TemplateError>> {
     let mut base = base.clone();
     base.part(b"pdf");
     templates.fingerprint(&mut base);
-    let engine = Engine::new();
+    let engine = Engine::shared();
     let done = AtomicUsize::new(0);
     let reused = AtomicUsize::new(0);
     let mut files = Vec::with_capacity(total);
     let mut errors: Vec<TemplateError> = Vec::new();
+    let memo = cache.memo();
     loop {
-        let batch: Vec<J> = jobs.by_ref().take(BATCH).collect();
+        let batch: Vec<D> = jobs.by_ref().take(BATCH_PER_THREAD * rayon::current_num_threads()).collect();
         if batch.is_empty() {
             break;
         }
         let results: Vec<_> = batch
             .par_iter()
             .map(|job| {
-                let job: &Job = job.borrow();
-                let data = serde_json::to_vec(&job.data).expect("document data serialises");
-                let key = base
-                    .clone()
-                    .part(job.path.as_bytes())
-                    .part(job.template.as_bytes())
-                    .part(job.date.to_string().as_bytes())
-                    .part(&data)
-                    .finish();
-                let result = match cache.get(&job.path, key) {
-                    Some((bytes, hash)) => {
+                let (path, template, date) = (job.path(), job.template(), job.date().to_string());
+                let mut input = None;
+                if let (Some(memo), Some(k)) = (memo, job.input()) {
+                    let key =
+                        base.key(k).part(path.as_bytes()).part(template.as_bytes()).part(date.as_bytes()).finish();
+                    input = Some((memo, key));
+                }
+                let known = input.and_then(|(memo, k)| memo.keys.get(k));
+                let result = match known.and_then(|key| Some(key).zip(cache.get(path, key))) {
+                    Some((key, (bytes, hash))) => {
                         reused.fetch_add(1, Ordering::Relaxed);
-                        Ok(OutputFile::reused(job.path.clone(), bytes, key, hash))
+                        Ok(OutputFile::reused(path, bytes, key, hash))
                     }
-                    None => compile(&engine, templates, job, data).map(|b| OutputFile::keyed(job.path.clone(), b, key)),
-                };
+                    None => {
+                        let data = serde_json::to_vec(&*job.data()).expect("document data serialises");
+                        let key = base
+                            .clone()
+                            .part(path.as_bytes())
+                            .part(template.as_bytes())
+                            .part(date.as_bytes())
+                            .part(&data)
+                            .finish();
+                        if let Some((memo, k)) = input {
+                            memo.keys.insert(k, key);
+                        }
+                        match cache.get(path, key) {
+                            Some((bytes, hash)) => {
+                                reused.fetch_add(1, Ordering::Relaxed);
+                                Ok(OutputFile::reused(path, bytes, key, hash))
+                            }
+                            None => compile(&engine, templates, job, data).map(|b| OutputFile::keyed(path, b, key)),
+                        }
+                    }
+                }
+                .map(keep);
                 // Per document, not per batch: a small site is a single batch.
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 result
             })
             .collect();
+        // What the last batch did not use goes; what every document uses (the templates,
+        // the fonts, the policy's tables) stays. A batch taken whole from the cache added
+        // nothing, and trimming costs a walk over everything kept.
+        if results.iter().any(|r| r.as_ref().is_ok_and(|f| !f.cached)) {
+            typst::comemo::evict(1);
+        }
         for result in results {
             match result {
                 Ok(file) => files.push(file),
@@ -264,29 +381,27 @@ fn compile_batches<J: Borrow<Job> + Send + Sync>(
                 Err(e) => errors.extend(e.into_iter().filter(|e| !errors.contains(e)).collect::<Vec<_>>()),
             }
         }
-        typst::comemo::evict(2);
     }
     if errors.is_empty() { Ok(Compiled { files, reused: reused.into_inner() }) } else { Err(errors) }
 }
 
-fn compile(engine: &Engine, templates: &Templates, job: &Job, data: Vec<u8>) -> Result<Vec<u8>, Vec<TemplateError>> {
-    let world = DocWorld::new(engine, &templates.sources, file_id(&format!("/{}", job.template)), data);
+fn compile(
+    engine: &Engine,
+    templates: &Templates,
+    job: &impl Doc,
+    data: Vec<u8>,
+) -> Result<Vec<u8>, Vec<TemplateError>> {
+    let world = DocWorld::new(engine, &templates.sources, file_id(&format!("/{}", job.template())), data);
+    let date = job.date();
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|e| convert(&world, templates, &e))?;
     let options = PdfOptions {
         // A stable identifier and timestamp: the same input gives the same bytes.
-        ident: Smart::Custom(job.path.clone()),
+        ident: Smart::Custom(job.path().to_owned()),
         creator: Smart::Custom(Some(concat!("molnkoll ", env!("CARGO_PKG_VERSION")).into())),
         timestamp: Some(Timestamp::new_utc(
-            Datetime::from_ymd_hms(
-                i32::from(job.date.0.year()),
-                job.date.0.month() as u8,
-                job.date.0.day() as u8,
-                0,
-                0,
-                0,
-            )
-            .expect("a valid calendar date"),
+            Datetime::from_ymd_hms(i32::from(date.0.year()), date.0.month() as u8, date.0.day() as u8, 0, 0, 0)
+                .expect("a valid calendar date"),
         )),
         standards: standards(),
         tagged: true,

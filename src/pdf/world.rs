@@ -24,6 +24,13 @@ impl Default for Engine {
 }
 
 impl Engine {
+    /// The process's engine, made on first use: `serve` then loads the fonts once, not
+    /// on every rebuild.
+    pub fn shared() -> &'static Engine {
+        static ENGINE: std::sync::LazyLock<Engine> = std::sync::LazyLock::new(Engine::new);
+        &ENGINE
+    }
+
     pub fn new() -> Self {
         let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
         let book = FontBook::from_fonts(&fonts);
