@@ -21,6 +21,14 @@ pub const MANIFEST: &str = ".molnkoll-cache.json";
 
 pub use crate::memo::{Key, KeyBuilder};
 
+/// This program, as far as a file made from input keys needs to know: the code that turns
+/// an assessment into a page or a document's data is not in those keys, so a rebuilt
+/// molnkoll (same version, other code) must not reuse what another one made. A hash of the
+/// Rust sources, made by `build.rs`.
+pub fn build_id() -> Key {
+    KeyBuilder::new("build").part(env!("MOLNKOLL_BUILD_ID").as_bytes()).finish()
+}
+
 /// The key of a file that has no inputs of its own to hash: its bytes.
 pub fn content_key(bytes: &[u8]) -> Key {
     KeyBuilder::new("bytes").part(bytes).finish()
@@ -32,6 +40,9 @@ struct Entry {
     key: String,
     /// The bytes' [`content_key`], in hex.
     hash: String,
+    /// What the file's data is made from, in hex, when the file has such a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    input: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -51,6 +62,8 @@ enum Source {
 #[derive(Default)]
 pub struct Cache {
     entries: HashMap<String, (Key, Source)>,
+    /// Path → the input key the file was made from, and its key.
+    inputs: HashMap<String, (Key, Key)>,
     /// What `serve`'s previous render made on the way to its files.
     memo: Option<crate::memo::Memo>,
 }
@@ -83,35 +96,35 @@ impl Cache {
         if manifest.version != env!("CARGO_PKG_VERSION") {
             return Cache::empty();
         }
+        let mut inputs = HashMap::new();
         let entries = manifest
             .files
             .into_iter()
             .filter(|(path, _)| crate::write::safe_relative(path))
             .filter_map(|(path, e)| {
                 let (key, hash) = (from_hex(&e.key)?, from_hex(&e.hash)?);
+                if let Some(input) = e.input.as_deref().and_then(from_hex) {
+                    inputs.insert(path.clone(), (input, key));
+                }
                 let file = out_dir.join(&path);
                 Some((path, (key, Source::Disk { file, hash })))
             })
             .collect();
-        Cache { entries, memo: None }
+        Cache { entries, inputs, memo: None }
     }
 
     /// The previous render's files, kept in memory by `serve`: path, key, bytes; and what
     /// it made on the way, which a new run starts from.
-    pub fn from_memory(
-        files: impl IntoIterator<Item = (String, Key, Arc<Vec<u8>>)>,
-        mut memo: crate::memo::Memo,
-    ) -> Self {
+    pub fn from_memory(files: Vec<crate::write::OutputFile>, mut memo: crate::memo::Memo) -> Self {
         memo.next_run();
-        Cache {
-            entries: files.into_iter().map(|(path, key, bytes)| (path, (key, Source::Memory(bytes)))).collect(),
-            memo: Some(memo),
-        }
+        let inputs = files.iter().filter_map(|f| Some((f.path.clone(), (f.input?, f.cache_key())))).collect();
+        let entries = files.into_iter().map(|f| (f.path.clone(), (f.cache_key(), Source::Memory(f.bytes)))).collect();
+        Cache { entries, inputs, memo: Some(memo) }
     }
 
     /// Nothing to reuse yet, but what the first render makes on the way is kept.
     pub fn with_memo() -> Self {
-        Cache { entries: HashMap::new(), memo: Some(crate::memo::Memo::default()) }
+        Cache { memo: Some(crate::memo::Memo::default()), ..Cache::default() }
     }
 
     /// What the previous render made on the way to its files; only `serve` keeps it.
@@ -131,6 +144,15 @@ impl Cache {
             (k, _) if *k != key => None,
             (_, Source::Memory(bytes)) => Some((bytes.clone(), None)),
             (_, Source::Disk { file, hash }) => Some((Arc::new(read_verified(file, *hash)?), Some(*hash))),
+        }
+    }
+
+    /// The previous file at `path` when it was made from the same `input` (see
+    /// [`crate::write::OutputFile::input`]): its key, bytes, and hash as [`Cache::get`] gives them.
+    pub fn find(&self, path: &str, input: Key) -> Option<(Key, Arc<Vec<u8>>, Option<Key>)> {
+        match self.inputs.get(path) {
+            Some(&(i, key)) if i == input => self.get(path, key).map(|(bytes, hash)| (key, bytes, hash)),
+            _ => None,
         }
     }
 
@@ -157,8 +179,13 @@ impl ManifestWriter {
         ManifestWriter { manifest: Manifest { version: env!("CARGO_PKG_VERSION").to_owned(), files: HashMap::new() } }
     }
 
-    pub fn add(&mut self, path: &str, key: Key, hash: Key) {
-        self.manifest.files.insert(path.to_owned(), Entry { key: format!("{key:032x}"), hash: format!("{hash:032x}") });
+    pub fn add(&mut self, path: &str, key: Key, hash: Key, input: Option<Key>) {
+        let entry = Entry {
+            key: format!("{key:032x}"),
+            hash: format!("{hash:032x}"),
+            input: input.map(|i| format!("{i:032x}")),
+        };
+        self.manifest.files.insert(path.to_owned(), entry);
     }
 
     pub fn bytes(&self) -> Vec<u8> {
@@ -195,13 +222,15 @@ mod tests {
         let out = dir.path();
         fs::write(out.join("a.html"), b"old").unwrap();
         let mut m = ManifestWriter::new();
-        m.add("a.html", 7, content_key(b"old"));
+        m.add("a.html", 7, content_key(b"old"), Some(9));
         fs::write(out.join(MANIFEST), m.bytes()).unwrap();
 
         let cache = Cache::from_output(out);
         assert_eq!(cache.get("a.html", 7), Some((Arc::new(b"old".to_vec()), Some(content_key(b"old")))));
         assert_eq!(cache.get("a.html", 8), None, "other inputs");
         assert_eq!(cache.get("b.html", 7), None, "unknown path");
+        assert_eq!(cache.find("a.html", 9).map(|(key, ..)| key), Some(7), "found by its input");
+        assert_eq!(cache.find("a.html", 8), None, "other input");
 
         assert!(cache.unchanged_file("a.html", content_key(b"old"), false).is_some());
         fs::write(out.join("a.html"), b"new").unwrap();

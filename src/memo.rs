@@ -119,9 +119,6 @@ pub struct Judged {
 pub struct Memo {
     pub parsed: Table<Parsed>,
     pub judged: Table<Judged>,
-    /// The key of a page or document, by the key of what its data is made from: a
-    /// rebuild finds an unchanged page without making its view or data again.
-    pub keys: Table<Key>,
     /// The parsed page templates, by their text.
     #[cfg(feature = "full")]
     pub templates: Table<std::sync::Arc<crate::render::Templates>>,
@@ -135,7 +132,6 @@ impl Memo {
     pub fn next_run(&mut self) {
         self.parsed.next_run();
         self.judged.next_run();
-        self.keys.next_run();
         #[cfg(feature = "full")]
         self.templates.next_run();
         #[cfg(feature = "full")]

@@ -126,7 +126,7 @@ pub fn render_with(
     // Lazily, one document's data at a time as typesetting makes them, so memory stays
     // bounded; `sok` reads none of it when nothing is masked.
     let tables = if hemliga.is_empty() { serde_json::Value::Null } else { pdf::data::policy_tables(policy) };
-    let pdf_texts = pdf::job_iter(&site, &tables).map(|j| (j.path.clone(), sekretess::json_text(&pdf::Doc::data(&j))));
+    let pdf_texts = pdf::job_iter(&site, &tables).map(|j| (j.path.clone(), sekretess::json_text(&j.data())));
     let texts = files
         .iter()
         .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.clone(), text.to_owned())))
@@ -196,24 +196,20 @@ pub fn build_with(
     Ok(Built { checked, written: Some(Written::count(&files)), reused, linked: stats.linked, timings })
 }
 
-/// The review calendar. Its events are cheap to list and costly to write out; `serve`'s
-/// memo knows the file by its events, so a rebuild that leaves them alone reuses it.
+/// The review calendar. Its events are cheap to list and costly to write out; the file is
+/// found by its events, so a rebuild that leaves them alone reuses it.
 fn calendar(site: &crate::render::Site, cache: &Cache) -> write::OutputFile {
     let (name, events) = kalender::handelser(site);
-    let Some(memo) = cache.memo() else { return kalender::render_calendar(&name, &events) };
     let mut input = KeyBuilder::new(kalender::FIL);
-    input.part(name.as_bytes());
+    input.part(&crate::cache::build_id().to_le_bytes()).part(name.as_bytes());
     for e in &events {
         input.part(e.datum.to_string().as_bytes()).part(e.uid.as_bytes()).part(e.rubrik.as_bytes());
         input.part(e.text.as_bytes());
     }
     let input = input.finish();
-    if let Some(key) = memo.keys.get(input)
-        && let Some((bytes, _)) = cache.get(kalender::FIL, key)
-    {
-        return write::OutputFile::reused(kalender::FIL, bytes, key, None);
+    match cache.find(kalender::FIL, input) {
+        Some((key, bytes, hash)) => write::OutputFile::reused(kalender::FIL, bytes, key, hash),
+        None => kalender::render_calendar(&name, &events),
     }
-    let file = kalender::render_calendar(&name, &events);
-    memo.keys.insert(input, file.cache_key());
-    file
+    .with_input(input)
 }

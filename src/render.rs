@@ -129,7 +129,8 @@ struct Renderer<'a> {
     /// What every page depends on: the tool, the policy, the templates.
     base: KeyBuilder,
     /// `base`, and what else a page made from one assessment depends on besides the
-    /// assessment itself: the day, where history came from, the content pages in the menu.
+    /// assessment itself: the program that builds its view, the day, where history came
+    /// from, the content pages in the menu.
     memo_base: KeyBuilder,
     reused: AtomicUsize,
     terms: Vec<Term>,
@@ -174,7 +175,10 @@ pub fn render_site(site: &Site, templates: &Templates, cache: &Cache, base: &Key
     let mut base = base.key(templates.fingerprint);
     base.part(b"html");
     let mut memo_base = base.clone();
-    memo_base.part(site.today.to_string().as_bytes()).part(format!("{:?}", site.historik).as_bytes());
+    memo_base
+        .part(&crate::cache::build_id().to_le_bytes())
+        .part(site.today.to_string().as_bytes())
+        .part(format!("{:?}", site.historik).as_bytes());
     for s in site.sidor {
         memo_base.part(s.slug.as_bytes()).part(s.meta.titel.as_bytes());
     }
@@ -242,8 +246,9 @@ impl Renderer<'_> {
         Ok(OutputFile::keyed(path, html.into_bytes(), key))
     }
 
-    /// A page made from one assessment. In `serve`, the memo knows the page's key from
-    /// the assessment's, so an unchanged page is found without making its context.
+    /// A page made from one assessment. The previous build recorded the key of what the
+    /// page was made from (see [`OutputFile::input`]), so an unchanged page is found
+    /// without making its context.
     fn item_page(
         &self,
         item: &Item,
@@ -253,22 +258,15 @@ impl Renderer<'_> {
         nav: &str,
         ctx: impl FnOnce() -> Context,
     ) -> Result<OutputFile, RenderError> {
-        let memo = self.cache.memo();
         let mut input = self.memo_base.key(item.key);
         input.part(path.as_bytes()).part(template.as_bytes()).part(title.as_bytes()).part(nav.as_bytes());
         input.part(self.supplier_slug(&item.bedomning.leverantor.namn).as_bytes());
         let input = input.finish();
-        if let Some(key) = memo.and_then(|m| m.keys.get(input))
-            && let Some((bytes, hash)) = self.cache.get(path, key)
-        {
+        if let Some((key, bytes, hash)) = self.cache.find(path, input) {
             self.reused.fetch_add(1, Ordering::Relaxed);
-            return Ok(OutputFile::reused(path, bytes, key, hash));
+            return Ok(OutputFile::reused(path, bytes, key, hash).with_input(input));
         }
-        let file = self.make_page(path, template, title, nav, ctx())?;
-        if let (Some(memo), Some(key)) = (memo, file.key) {
-            memo.keys.insert(input, key);
-        }
-        Ok(file)
+        Ok(self.make_page(path, template, title, nav, ctx())?.with_input(input))
     }
 
     fn index(&mut self, url: &str, kind: &str, title: &str, text: &str) {

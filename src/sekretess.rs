@@ -112,10 +112,12 @@ const EJ_MASKERBARA: [&str; 2] = ["slug", "sekretess"];
 
 /// Errors for markings whose path names no field of the record, or that lack a paragraph.
 pub fn validate<T>(loaded: &Loaded<T>, list: &[Sekretess], out: &mut Vec<Diagnostic>) {
-    let schema = schemars::schema_for!(Bedomning).to_value();
+    // Made once: this runs for every file.
+    static SCHEMA: std::sync::LazyLock<serde_json::Value> =
+        std::sync::LazyLock::new(|| schemars::schema_for!(Bedomning).to_value());
     for (i, s) in list.iter().enumerate() {
         let at = path!["sekretess", i, "falt"];
-        if let Some((message, label, notes)) = check_path(&schema, s.falt.trim()) {
+        if let Some((message, label, notes)) = check_path(&SCHEMA, s.falt.trim()) {
             let mut d = Diagnostic::error("unknown-field", loaded.file, format!("`{}`: {message}", dotted(&at)))
                 .at(loaded.span(&at), label);
             for n in notes {

@@ -156,16 +156,9 @@ fn rebuild(opts: &Options, cache: &mut Cache, log: &dyn Fn(&str)) -> Site {
                 t.elapsed().as_millis(),
                 phases.join(", ")
             ));
-            let shared: Vec<_> = files
-                .into_iter()
-                .map(|f| {
-                    let key = f.cache_key();
-                    (f.path, key, f.bytes)
-                })
-                .collect();
-            let site = shared.iter().map(|(path, _, bytes)| (path.clone(), bytes.clone())).collect();
+            let site = files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
             let memo = cache.take_memo();
-            *cache = Cache::from_memory(shared, memo);
+            *cache = Cache::from_memory(files, memo);
             Site::Built(site)
         }
         Ok(crate::Rendered { checked, files: None, .. }) => {

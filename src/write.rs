@@ -27,11 +27,22 @@ pub struct OutputFile {
     pub hash: Option<Key>,
     /// Already in the staging folder ([`Staging::put`]); `bytes` is then empty.
     pub stored: bool,
+    /// A hash of what the file's data is made from, when it is made from one assessment or
+    /// a list: the next build finds the file by it without making the data to hash.
+    pub input: Option<Key>,
 }
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Self {
-        OutputFile { path: path.into(), bytes: Arc::new(bytes), key: None, cached: false, hash: None, stored: false }
+        OutputFile {
+            path: path.into(),
+            bytes: Arc::new(bytes),
+            key: None,
+            cached: false,
+            hash: None,
+            stored: false,
+            input: None,
+        }
     }
 
     pub fn keyed(path: impl Into<String>, bytes: Vec<u8>, key: Key) -> Self {
@@ -42,12 +53,18 @@ impl OutputFile {
             cached: false,
             hash: None,
             stored: false,
+            input: None,
         }
     }
 
     /// A file taken from the cache; `hash` when the cache has just checked its bytes on disk.
     pub fn reused(path: impl Into<String>, bytes: Arc<Vec<u8>>, key: Key, hash: Option<Key>) -> Self {
-        OutputFile { path: path.into(), bytes, key: Some(key), cached: true, hash, stored: false }
+        OutputFile { path: path.into(), bytes, key: Some(key), cached: true, hash, stored: false, input: None }
+    }
+
+    /// The same file, findable by `input` (see [`OutputFile::input`]).
+    pub fn with_input(self, input: Key) -> Self {
+        OutputFile { input: Some(input), ..self }
     }
 
     /// The key the cache knows the file by.
@@ -119,6 +136,8 @@ struct Filling {
     stats: WriteStats,
     /// The first failure; [`Staging::finish`] reports it.
     error: Option<WriteError>,
+    /// The folders made so far.
+    folders: std::collections::HashSet<PathBuf>,
 }
 
 impl<'a> Staging<'a> {
@@ -195,7 +214,14 @@ impl<'a> Staging<'a> {
         }
         let target = self.staging.join(&f.path);
         if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir).map_err(io_err(dir))?;
+            // Once per folder: each mkdir takes the parent folder's lock, even for a folder
+            // that exists, and the threads storing PDFs queue on it. Under our lock, so
+            // that no thread writes into a folder another is still making.
+            let mut state = self.lock();
+            if !state.folders.contains(dir) {
+                fs::create_dir_all(dir).map_err(io_err(dir))?;
+                state.folders.insert(dir.to_owned());
+            }
         }
         let hash = f.hash.unwrap_or_else(|| cache::content_key(&f.bytes));
         // A link costs one metadata write where a copy costs the bytes; the old folder is
@@ -213,7 +239,7 @@ impl<'a> Staging<'a> {
         } else {
             state.stats.written += 1;
         }
-        state.manifest.add(&f.path, f.key.unwrap_or(hash), hash);
+        state.manifest.add(&f.path, f.key.unwrap_or(hash), hash, f.input);
         Ok(())
     }
 }

@@ -249,7 +249,6 @@ fn serve_renders_from_its_memo_exactly_what_a_fresh_render_gives() {
         if i > 0 && !what.contains("policy") && !what.contains("template") {
             assert!(r.reused.pages > 0 && r.reused.pdfs > 0, "{what}: the memo was used");
         }
-        let kept = r.files.unwrap().into_iter().map(|f| (f.path.clone(), f.cache_key(), f.bytes)).collect::<Vec<_>>();
-        cache = Cache::from_memory(kept, cache.take_memo());
+        cache = Cache::from_memory(r.files.unwrap(), cache.take_memo());
     }
 }

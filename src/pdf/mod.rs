@@ -199,60 +199,42 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         .collect()
 }
 
-/// A document to typeset: a [`Job`] with its data, or a [`Planned`] one.
-pub(crate) trait Doc: Send + Sync {
-    fn path(&self) -> &str;
-    fn template(&self) -> &'static str;
-    fn date(&self) -> Datum;
-    fn data(&self) -> Cow<'_, Value>;
-    /// A hash of everything the data is made from, when there is one: `serve` finds an
-    /// unchanged document's key by it, without making the data.
-    fn input(&self) -> Option<Key> {
-        None
-    }
-}
-
-impl Doc for &Job {
-    fn path(&self) -> &str {
-        &self.path
-    }
-    fn template(&self) -> &'static str {
-        self.template
-    }
-    fn date(&self) -> Datum {
-        self.date
-    }
-    fn data(&self) -> Cow<'_, Value> {
-        Cow::Borrowed(&self.data)
-    }
-}
-
-/// A document whose data is made only when it is needed: every document's data carries
-/// the policy's tables (about 1.4 GB for all of them at 10,000 assessments), and an
-/// unchanged document in `serve` needs none.
+/// A document to typeset: a [`Job`], or one whose data is made only when it is needed.
+/// Every document's data carries the policy's tables (about 1.4 GB for all of them at
+/// 10,000 assessments), and an unchanged document in `serve` needs none.
 pub(crate) struct Planned<'a> {
     pub path: String,
     template: &'static str,
     date: Datum,
+    /// A hash of everything the data is made from, when there is one: `serve` finds an
+    /// unchanged document's key by it, without making the data.
     input: Option<Key>,
-    make: Box<dyn Fn() -> Value + Send + Sync + 'a>,
+    data: Data<'a>,
 }
 
-impl Doc for Planned<'_> {
-    fn path(&self) -> &str {
-        &self.path
+enum Data<'a> {
+    Given(&'a Value),
+    Made(Box<dyn Fn() -> Value + Send + Sync + 'a>),
+}
+
+impl Planned<'_> {
+    pub fn data(&self) -> Cow<'_, Value> {
+        match &self.data {
+            Data::Given(v) => Cow::Borrowed(*v),
+            Data::Made(make) => Cow::Owned(make()),
+        }
     }
-    fn template(&self) -> &'static str {
-        self.template
-    }
-    fn date(&self) -> Datum {
-        self.date
-    }
-    fn data(&self) -> Cow<'_, Value> {
-        Cow::Owned((self.make)())
-    }
-    fn input(&self) -> Option<Key> {
-        self.input
+}
+
+impl<'a> From<&'a Job> for Planned<'a> {
+    fn from(job: &'a Job) -> Self {
+        Planned {
+            path: job.path.clone(),
+            template: job.template,
+            date: job.date,
+            input: None,
+            data: Data::Given(&job.data),
+        }
     }
 }
 
@@ -268,7 +250,7 @@ pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterat
                 template: template_for(handling),
                 date,
                 input: Some(item.key),
-                make: Box::new(move || data::bedomning(policy, item, handling, tables, date, site.profil)),
+                data: Data::Made(Box::new(move || data::bedomning(policy, item, handling, tables, date, site.profil))),
             }
         })
     });
@@ -279,7 +261,7 @@ pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterat
             template: "policy.typ",
             date,
             input: None,
-            make: Box::new(move || data::policy_document(policy, site.sidor, tables, date, site.profil)),
+            data: Data::Made(Box::new(move || data::policy_document(policy, site.sidor, tables, date, site.profil))),
         }
     }))
 }
@@ -298,12 +280,12 @@ pub fn compile_cached(
     base: &KeyBuilder,
     progress: Progress,
 ) -> Result<Compiled, Vec<TemplateError>> {
-    compile_batches(jobs.iter(), jobs.len(), templates, cache, base, progress, &|f| f)
+    compile_batches(jobs.iter().map(Planned::from), jobs.len(), templates, cache, base, progress, &|f| f)
 }
 
 /// The engine of [`compile_cached`] over any source of documents, taken a batch at a time.
-fn compile_batches<D: Doc>(
-    mut jobs: impl Iterator<Item = D>,
+fn compile_batches<'a>(
+    mut jobs: impl Iterator<Item = Planned<'a>>,
     total: usize,
     templates: &Templates,
     cache: &Cache,
@@ -319,25 +301,23 @@ fn compile_batches<D: Doc>(
     let reused = AtomicUsize::new(0);
     let mut files = Vec::with_capacity(total);
     let mut errors: Vec<TemplateError> = Vec::new();
-    let memo = cache.memo();
     loop {
-        let batch: Vec<D> = jobs.by_ref().take(BATCH_PER_THREAD * rayon::current_num_threads()).collect();
+        let batch: Vec<Planned> = jobs.by_ref().take(BATCH_PER_THREAD * rayon::current_num_threads()).collect();
         if batch.is_empty() {
             break;
         }
         let results: Vec<_> = batch
             .par_iter()
             .map(|job| {
-                let (path, template, date) = (job.path(), job.template(), job.date().to_string());
-                let mut input = None;
-                if let (Some(memo), Some(k)) = (memo, job.input()) {
-                    let key =
-                        base.key(k).part(path.as_bytes()).part(template.as_bytes()).part(date.as_bytes()).finish();
-                    input = Some((memo, key));
-                }
-                let known = input.and_then(|(memo, k)| memo.keys.get(k));
-                let result = match known.and_then(|key| Some(key).zip(cache.get(path, key))) {
-                    Some((key, (bytes, hash))) => {
+                let (path, template, date) = (job.path.as_str(), job.template, job.date.to_string());
+                let input = job.input.map(|k| {
+                    let mut input = base.key(k);
+                    input.part(&crate::cache::build_id().to_le_bytes());
+                    input.part(path.as_bytes()).part(template.as_bytes()).part(date.as_bytes()).finish()
+                });
+                let found = input.and_then(|i| cache.find(path, i));
+                let result = match found {
+                    Some((key, bytes, hash)) => {
                         reused.fetch_add(1, Ordering::Relaxed);
                         Ok(OutputFile::reused(path, bytes, key, hash))
                     }
@@ -350,9 +330,6 @@ fn compile_batches<D: Doc>(
                             .part(date.as_bytes())
                             .part(&data)
                             .finish();
-                        if let Some((memo, k)) = input {
-                            memo.keys.insert(k, key);
-                        }
                         match cache.get(path, key) {
                             Some((bytes, hash)) => {
                                 reused.fetch_add(1, Ordering::Relaxed);
@@ -362,6 +339,10 @@ fn compile_batches<D: Doc>(
                         }
                     }
                 }
+                .map(|f| match input {
+                    Some(i) => f.with_input(i),
+                    None => f,
+                })
                 .map(keep);
                 // Per document, not per batch: a small site is a single batch.
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
@@ -388,16 +369,16 @@ fn compile_batches<D: Doc>(
 fn compile(
     engine: &Engine,
     templates: &Templates,
-    job: &impl Doc,
+    job: &Planned,
     data: Vec<u8>,
 ) -> Result<Vec<u8>, Vec<TemplateError>> {
-    let world = DocWorld::new(engine, &templates.sources, file_id(&format!("/{}", job.template())), data);
-    let date = job.date();
+    let world = DocWorld::new(engine, &templates.sources, file_id(&format!("/{}", job.template)), data);
+    let date = job.date;
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|e| convert(&world, templates, &e))?;
     let options = PdfOptions {
         // A stable identifier and timestamp: the same input gives the same bytes.
-        ident: Smart::Custom(job.path().to_owned()),
+        ident: Smart::Custom(job.path.clone()),
         creator: Smart::Custom(Some(concat!("molnkoll ", env!("CARGO_PKG_VERSION")).into())),
         timestamp: Some(Timestamp::new_utc(
             Datetime::from_ymd_hms(i32::from(date.0.year()), date.0.month() as u8, date.0.day() as u8, 0, 0, 0)
