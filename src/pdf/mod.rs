@@ -158,8 +158,8 @@ pub struct Job {
 
 /// Documents per parallel batch, per thread. Typst's cache is trimmed between batches so
 /// that memory stays bounded however many assessments there are: it holds every layout
-/// of a batch, so a batch of 64 on two threads peaked at 915 MiB for 1,000 assessments
-/// and a batch of 8 at 306 MiB, in the same time.
+/// of a batch, so a batch of 64 on two threads peaked at 894 MiB for 1,000 assessments
+/// and a batch of 8 at 299 MiB, in the same time (see BENCHMARKS.md).
 const BATCH_PER_THREAD: usize = 4;
 
 /// Told `(done, total)` after each document, from any thread; the command line draws a bar.
