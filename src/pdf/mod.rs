@@ -158,9 +158,10 @@ pub struct Job {
 
 /// Documents per parallel batch, per thread. Typst's cache is trimmed between batches so
 /// that memory stays bounded however many assessments there are: it holds every layout
-/// of a batch, so a batch of 64 on two threads peaked at 894 MiB for 1,000 assessments
-/// and a batch of 8 at 299 MiB, in the same time (see BENCHMARKS.md).
-const BATCH_PER_THREAD: usize = 4;
+/// of a batch (a batch of 64 on two threads peaked at 894 MiB for 1,000 assessments). A
+/// small batch waits often for its slowest document: at 4 per thread two threads ran at
+/// 1.35× the floor's time, at 16 at 1.02×, with 826 MiB at 10,000 (see BENCHMARKS.md).
+const BATCH_PER_THREAD: usize = 16;
 
 /// Told `(done, total)` after each document, from any thread; the command line draws a bar.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
