@@ -243,10 +243,10 @@ pub enum ForfallTyp {
 /// that order. Pure in the record, so it gives the masked dates for the open extract.
 pub fn forfallodagar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande) -> Vec<Forfall> {
     let mut out = Vec::new();
-    if utlatande.godkand() {
-        if let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning) {
-            out.push(Forfall { typ: ForfallTyp::Granskning, datum: next, kalla: next });
-        }
+    if utlatande.godkand()
+        && let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning)
+    {
+        out.push(Forfall { typ: ForfallTyp::Granskning, datum: next, kalla: next });
     }
     for (i, c) in b.certifikat.iter().enumerate() {
         out.push(Forfall { typ: ForfallTyp::Certifikat(i), datum: c.giltigt_till, kalla: c.giltigt_till });

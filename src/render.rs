@@ -514,18 +514,7 @@ impl Renderer<'_> {
                        "klassad_av": self.roll(&m.klassad_av), "klassad_datum": m.klassad_datum.to_string()})
             })
             .collect();
-        let atgarder: Vec<_> = h
-            .atgarder
-            .iter()
-            .map(|u| {
-                let a = policy.atgard(&u.id);
-                json!({
-                    "id": u.id, "niva": u.niva, "rubrik": a.map(|a| a.rubrik.as_str()),
-                    "tillamplig": u.tillamplig, "status": u.status.map(view::status_id), "status_namn": view::status_namn(u.status),
-                    "skal": u.skal,
-                })
-            })
-            .collect();
+        let atgarder: Vec<_> = h.atgarder.iter().map(|u| view::atgard(policy, u)).collect();
         let aterstallning: Vec<_> = policy
             .atgarder
             .iter()

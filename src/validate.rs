@@ -298,7 +298,7 @@ pub fn valid_slug(slug: &str) -> bool {
         && !crate::slug::RESERVED.contains(&slug)
 }
 
-/// Checks one assessment against the policy. What needs its derivation is [`crate::bedom`]'s.
+/// Checks one assessment against the policy; the checks that need its derivation are in `bedom`.
 pub fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, name: &str, out: &mut Vec<Diagnostic>) {
     let Some(b) = &loaded.value else { return };
     let mut r = Report { file: loaded, out };

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::Item;
-use crate::derive::{self, BevakningTyp, Handling, Status, Uppmarksamhet, Utlatande};
+use crate::derive::{self, AtgardUtfall, BevakningTyp, Handling, Status, Uppmarksamhet, Utlatande};
 use crate::model::{
     Atgard, AtgardTyp, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, Driftform, Policy, Tillampning,
     Underbitrade,
@@ -168,6 +168,33 @@ pub fn certifieringar<'a>(policy: &'a Policy, a: &Atgard) -> Vec<&'a str> {
         policy.certifieringar.iter().map(|c| c.namn.as_str()).collect()
     } else {
         Vec::new()
+    }
+}
+
+/// One measure's outcome, as the page and the decision basis list it.
+#[derive(Serialize)]
+pub struct AtgardVy<'a> {
+    pub id: &'a str,
+    pub niva: u8,
+    pub rubrik: &'a str,
+    pub tillamplig: bool,
+    /// The outcome's id (a CSS class); `None` when the measure does not apply.
+    pub status: Option<&'static str>,
+    pub status_namn: &'static str,
+    pub ton: &'static str,
+    pub skal: &'a str,
+}
+
+pub fn atgard<'a>(policy: &'a Policy, u: &'a AtgardUtfall) -> AtgardVy<'a> {
+    AtgardVy {
+        id: &u.id,
+        niva: u.niva,
+        rubrik: policy.atgard_rubrik(&u.id),
+        tillamplig: u.tillamplig,
+        status: u.status.map(status_id),
+        status_namn: status_namn(u.status),
+        ton: status_ton(u.status),
+        skal: &u.skal,
     }
 }
 

@@ -138,13 +138,7 @@ pub fn bedomning(
             }
         }
     }
-    let atgarder: Vec<Value> = h
-        .atgarder
-        .iter()
-        .map(|u| {
-            json!({"id": u.id, "rubrik": policy.atgard_rubrik(&u.id), "status": status_namn(u.status), "ton": view::status_ton(u.status), "skal": u.skal})
-        })
-        .collect();
+    let atgarder: Vec<_> = h.atgarder.iter().map(|u| view::atgard(policy, u)).collect();
     let md = |s: &str| json!(markdown::blocks(s));
     let fragor: Vec<Value> = policy
         .fragor
