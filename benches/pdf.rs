@@ -19,7 +19,7 @@ use divan::Bencher;
 use divan::counter::ItemsCount;
 use molnkoll::model::Datum;
 use molnkoll::pdf;
-use molnkoll::render::Site;
+use molnkoll::view::Site;
 use rayon::prelude::*;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Smart};

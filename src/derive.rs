@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use crate::model::{
-    Atgard, AtgardTyp, Bedomning, BekraftelseStatus, BeslutStatus, Datum, Policy, StyrandeMetod, Tillampning,
-    UtlosareId, Villkor,
+    Atgard, AtgardTyp, Bedomning, BekraftelseStatus, BeslutStatus, Certifikat, Datum, Policy, StyrandeMetod,
+    Tillampning, UtlosareId, Villkor,
 };
 
 #[derive(Debug, Clone, Serialize)]
@@ -16,6 +16,8 @@ pub struct Harledning {
     pub styrande: Option<Styrande>,
     /// Who in the supply chain gives a US link, if anyone.
     pub usa_koppling: Vec<String>,
+    /// The same, party by party: the supplier, then each subprocessor in the record's order.
+    pub usa: UsaParter,
     /// Every measure of the policy, in the policy's order, with its outcome.
     pub atgarder: Vec<AtgardUtfall>,
     pub utlatande: Utlatande,
@@ -23,6 +25,14 @@ pub struct Harledning {
     pub handlingar: Vec<Handling>,
     /// Dates that need someone's attention, as of the given day.
     pub bevakningar: Vec<Bevakning>,
+}
+
+/// Whether each party of the supply chain gives a US link: it says so, or its country is one
+/// of the policy's `usa_koppling_lander`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UsaParter {
+    pub leverantor: bool,
+    pub underbitraden: Vec<bool>,
 }
 
 /// Something due or stale: a review, a certificate, a DPF check.
@@ -59,17 +69,6 @@ impl BevakningTyp {
             BevakningTyp::BeslutDrojer => "undecided-stale",
         }
     }
-
-    pub fn namn(self) -> &'static str {
-        match self {
-            BevakningTyp::GranskningForsenad => "Granskning försenad",
-            BevakningTyp::GranskningSnart => "Granskning snart",
-            BevakningTyp::CertifikatUtganget => "Certifikat utgånget",
-            BevakningTyp::CertifikatGarUt => "Certifikat går ut",
-            BevakningTyp::DpfInaktuell => "DPF-kontroll inaktuell",
-            BevakningTyp::BeslutDrojer => "Beslut dröjer",
-        }
-    }
 }
 
 /// A PDF document an assessment can produce.
@@ -94,15 +93,6 @@ impl Handling {
             Handling::Leverantorsbekraftelse => "leverantorsbekraftelse.pdf",
             Handling::Beslutsunderlag => "beslutsunderlag.pdf",
             Handling::EjTillaten => "ej-tillaten.pdf",
-        }
-    }
-
-    pub fn namn(self) -> &'static str {
-        match self {
-            Handling::Kravbilaga => "Kravbilaga",
-            Handling::Leverantorsbekraftelse => "Leverantörsbekräftelse",
-            Handling::Beslutsunderlag => "Beslutsunderlag",
-            Handling::EjTillaten => "Molntjänst ej tillåten",
         }
     }
 }
@@ -160,22 +150,59 @@ pub enum Utlatande {
 }
 
 impl Utlatande {
-    pub fn namn(&self) -> &'static str {
-        match self {
-            Utlatande::RutinenGallerEj => "Rutinen gäller inte",
-            Utlatande::EjTillaten => "Ej tillåten",
-            Utlatande::Blockerad { .. } => "Blockerad",
-            Utlatande::RedoForBeslut => "Redo för beslut",
-            Utlatande::Beslutad { status: BeslutStatus::Godkand } => "Beslutad: godkänd",
-            Utlatande::Beslutad { status: BeslutStatus::Avslagen } => "Beslutad: avslagen",
-        }
+    /// Decided, and approved (after any escalation).
+    pub fn godkand(&self) -> bool {
+        *self == Utlatande::Beslutad { status: BeslutStatus::Godkand }
+    }
+}
+
+impl Harledning {
+    /// The measures that apply and are not met: unmet, or not known to be met.
+    pub fn ouppfyllda(&self) -> impl Iterator<Item = &AtgardUtfall> {
+        self.atgarder.iter().filter(|u| u.ouppfylld())
+    }
+}
+
+/// Who a measure is for in the procurement documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Del {
+    /// Does not apply here.
+    EjTillamplig,
+    /// Level 4's prohibition: no measure helps.
+    Forbud,
+    /// A ska-krav the supplier meets or confirms.
+    Leverantor,
+    /// Done by the business itself.
+    Verksamhet,
+}
+
+impl AtgardUtfall {
+    /// Applies, and is not known to be met.
+    pub fn ouppfylld(&self) -> bool {
+        self.tillamplig && self.status != Some(Status::Uppfylld)
+    }
+
+    /// Which part of the documents the measure belongs to; `None` for a measure the policy
+    /// does not know.
+    pub fn del(&self, policy: &Policy) -> Option<Del> {
+        let a = policy.atgard(&self.id)?;
+        Some(if !self.tillamplig {
+            Del::EjTillamplig
+        } else if a.typ == AtgardTyp::Forbud {
+            Del::Forbud
+        } else if a.skakrav.is_some() {
+            Del::Leverantor
+        } else {
+            Del::Verksamhet
+        })
     }
 }
 
 pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
     let rutin = rutin(policy, b);
     let styrande = styrande_niva(policy, b);
-    let usa_koppling = usa_koppling(policy, b);
+    let usa = usa_parter(policy, b);
+    let usa_koppling = usa_koppling(b, &usa);
     let atgarder = policy
         .atgarder
         .iter()
@@ -184,7 +211,127 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
     let utlatande = utlatande(policy, b, &rutin, styrande.as_ref(), &atgarder);
     let handlingar = handlingar(b, styrande.as_ref(), &utlatande);
     let bevakningar = bevakningar(policy, b, &utlatande, today);
-    Harledning { rutin, styrande, usa_koppling, atgarder, utlatande, handlingar, bevakningar }
+    Harledning { rutin, styrande, usa_koppling, usa, atgarder, utlatande, handlingar, bevakningar }
+}
+
+/// Whether a certificate is still valid on `today`.
+pub fn certifikat_giltigt(c: &Certifikat, today: Datum) -> bool {
+    c.giltigt_till >= today
+}
+
+/// A date something falls due, as the record says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Forfall {
+    pub typ: ForfallTyp,
+    /// The day it falls due.
+    pub datum: Datum,
+    /// The recorded date it comes from (the DPF check's date for a re-check).
+    pub kalla: Datum,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForfallTyp {
+    /// An approved assessment's next review.
+    Granskning,
+    /// The certificate at this index of the record expires.
+    Certifikat(usize),
+    /// The DPF listing must be checked again.
+    Dpf,
+}
+
+/// Reviews (of an approved assessment only), certificate expiries and DPF re-checks, in
+/// that order. Pure in the record, so it gives the masked dates for the open extract.
+pub fn forfallodagar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande) -> Vec<Forfall> {
+    let mut out = Vec::new();
+    if utlatande.godkand()
+        && let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning)
+    {
+        out.push(Forfall { typ: ForfallTyp::Granskning, datum: next, kalla: next });
+    }
+    for (i, c) in b.certifikat.iter().enumerate() {
+        out.push(Forfall { typ: ForfallTyp::Certifikat(i), datum: c.giltigt_till, kalla: c.giltigt_till });
+    }
+    if let Some(d) = &b.dpf {
+        let due = d.kontrollerad.plus_months(policy.regler.max_manader_sedan_dpf_kontroll as i32);
+        out.push(Forfall { typ: ForfallTyp::Dpf, datum: due, kalla: d.kontrollerad });
+    }
+    out
+}
+
+/// Without git history, a document's date comes from the record, never the clock: the decision date once
+/// decided (the escalation's, when it went further), otherwise the latest date recorded.
+pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
+    // A masked date (the open extract) would give the secret away as the document's date.
+    let known = |d: Datum| (d != Datum::MASKERAD).then_some(d);
+    if let Some(beslut) = b.beslut.as_ref().filter(|x| known(x.datum).is_some()) {
+        return Some(
+            beslut.eskalering.as_ref().and_then(|e| known(e.datum)).map_or(beslut.datum, |e| e.max(beslut.datum)),
+        );
+    }
+    let dates = b
+        .informationsmangder
+        .iter()
+        .map(|m| m.klassad_datum)
+        .chain(b.riskanalys.as_ref().map(|r| r.datum))
+        .chain(b.dpf.as_ref().map(|d| d.kontrollerad))
+        .chain(b.bekraftelser.iter().filter_map(|c| c.datum));
+    dates.filter(|d| known(*d).is_some()).max()
+}
+
+/// The policy document's date: the latest "gäller från" of the policy and its pages.
+pub fn policy_datum(policy: &Policy, sidor: &[crate::sidor::Sida]) -> Option<Datum> {
+    policy.dokument.iter().filter_map(|d| d.galler_fran).chain(sidor.iter().filter_map(|s| s.meta.galler_fran)).max()
+}
+
+/// The date an assessment's documents carry: the last change in git, else the record's
+/// own latest date ([`dokumentdatum`]), else `today`.
+pub fn handlingsdatum(b: &Bedomning, senast_andrad: Option<Datum>, today: Datum) -> Datum {
+    senast_andrad.or_else(|| dokumentdatum(b)).unwrap_or(today)
+}
+
+/// Changed since the last decided version: the decision no longer covers the file as it is.
+pub fn andrad_sedan_beslut<T>(sedan_beslut: Option<&[T]>) -> bool {
+    sedan_beslut.is_some_and(|d| !d.is_empty())
+}
+
+/// Why an assessment needs someone's attention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uppmarksamhet<'a> {
+    Blockerad {
+        orsaker: &'a [String],
+    },
+    VantarPaBeslut,
+    /// Approved, but these measures are not met.
+    Ouppfyllda {
+        atgarder: Vec<&'a str>,
+    },
+    /// This many fields changed since the decision.
+    AndradSedanBeslut {
+        falt: usize,
+    },
+    Bevakning(&'a Bevakning),
+}
+
+/// What in one assessment needs attention, most pressing first: its state, unmet
+/// measures of an approval, changes since the decision, then the dates being watched.
+pub fn uppmarksamhet<'a, T>(h: &'a Harledning, sedan_beslut: Option<&[T]>) -> Vec<Uppmarksamhet<'a>> {
+    let mut out = Vec::new();
+    match &h.utlatande {
+        Utlatande::Blockerad { orsaker } => out.push(Uppmarksamhet::Blockerad { orsaker }),
+        Utlatande::RedoForBeslut => out.push(Uppmarksamhet::VantarPaBeslut),
+        _ => {}
+    }
+    if h.utlatande.godkand() {
+        let atgarder: Vec<&str> = h.ouppfyllda().map(|u| u.id.as_str()).collect();
+        if !atgarder.is_empty() {
+            out.push(Uppmarksamhet::Ouppfyllda { atgarder });
+        }
+    }
+    if andrad_sedan_beslut(sedan_beslut) {
+        out.push(Uppmarksamhet::AndradSedanBeslut { falt: sedan_beslut.map_or(0, <[T]>::len) });
+    }
+    out.extend(h.bevakningar.iter().map(Uppmarksamhet::Bevakning));
+    out
 }
 
 /// Reviews of approved assessments, certificates, and DPF checks, against the policy's
@@ -192,29 +339,22 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
 fn bevakningar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande, today: Datum) -> Vec<Bevakning> {
     let regler = &policy.regler;
     let mut out = Vec::new();
-    if *utlatande == (Utlatande::Beslutad { status: BeslutStatus::Godkand }) {
-        if let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning) {
-            if next < today {
-                out.push(Bevakning { typ: BevakningTyp::GranskningForsenad, datum: next, certifikat: None });
-            } else if next <= today.plus_days(regler.bevaka_granskning_dagar as i32) {
-                out.push(Bevakning { typ: BevakningTyp::GranskningSnart, datum: next, certifikat: None });
+    for f in forfallodagar(policy, b, utlatande) {
+        let (typ, certifikat) = match f.typ {
+            ForfallTyp::Granskning if f.datum < today => (BevakningTyp::GranskningForsenad, None),
+            ForfallTyp::Granskning if f.datum <= today.plus_days(regler.bevaka_granskning_dagar as i32) => {
+                (BevakningTyp::GranskningSnart, None)
             }
-        }
-    }
-    for (i, c) in b.certifikat.iter().enumerate() {
-        let typ = if c.giltigt_till < today {
-            BevakningTyp::CertifikatUtganget
-        } else if c.giltigt_till <= today.plus_days(regler.bevaka_certifikat_dagar as i32) {
-            BevakningTyp::CertifikatGarUt
-        } else {
-            continue;
+            ForfallTyp::Certifikat(i) if !certifikat_giltigt(&b.certifikat[i], today) => {
+                (BevakningTyp::CertifikatUtganget, Some(i))
+            }
+            ForfallTyp::Certifikat(i) if f.datum <= today.plus_days(regler.bevaka_certifikat_dagar as i32) => {
+                (BevakningTyp::CertifikatGarUt, Some(i))
+            }
+            ForfallTyp::Dpf if f.datum < today => (BevakningTyp::DpfInaktuell, None),
+            _ => continue,
         };
-        out.push(Bevakning { typ, datum: c.giltigt_till, certifikat: Some(i) });
-    }
-    if let Some(d) = &b.dpf {
-        if d.kontrollerad.plus_months(regler.max_manader_sedan_dpf_kontroll as i32) < today {
-            out.push(Bevakning { typ: BevakningTyp::DpfInaktuell, datum: d.kontrollerad, certifikat: None });
-        }
+        out.push(Bevakning { typ, datum: f.kalla, certifikat });
     }
     out
 }
@@ -310,15 +450,23 @@ fn styrande_niva(policy: &Policy, b: &Bedomning) -> Option<Styrande> {
     }
 }
 
-fn usa_koppling(policy: &Policy, b: &Bedomning) -> Vec<String> {
+fn usa_parter(policy: &Policy, b: &Bedomning) -> UsaParter {
     let us =
         |land: &str, flag: bool| flag || policy.regler.usa_koppling_lander.iter().any(|l| l.eq_ignore_ascii_case(land));
+    UsaParter {
+        leverantor: us(&b.leverantor.land, b.leverantor.usa_koppling),
+        underbitraden: b.underbitraden.iter().map(|u| us(&u.land, u.usa_koppling)).collect(),
+    }
+}
+
+/// The parties with a US link, named for the reasons that quote them.
+fn usa_koppling(b: &Bedomning, usa: &UsaParter) -> Vec<String> {
     let mut out = Vec::new();
-    if us(&b.leverantor.land, b.leverantor.usa_koppling) {
+    if usa.leverantor {
         out.push(format!("leverantören {}", b.leverantor.namn));
     }
-    for u in &b.underbitraden {
-        if us(&u.land, u.usa_koppling) {
+    for (u, us) in b.underbitraden.iter().zip(&usa.underbitraden) {
+        if *us {
             out.push(format!("underbiträdet {}", u.namn));
         }
     }
@@ -391,7 +539,7 @@ fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], toda
         AtgardTyp::Riskanalys => match &b.riskanalys {
             Some(r) => (
                 Status::Uppfylld,
-                format!("Riskanalys {} av {}, {}.", r.referens, roll_namn(policy, &r.genomford_av), r.datum),
+                format!("Riskanalys {} av {}, {}.", r.referens, policy.roll_namn(&r.genomford_av), r.datum),
             ),
             None => (Status::EjUppfylld, "Ingen riskanalys är registrerad.".to_owned()),
         },
@@ -414,8 +562,8 @@ fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], toda
             let godkanda = b.certifikat.iter().filter(|c| policy.certifiering(&c.standard).is_some());
             let mut brister = Vec::new();
             for c in godkanda {
-                let namn = policy.certifiering(&c.standard).map_or(c.standard.as_str(), |p| p.namn.as_str());
-                if c.giltigt_till < today {
+                let namn = policy.certifiering_namn(&c.standard);
+                if !certifikat_giltigt(c, today) {
                     brister.push(format!("{namn} gick ut {}", c.giltigt_till));
                 } else if !c.omfattar_tjansten {
                     brister.push(format!("{namn} omfattar inte tjänsten"));
@@ -459,10 +607,6 @@ fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], toda
     }
 }
 
-fn roll_namn<'a>(policy: &'a Policy, id: &'a str) -> &'a str {
-    policy.roll(id).map_or(id, |r| r.namn.as_str())
-}
-
 fn utlatande(
     policy: &Policy,
     b: &Bedomning,
@@ -473,20 +617,18 @@ fn utlatande(
     if !rutin.galler {
         return Utlatande::RutinenGallerEj;
     }
-    if atgarder.iter().any(|u| u.tillamplig && policy.atgard(&u.id).is_some_and(|a| a.typ == AtgardTyp::Forbud)) {
+    if atgarder.iter().any(|u| u.del(policy) == Some(Del::Forbud)) {
         return Utlatande::EjTillaten;
     }
     if let Some(beslut) = &b.beslut {
-        let status = beslut.eskalering.as_ref().map_or(beslut.status, |e| e.beslut);
-        return Utlatande::Beslutad { status };
+        return Utlatande::Beslutad { status: beslut.slutligt() };
     }
     let mut orsaker = Vec::new();
     if styrande.is_none() {
         orsaker.push("Ingen informationsmängd är klassad.".to_owned());
     }
-    for u in atgarder.iter().filter(|u| u.tillamplig && u.status != Some(Status::Uppfylld)) {
-        let rubrik = policy.atgard(&u.id).map_or(u.id.as_str(), |a| a.rubrik.as_str());
-        orsaker.push(format!("{} ({}): {}", rubrik, u.id, u.skal));
+    for u in atgarder.iter().filter(|u| u.ouppfylld()) {
+        orsaker.push(format!("{} ({}): {}", policy.atgard_rubrik(&u.id), u.id, u.skal));
     }
     for d in policy.delfragor() {
         if b.svar.get(&d.id).is_none_or(|s| s.trim().is_empty()) {

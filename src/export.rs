@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::derive::Status;
 use crate::model::{Datum, Policy};
-use crate::{Item, render};
+use crate::{Item, view};
 
 /// One row of the register. Field names are the column headings.
 #[derive(Debug, Clone, Serialize)]
@@ -44,11 +44,14 @@ pub struct Rad {
     pub informationsagare: String,
     #[serde(rename = "Används av")]
     pub anvands_av: String,
+    /// The parties with a US link, as derive found them; empty when none.
+    #[serde(rename = "USA-koppling")]
+    pub usa_koppling: String,
     #[serde(rename = "Fil")]
     pub fil: String,
 }
 
-pub const RUBRIKER: [&str; 17] = [
+pub const RUBRIKER: [&str; 18] = [
     "Tjänst",
     "Referens",
     "Leverantör",
@@ -65,6 +68,7 @@ pub const RUBRIKER: [&str; 17] = [
     "Nästa granskning",
     "Informationsägare",
     "Används av",
+    "USA-koppling",
     "Fil",
 ];
 
@@ -88,7 +92,7 @@ pub fn rader(policy: &Policy, items: &[Item]) -> Vec<Rad> {
                 utlosare: policy.utlosare(b.utlosare).map_or_else(String::new, |u| u.namn.clone()),
                 niva,
                 niva_namn: niva.and_then(|n| policy.niva(n)).map_or_else(String::new, |n| n.namn.clone()),
-                utlatande: h.utlatande.namn().to_owned(),
+                utlatande: view::utlatande_namn(&h.utlatande).to_owned(),
                 uppfyllda: ids(Status::Uppfylld),
                 ej_uppfyllda: ids(Status::EjUppfylld),
                 okanda: ids(Status::Okand),
@@ -98,8 +102,9 @@ pub fn rader(policy: &Policy, items: &[Item]) -> Vec<Rad> {
                     .as_ref()
                     .and_then(|x| x.nasta_granskning)
                     .map_or_else(String::new, |d| d.to_string()),
-                informationsagare: render::roll_namn(policy, &b.tjanst.informationsagare),
+                informationsagare: view::roll_namn(policy, &b.tjanst.informationsagare),
                 anvands_av: b.tjanst.anvands_av.join(", "),
+                usa_koppling: h.usa_koppling.join(", "),
                 fil: i.file.clone(),
             }
         })

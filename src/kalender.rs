@@ -7,9 +7,9 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 
-use crate::derive::Utlatande;
-use crate::model::{BeslutStatus, Datum};
-use crate::render::Site;
+use crate::derive::{self, ForfallTyp};
+use crate::model::Datum;
+use crate::view::Site;
 use crate::write::OutputFile;
 
 pub const FIL: &str = "bevakning.ics";
@@ -44,24 +44,28 @@ pub fn handelser(site: &Site) -> (String, Vec<Handelse>) {
         let b = &item.bedomning;
         let namn = &b.tjanst.namn;
         let ref_ = &b.tjanst.referens;
-        let approved = item.harledning.utlatande == (Utlatande::Beslutad { status: BeslutStatus::Godkand });
-        if let Some(next) =
-            b.beslut.as_ref().and_then(|x| x.nasta_granskning).filter(|d| approved && *d != Datum::MASKERAD)
-        {
-            let text = format!("Årlig granskning av bedömningen {ref_} ({}).", item.file);
-            push(next, format!("{}-granskning@molnkoll", item.slug), format!("Granskning: {namn}"), text);
-        }
         // A date masked in the open extract has no day to put in a calendar.
-        for (i, c) in b.certifikat.iter().enumerate().filter(|(_, c)| c.giltigt_till != Datum::MASKERAD) {
-            let cert = policy.certifiering(&c.standard).map_or(c.standard.as_str(), |x| x.namn.as_str());
-            let text = format!("{cert} från {} för {namn} ({ref_}) gäller till {}.", c.utfardare, c.giltigt_till);
-            let uid = format!("{}-certifikat-{i}@molnkoll", item.slug);
-            push(c.giltigt_till, uid, format!("Certifikat går ut: {cert}, {namn}"), text);
-        }
-        if let Some(d) = b.dpf.as_ref().filter(|d| d.kontrollerad != Datum::MASKERAD) {
-            let due = d.kontrollerad.plus_months(policy.regler.max_manader_sedan_dpf_kontroll as i32);
-            let text = format!("DPF-listningen för {namn} ({ref_}) kontrollerades {}.", d.kontrollerad);
-            push(due, format!("{}-dpf@molnkoll", item.slug), format!("Kontrollera DPF-listning: {namn}"), text);
+        let due = derive::forfallodagar(policy, b, &item.harledning.utlatande);
+        for f in due.into_iter().filter(|f| f.kalla != Datum::MASKERAD) {
+            match f.typ {
+                ForfallTyp::Granskning => {
+                    let text = format!("Årlig granskning av bedömningen {ref_} ({}).", item.file);
+                    push(f.datum, format!("{}-granskning@molnkoll", item.slug), format!("Granskning: {namn}"), text);
+                }
+                ForfallTyp::Certifikat(i) => {
+                    let c = &b.certifikat[i];
+                    let cert = policy.certifiering_namn(&c.standard);
+                    let text =
+                        format!("{cert} från {} för {namn} ({ref_}) gäller till {}.", c.utfardare, c.giltigt_till);
+                    let uid = format!("{}-certifikat-{i}@molnkoll", item.slug);
+                    push(f.datum, uid, format!("Certifikat går ut: {cert}, {namn}"), text);
+                }
+                ForfallTyp::Dpf => {
+                    let text = format!("DPF-listningen för {namn} ({ref_}) kontrollerades {}.", f.kalla);
+                    let uid = format!("{}-dpf@molnkoll", item.slug);
+                    push(f.datum, uid, format!("Kontrollera DPF-listning: {namn}"), text);
+                }
+            }
         }
     }
     events.sort_by(|a, b| (a.datum, &a.uid).cmp(&(b.datum, &b.uid)));

@@ -3,6 +3,7 @@
 //! The pipeline runs in stages, one module each: [`load`] reads the policy source and
 //! the assessments, [`validate`] checks them, [`derive`] applies the routine's rules.
 
+pub mod bedom;
 pub mod derive;
 pub mod diagnostic;
 pub mod historik;
@@ -37,6 +38,8 @@ mod pipeline;
 pub mod render;
 #[cfg(feature = "full")]
 pub mod serve;
+#[cfg(feature = "full")]
+pub mod view;
 #[cfg(feature = "full")]
 pub mod write;
 
@@ -211,7 +214,8 @@ fn judge_one(
             if let Some(d) = senast_andrad {
                 harledning.bevakningar.extend(derive::beslut_drojer(policy, &harledning, d, today));
             }
-            validate::validate_bedomning(policy, loaded, name, &harledning, today, &mut diagnostics);
+            validate::validate_bedomning(policy, loaded, name, &mut diagnostics);
+            bedom::granska(policy, loaded, &harledning, today, &mut diagnostics);
             let sedan_beslut = fil.as_ref().and_then(|f| f.sedan_beslut(text));
             Some(std::sync::Arc::new(Item {
                 file: name.to_owned(),

@@ -632,14 +632,8 @@ mod tests {
         let b = loaded.value.as_ref().expect("the draft parses");
         assert_eq!(b.tjanst.namn, "Min \"nya\" tjänst");
         let h = crate::derive::harled(&policy, b, today);
-        crate::validate::validate_bedomning(
-            &policy,
-            &loaded,
-            "content/bedomningar/x.toml",
-            &h,
-            today,
-            &mut diagnostics,
-        );
+        crate::validate::validate_bedomning(&policy, &loaded, "content/bedomningar/x.toml", &mut diagnostics);
+        crate::bedom::granska(&policy, &loaded, &h, today, &mut diagnostics);
         let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
         // Warnings only, for what is still to fill in.
         assert_eq!(codes, ["missing-country", "no-information-set"], "{}", sources.render(&diagnostics));

@@ -99,7 +99,7 @@ pub fn render_with(
     let hemliga = sekretess::tillampa(policy, &mut checked.items, profil);
     let tera = crate::render::templates_with(root, cache.memo())?;
     let typ = pdf::templates_with(root, cache.memo())?;
-    let site = crate::render::Site {
+    let site = crate::view::Site {
         policy,
         items: &checked.items,
         sidor: &checked.sidor,
@@ -198,7 +198,7 @@ pub fn build_with(
 
 /// The review calendar. Its events are cheap to list and costly to write out; the file is
 /// found by its events, so a rebuild that leaves them alone reuses it.
-fn calendar(site: &crate::render::Site, cache: &Cache) -> write::OutputFile {
+fn calendar(site: &crate::view::Site, cache: &Cache) -> write::OutputFile {
     let (name, events) = kalender::handelser(site);
     let mut input = KeyBuilder::new(kalender::FIL);
     input.part(&crate::cache::build_id().to_le_bytes()).part(name.as_bytes());

@@ -15,11 +15,11 @@ use tera::{Context, Tera};
 
 use crate::Item;
 use crate::cache::{Cache, Key, KeyBuilder};
-use crate::derive::{BevakningTyp, Status, Utlatande};
+use crate::derive::Utlatande;
 use crate::historik::Kalla;
 use crate::markdown::{self, Glossary, Term};
-use crate::model::{Bedomning, Beslut, BeslutStatus, Datum, Policy};
-use crate::sidor::Sida;
+use crate::model::Bedomning;
+use crate::view::{self, Site, UTLATANDEN};
 use crate::write::OutputFile;
 
 /// Templates ship inside the binary; a project overrides one by placing a file with the
@@ -108,18 +108,6 @@ fn parse_templates(list: Vec<(&'static str, String)>, fingerprint: Key) -> Resul
     tera.add_raw_templates(list).map_err(|e| tera_error("mallarna", e))?;
     tera.autoescape_on(vec![".html"]);
     Ok(Templates { tera, fingerprint })
-}
-
-/// Everything the site shows, derived once.
-pub struct Site<'a> {
-    pub policy: &'a Policy,
-    pub items: &'a [Item],
-    pub sidor: &'a [Sida],
-    pub today: Datum,
-    /// Where the history came from, or why there is none.
-    pub historik: &'a crate::historik::Kalla,
-    /// Internal, or the open extract with secret parts masked.
-    pub profil: crate::sekretess::Profil,
 }
 
 struct Renderer<'a> {
@@ -280,7 +268,7 @@ impl Renderer<'_> {
         // Start page.
         let mut ctx = Context::new();
         ctx.insert("stats", &self.stats());
-        ctx.insert("attention", &self.attention());
+        ctx.insert("attention", &view::uppmarksamhet(self.site.policy, self.site.items));
         self.page("index.html", "index.html", "Molntjänstbedömningar", "start", ctx)?;
 
         // Register: one pre-rendered view per filter and sort order, so it works without JavaScript.
@@ -321,7 +309,7 @@ impl Renderer<'_> {
                 b.tjanst.beskrivning,
                 b.tjanst.referens,
                 b.leverantor.namn,
-                item.harledning.utlatande.namn(),
+                view::utlatande_namn(&item.harledning.utlatande),
                 b.svar.values().cloned().collect::<Vec<_>>().join(" ")
             );
             self.index(&format!("bedomningar/{}/index.html", item.slug), "Bedömning", &b.tjanst.namn, &text);
@@ -339,12 +327,9 @@ impl Renderer<'_> {
                 .iter()
                 .flat_map(|i| i.bedomning.certifikat.iter().map(move |c| (i, c)))
                 .map(|(i, c)| {
-                    json!({
-                        "namn": policy.certifiering(&c.standard).map_or(c.standard.as_str(), |x| x.namn.as_str()),
-                        "utfardare": c.utfardare, "giltigt_till": c.giltigt_till.to_string(),
-                        "giltigt": c.giltigt_till >= self.site.today, "omfattar": c.omfattar_tjansten,
-                        "tjanst": i.bedomning.tjanst.namn, "bevis": c.bevis,
-                    })
+                    let mut v = json!(view::certifikat(policy, c, self.site.today));
+                    v["tjanst"] = json!(i.bedomning.tjanst.namn);
+                    v
                 })
                 .collect();
             let first = &items[0].bedomning.leverantor;
@@ -383,6 +368,7 @@ impl Renderer<'_> {
 
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
+        ctx.insert("driftformer", &policy.driftformer.iter().map(view::DriftformVy::from).collect::<Vec<_>>());
         self.page("driftformer.html", "driftformer.html", "Driftformer", "driftformer", ctx)?;
         self.index("driftformer.html", "Policy", "Driftformer", "driftform driftsleverantör support serverplacering");
 
@@ -472,16 +458,12 @@ impl Renderer<'_> {
         self.supplier_slugs.get(name).cloned().unwrap_or_else(|| slugify(name))
     }
 
-    fn cert_namn<'s>(&'s self, id: &'s str) -> &'s str {
-        self.site.policy.certifiering(id).map_or(id, |x| x.namn.as_str())
-    }
-
     fn roll(&self, id: &str) -> String {
-        roll_namn(self.site.policy, id)
+        view::roll_namn(self.site.policy, id)
     }
 
     fn niva_namn(&self, niva: u8) -> String {
-        self.site.policy.niva(niva).map_or_else(|| niva.to_string(), |n| format!("{niva} – {}", n.namn))
+        view::niva_namn(self.site.policy, niva)
     }
 
     fn register_row(&self, item: &Item) -> serde_json::Value {
@@ -495,12 +477,12 @@ impl Renderer<'_> {
             "driftform": b.driftform.id,
             "niva": h.styrande.as_ref().map(|s| s.niva),
             "niva_namn": h.styrande.as_ref().map(|s| self.niva_namn(s.niva)),
-            "utlatande": utlatande_id(&h.utlatande),
-            "utlatande_namn": h.utlatande.namn(),
+            "utlatande": view::utlatande_id(&h.utlatande),
+            "utlatande_namn": view::utlatande_namn(&h.utlatande),
             "beslutsdatum": b.beslut.as_ref().map(|x| x.datum.to_string()),
             "nasta_granskning": b.beslut.as_ref().and_then(|x| x.nasta_granskning).map(|d| d.to_string()),
             "senast_andrad": item.senast_andrad.map(|d| d.to_string()),
-            "andrad_sedan_beslut": andrad_sedan_beslut(item),
+            "andrad_sedan_beslut": view::andrad_sedan_beslut(item),
         })
     }
 
@@ -532,35 +514,14 @@ impl Renderer<'_> {
                        "klassad_av": self.roll(&m.klassad_av), "klassad_datum": m.klassad_datum.to_string()})
             })
             .collect();
-        let atgarder: Vec<_> = h
-            .atgarder
-            .iter()
-            .map(|u| {
-                let a = policy.atgard(&u.id);
-                json!({
-                    "id": u.id, "niva": u.niva, "rubrik": a.map(|a| a.rubrik.as_str()),
-                    "tillamplig": u.tillamplig, "status": u.status.map(status_id), "status_namn": status_namn(u.status),
-                    "skal": u.skal,
-                })
-            })
-            .collect();
+        let atgarder: Vec<_> = h.atgarder.iter().map(|u| view::atgard(policy, u)).collect();
         let aterstallning: Vec<_> = policy
             .atgarder
             .iter()
             .flat_map(|a| a.punkter.iter())
             .map(|p| json!({"namn": p.namn, "svar": b.aterstallning.get(&p.id)}))
             .collect();
-        let certifikat: Vec<_> = b
-            .certifikat
-            .iter()
-            .map(|c| {
-                json!({
-                    "namn": policy.certifiering(&c.standard).map_or(c.standard.as_str(), |x| x.namn.as_str()),
-                    "utfardare": c.utfardare, "giltigt_till": c.giltigt_till.to_string(),
-                    "giltigt": c.giltigt_till >= self.site.today, "omfattar": c.omfattar_tjansten, "bevis": c.bevis,
-                })
-            })
-            .collect();
+        let certifikat: Vec<_> = b.certifikat.iter().map(|c| view::certifikat(policy, c, self.site.today)).collect();
         let fragor: Vec<_> = policy
             .fragor
             .iter()
@@ -592,11 +553,11 @@ impl Renderer<'_> {
             .iter()
             .map(|c| {
                 json!({"atgard": c.atgard, "rubrik": policy.atgard(&c.atgard).map(|a| a.rubrik.as_str()),
-                       "status": match c.status { crate::model::BekraftelseStatus::Bekraftad => "Bekräftad", crate::model::BekraftelseStatus::Vantar => "Väntar", crate::model::BekraftelseStatus::Nekad => "Nekad" },
+                       "status": view::bekraftelse_namn(Some(c.status)),
                        "datum": c.datum.map(|d| d.to_string()), "bevis": c.bevis})
             })
             .collect();
-        let beslut = b.beslut.as_ref().map(|x| beslut_view(policy, x, &|s: &str| json!(md(s))));
+        let beslut = b.beslut.as_ref().map(|x| view::beslut(policy, x, &|s: &str| json!(md(s))));
         let term = |id: &str| policy.begrepp.iter().find(|t| t.id == id).map(|t| json!({"id": t.id, "term": t.term}));
         let df = policy.driftform(b.driftform.id);
         let orsaker = match &h.utlatande {
@@ -610,7 +571,7 @@ impl Renderer<'_> {
             "informationsagare": self.roll(&b.tjanst.informationsagare),
             "leverantor": b.leverantor,
             "leverantor_slug": self.supplier_slug(&b.leverantor.namn),
-            "underbitraden": b.underbitraden,
+            "underbitraden": view::underbitraden(item),
             "tjanstemodell": term(&b.tjanstemodell),
             "leveransmodell": term(&b.leveransmodell),
             "driftform": df,
@@ -622,7 +583,7 @@ impl Renderer<'_> {
             "rutin": h.rutin,
             "styrande": styrande.map(|s| json!({
                 "niva": s.niva, "niva_namn": self.niva_namn(s.niva), "mangd": s.informationsmangd_namn,
-                "aspekt": policy.aspekt(&s.aspekt).map_or(s.aspekt.as_str(), |a| a.namn.as_str())})),
+                "aspekt": policy.aspekt_namn(&s.aspekt)})),
             "usa_koppling": h.usa_koppling,
             "mangder": mangder,
             "atgarder": atgarder,
@@ -636,10 +597,10 @@ impl Renderer<'_> {
             "checklista": checklista,
             "bekraftelser": bekraftelser,
             "beslut": beslut,
-            "utlatande": utlatande_id(&h.utlatande),
-            "utlatande_namn": h.utlatande.namn(),
+            "utlatande": view::utlatande_id(&h.utlatande),
+            "utlatande_namn": view::utlatande_namn(&h.utlatande),
             "orsaker": orsaker,
-            "handlingar": h.handlingar.iter().map(|x| json!({"fil": x.fil(), "namn": x.namn()})).collect::<Vec<_>>(),
+            "handlingar": h.handlingar.iter().map(|&x| json!({"fil": x.fil(), "namn": view::handling_namn(x)})).collect::<Vec<_>>(),
             "historik": self.historik_view(item),
             "sekretess": crate::sekretess::vy(item, self.site.profil),
         })
@@ -665,30 +626,21 @@ impl Renderer<'_> {
             })).collect::<Vec<_>>(),
             "beslutad": beslutad.map(|a| json!({"kort": a.kort, "datum": a.datum.to_string()})),
             "sedan_beslut": item.sedan_beslut,
-            "andrad_sedan_beslut": andrad_sedan_beslut(item),
+            "andrad_sedan_beslut": view::andrad_sedan_beslut(item),
         })
     }
 
     fn stats(&self) -> serde_json::Value {
         let policy = self.site.policy;
         let items = self.site.items;
-        let mut by_verdict: BTreeMap<&str, (String, usize)> = BTreeMap::new();
-        for order in ["ej-tillaten", "blockerad", "redo-for-beslut", "godkand", "avslagen", "rutinen-galler-ej"] {
-            by_verdict.insert(order, (String::new(), 0));
-        }
+        let mut by_verdict: BTreeMap<&str, usize> = BTreeMap::new();
         for i in items {
-            let e = by_verdict.entry(utlatande_id(&i.harledning.utlatande)).or_default();
-            e.0 = i.harledning.utlatande.namn().to_owned();
-            e.1 += 1;
+            *by_verdict.entry(view::utlatande_id(&i.harledning.utlatande)).or_default() += 1;
         }
-        let verdicts: Vec<_> =
-            ["godkand", "redo-for-beslut", "blockerad", "avslagen", "ej-tillaten", "rutinen-galler-ej"]
-                .iter()
-                .map(|id| {
-                    let (namn, n) = by_verdict.get(id).cloned().unwrap_or_default();
-                    json!({"id": id, "namn": if namn.is_empty() { verdict_label(id) } else { namn }, "antal": n})
-                })
-                .collect();
+        let verdicts: Vec<_> = UTLATANDEN
+            .iter()
+            .map(|(id, namn)| json!({"id": id, "namn": namn, "antal": by_verdict.get(id).copied().unwrap_or(0)}))
+            .collect();
         let levels: Vec<_> = policy
             .nivaer
             .iter()
@@ -708,58 +660,6 @@ impl Renderer<'_> {
             .collect();
         let max = verdicts.iter().filter_map(|v| v["antal"].as_u64()).max().unwrap_or(0).max(1);
         json!({"total": items.len(), "verdicts": verdicts, "levels": levels, "driftformer": driftformer, "organisationer": orgs, "max": max, "chart": chart(&verdicts, max)})
-    }
-
-    /// What needs someone's attention, in order of urgency.
-    fn attention(&self) -> Vec<serde_json::Value> {
-        let mut out = Vec::new();
-        for i in self.site.items {
-            let b = &i.bedomning;
-            let link = format!("bedomningar/{}/index.html", i.slug);
-            match &i.harledning.utlatande {
-                Utlatande::Blockerad { orsaker } => out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Blockerad", "text": orsaker.join(" ")})),
-                Utlatande::RedoForBeslut => out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Väntar på beslut", "text": "Alla åtgärder är uppfyllda."})),
-                _ => {}
-            }
-            let godkand = matches!(i.harledning.utlatande, Utlatande::Beslutad { status: BeslutStatus::Godkand });
-            if godkand {
-                let unmet: Vec<&str> = i
-                    .harledning
-                    .atgarder
-                    .iter()
-                    .filter(|u| u.tillamplig && u.status != Some(Status::Uppfylld))
-                    .map(|u| u.id.as_str())
-                    .collect();
-                if !unmet.is_empty() {
-                    out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": "Ouppfyllda åtgärder", "text": format!("Godkänd, men {} är inte uppfyllda.", unmet.join(", "))}));
-                }
-            }
-            if andrad_sedan_beslut(i) {
-                let n = i.sedan_beslut.as_ref().map_or(0, Vec::len);
-                let text = format!("{n} fält har ändrats sedan det senaste beslutet; beslutet behöver ses över.");
-                out.push(json!({"url": format!("{link}#h-historik"), "namn": b.tjanst.namn, "typ": "Ändrad sedan beslut", "text": text}));
-            }
-            for bev in &i.harledning.bevakningar {
-                let cert = bev.certifikat.and_then(|n| b.certifikat.get(n));
-                let text = match (bev.typ, cert) {
-                    (BevakningTyp::GranskningForsenad, _) => format!("Nästa granskning skulle ha skett {}.", bev.datum),
-                    (BevakningTyp::GranskningSnart, _) => format!("Nästa granskning senast {}.", bev.datum),
-                    (BevakningTyp::CertifikatUtganget, Some(c)) => {
-                        format!("{} från {} gick ut {}.", self.cert_namn(&c.standard), c.utfardare, c.giltigt_till)
-                    }
-                    (BevakningTyp::CertifikatGarUt, Some(c)) => {
-                        format!("{} från {} går ut {}.", self.cert_namn(&c.standard), c.utfardare, c.giltigt_till)
-                    }
-                    (BevakningTyp::DpfInaktuell, _) => format!("DPF-listningen kontrollerades senast {}.", bev.datum),
-                    (BevakningTyp::BeslutDrojer, _) => {
-                        format!("Inget beslut, och ingen ändring sedan {}.", bev.datum)
-                    }
-                    _ => continue,
-                };
-                out.push(json!({"url": link, "namn": b.tjanst.namn, "typ": bev.typ.namn(), "text": text}));
-            }
-        }
-        out
     }
 
     fn register_views(&self, rows: &[serde_json::Value]) -> Vec<RegisterView> {
@@ -788,7 +688,7 @@ impl Renderer<'_> {
             heading: "Register sorterat på nästa granskning".into(),
             rows: by_review,
         });
-        for (id, label) in VERDICTS {
+        for (id, label) in UTLATANDEN {
             let rows: Vec<_> = by_name.iter().filter(|r| r["utlatande"] == *id).cloned().collect();
             views.push(RegisterView {
                 path: format!("register/{id}.html"),
@@ -809,7 +709,7 @@ impl Renderer<'_> {
 
     fn register_view_links(&self) -> serde_json::Value {
         let filters: Vec<_> =
-            VERDICTS.iter().map(|(id, label)| json!({"url": format!("{id}.html"), "namn": label})).collect();
+            UTLATANDEN.iter().map(|(id, label)| json!({"url": format!("{id}.html"), "namn": label})).collect();
         let driftformer: Vec<_> = self
             .site
             .policy
@@ -840,8 +740,7 @@ impl Renderer<'_> {
                     .iter()
                     .filter(|a| a.niva == n.varde)
                     .map(|a| {
-                        let certs: Vec<&str> = if a.typ == crate::model::AtgardTyp::Certifiering { policy.certifieringar.iter().map(|c| c.namn.as_str()).collect() } else { Vec::new() };
-                        json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "punkter": a.punkter, "certifieringar": certs, "alternativ": a.alternativ, "lank": a.lank, "galler_endast_vid": a.galler_endast_vid.map(|_| "Gäller bara när leverantören eller ett underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.")})
+                        json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "punkter": a.punkter, "certifieringar": view::certifieringar(policy, a), "alternativ": a.alternativ, "lank": a.lank, "galler_endast_vid": a.galler_endast_vid.map(|_| view::USA_VILLKOR)})
                     })
                     .collect();
                 let inherited: Vec<&str> = if policy.regler.kumulativ_atgardstabell {
@@ -871,82 +770,6 @@ struct RegisterView {
     path: String,
     heading: String,
     rows: Vec<serde_json::Value>,
-}
-
-const VERDICTS: [(&str, &str); 6] = [
-    ("godkand", "Beslutad: godkänd"),
-    ("redo-for-beslut", "Redo för beslut"),
-    ("blockerad", "Blockerad"),
-    ("avslagen", "Beslutad: avslagen"),
-    ("ej-tillaten", "Ej tillåten"),
-    ("rutinen-galler-ej", "Rutinen gäller inte"),
-];
-
-/// Changed since the last decided version: the decision no longer covers the file as it is.
-pub(crate) fn andrad_sedan_beslut(item: &Item) -> bool {
-    item.sedan_beslut.as_ref().is_some_and(|d| !d.is_empty())
-}
-
-fn verdict_label(id: &str) -> String {
-    VERDICTS.iter().find(|(i, _)| *i == id).map_or(id, |(_, l)| l).to_owned()
-}
-
-fn utlatande_id(u: &Utlatande) -> &'static str {
-    match u {
-        Utlatande::RutinenGallerEj => "rutinen-galler-ej",
-        Utlatande::EjTillaten => "ej-tillaten",
-        Utlatande::Blockerad { .. } => "blockerad",
-        Utlatande::RedoForBeslut => "redo-for-beslut",
-        Utlatande::Beslutad { status: BeslutStatus::Godkand } => "godkand",
-        Utlatande::Beslutad { status: BeslutStatus::Avslagen } => "avslagen",
-    }
-}
-
-fn status_id(s: Status) -> &'static str {
-    match s {
-        Status::Uppfylld => "uppfylld",
-        Status::EjUppfylld => "ej-uppfylld",
-        Status::Okand => "okand",
-    }
-}
-
-pub(crate) fn status_namn(s: Option<Status>) -> &'static str {
-    match s {
-        Some(Status::Uppfylld) => "Uppfylld",
-        Some(Status::EjUppfylld) => "Ej uppfylld",
-        Some(Status::Okand) => "Okänd",
-        None => "Ej tillämplig",
-    }
-}
-
-/// The decision with Swedish labels; `md` renders its Markdown fields (HTML for the site,
-/// plain-text blocks for the PDFs).
-/// A role's name, or its id when the policy does not know it.
-pub(crate) fn roll_namn(policy: &Policy, id: &str) -> String {
-    policy.roll(id).map_or_else(|| id.to_owned(), |r| r.namn.clone())
-}
-
-pub(crate) fn beslut_view(policy: &Policy, x: &Beslut, md: &dyn Fn(&str) -> serde_json::Value) -> serde_json::Value {
-    let roll = |id: &str| roll_namn(policy, id);
-    json!({
-        "status": beslut_namn(x.status), "beslutsfattare": roll(&x.beslutsfattare), "datum": x.datum.to_string(),
-        "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),
-        "juridiskt": md(&x.juridiskt_ansvar_och_varumarke),
-        "nasta_granskning": x.nasta_granskning.map(|d| d.to_string()),
-        "it_centerchef": x.it_centerchef.as_ref().map(|it| json!({
-            "stallning": if it.tillstyrker { "Tillstyrker" } else { "Avstyrker" },
-            "datum": it.datum.to_string(), "motivering": md(&it.motivering)})),
-        "eskalering": x.eskalering.as_ref().map(|e| json!({
-            "till": roll(&e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
-            "motivering": md(&e.motivering)})),
-    })
-}
-
-pub(crate) fn beslut_namn(s: BeslutStatus) -> &'static str {
-    match s {
-        BeslutStatus::Godkand => "Godkänd",
-        BeslutStatus::Avslagen => "Avslagen",
-    }
 }
 
 /// Bars for the start page's chart, computed here so the SVG template only draws.

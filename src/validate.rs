@@ -3,20 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use crate::derive::{BevakningTyp, Harledning, Status, Utlatande};
 use crate::diagnostic::{Diagnostic, FileId, did_you_mean, one_of};
 use crate::load::{Loaded, Seg, dotted};
-use crate::model::{AtgardTyp, Bedomning, BegreppKategori, BeslutStatus, Datum, Policy, Tillampning, UtlosareId};
+use crate::model::{AtgardTyp, Bedomning, BegreppKategori, BeslutStatus, Policy, Tillampning, UtlosareId};
 use crate::path;
 
 /// Collects diagnostics for one file, pointing each at a path in it.
-struct Report<'a, T> {
-    file: &'a Loaded<T>,
-    out: &'a mut Vec<Diagnostic>,
+pub(crate) struct Report<'a, T> {
+    pub(crate) file: &'a Loaded<T>,
+    pub(crate) out: &'a mut Vec<Diagnostic>,
 }
 
 impl<T> Report<'_, T> {
-    fn error(
+    pub(crate) fn error(
         &mut self,
         code: &'static str,
         path: &[Seg],
@@ -26,7 +25,7 @@ impl<T> Report<'_, T> {
         self.push(Diagnostic::error(code, self.file.file, message), path, label)
     }
 
-    fn warning(
+    pub(crate) fn warning(
         &mut self,
         code: &'static str,
         path: &[Seg],
@@ -148,7 +147,7 @@ pub fn looks_like_person(value: &str, roller: &[&str]) -> bool {
         && did_you_mean(value, roller.iter().copied()).is_none()
 }
 
-fn note(d: &mut Diagnostic, text: impl Into<String>) {
+pub(crate) fn note(d: &mut Diagnostic, text: impl Into<String>) {
     d.notes.push(text.into());
 }
 
@@ -299,15 +298,8 @@ pub fn valid_slug(slug: &str) -> bool {
         && !crate::slug::RESERVED.contains(&slug)
 }
 
-/// Checks one assessment against the policy and its own derivation.
-pub fn validate_bedomning(
-    policy: &Policy,
-    loaded: &Loaded<Bedomning>,
-    name: &str,
-    h: &Harledning,
-    today: Datum,
-    out: &mut Vec<Diagnostic>,
-) {
+/// Checks one assessment against the policy; the checks that need its derivation are in `bedom`.
+pub fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, name: &str, out: &mut Vec<Diagnostic>) {
     let Some(b) = &loaded.value else { return };
     let mut r = Report { file: loaded, out };
     let roller: Vec<&str> = policy.roller.iter().map(|x| x.id.as_str()).collect();
@@ -481,69 +473,6 @@ pub fn validate_bedomning(
             false,
         );
     }
-    // What derive flagged as due or stale, each at the date it concerns.
-    for bev in &h.bevakningar {
-        let kod = bev.typ.kod();
-        match (bev.typ, bev.certifikat.and_then(|i| b.certifikat.get(i).map(|c| (i, c)))) {
-            (BevakningTyp::CertifikatUtganget, Some((i, c))) => {
-                let d = r.warning(
-                    kod,
-                    &path!["certifikat", i, "giltigt_till"],
-                    format!("certifikatet {} gick ut {}", c.standard, c.giltigt_till),
-                    format!("utgånget före {today}"),
-                );
-                note(
-                    d,
-                    "ett utgånget certifikat uppfyller inte åtgärden; begär ett förnyat certifikat av leverantören",
-                );
-            }
-            (BevakningTyp::CertifikatGarUt, Some((i, c))) => {
-                let d = r.warning(
-                    kod,
-                    &path!["certifikat", i, "giltigt_till"],
-                    format!("certifikatet {} går ut {}", c.standard, c.giltigt_till),
-                    format!("inom {} dagar från {today}", policy.regler.bevaka_certifikat_dagar),
-                );
-                note(d, "begär ett förnyat certifikat av leverantören i god tid");
-            }
-            (BevakningTyp::GranskningForsenad, _) => {
-                let d = r.warning(
-                    kod,
-                    &path!["beslut", "nasta_granskning"],
-                    format!("granskningen skulle ha skett {}", bev.datum),
-                    format!("passerat {today}"),
-                );
-                note(d, "riktlinjen kräver granskning minst en gång om året; granska och för in ett nytt beslut");
-            }
-            (BevakningTyp::GranskningSnart, _) => {
-                r.warning(
-                    kod,
-                    &path!["beslut", "nasta_granskning"],
-                    format!("granskning senast {}", bev.datum),
-                    format!("inom {} dagar från {today}", policy.regler.bevaka_granskning_dagar),
-                );
-            }
-            (BevakningTyp::BeslutDrojer, _) => {
-                let d = r.warning(
-                    kod,
-                    &path!["tjanst", "namn"],
-                    format!("bedömningen saknar beslut och ändrades senast {}", bev.datum),
-                    format!("oförändrad i mer än {} månader", policy.regler.max_manader_utan_beslut),
-                );
-                note(d, "för bedömningen till beslut, eller ta bort den om upphandlingen har avbrutits");
-            }
-            (BevakningTyp::DpfInaktuell, _) => {
-                let d = r.warning(
-                    kod,
-                    &path!["dpf", "kontrollerad"],
-                    format!("DPF-listningen kontrollerades senast {}", bev.datum),
-                    format!("äldre än {} månader", policy.regler.max_manader_sedan_dpf_kontroll),
-                );
-                note(d, "en listning kan upphöra vid den årliga omcertifieringen; kontrollera listan igen");
-            }
-            _ => {}
-        }
-    }
     if let Some(ra) = &b.riskanalys {
         r.check_role(&path!["riskanalys", "genomford_av"], &ra.genomford_av, &roller);
     }
@@ -603,28 +532,11 @@ pub fn validate_bedomning(
     }
 
     // Decision.
-    let level3 = policy.atgarder.iter().filter(|a| a.typ == AtgardTyp::Riskanalys).map(|a| a.niva).min();
-    let needs_risk = match (level3, &h.styrande) {
-        (Some(n), Some(s)) => h.rutin.galler && s.niva >= n,
-        _ => false,
-    };
     match &b.beslut {
-        None => {
-            if needs_risk && b.riskanalys.is_none() {
-                r.warning(
-                    "missing-risk-analysis",
-                    &path!["informationsmangd"],
-                    format!(
-                        "nivå {} kräver en riskanalys före upphandling; ingen är registrerad",
-                        h.styrande.as_ref().map_or(0, |s| s.niva)
-                    ),
-                    "lägg till [riskanalys] innan beslut",
-                );
-            }
-        }
+        None => {}
         Some(beslut) => {
             r.check_role(&path!["beslut", "beslutsfattare"], &beslut.beslutsfattare, &roller);
-            let approved = beslut.eskalering.as_ref().map_or(beslut.status, |e| e.beslut) == BeslutStatus::Godkand;
+            let approved = beslut.slutligt() == BeslutStatus::Godkand;
             match &beslut.it_centerchef {
                 None => {
                     let d = r.error(
@@ -655,42 +567,6 @@ pub fn validate_bedomning(
             }
             if let Some(e) = &beslut.eskalering {
                 r.check_role(&path!["beslut", "eskalering", "till"], &e.till, &roller);
-            }
-            if approved && h.utlatande == Utlatande::EjTillaten {
-                let d = r.error(
-                    "approved-at-level-4",
-                    &path!["beslut", "status"],
-                    "en molntjänst är godkänd fast informationen har nivå 4".to_owned(),
-                    "godkänd",
-                );
-                note(d, "åtgärdstabellen: på nivå 4 är molntjänst ej tillåten, och ingen åtgärd ändrar det");
-            }
-            if approved && needs_risk && b.riskanalys.is_none() {
-                r.error(
-                    "missing-risk-analysis",
-                    &path!["beslut"],
-                    format!(
-                        "beslut om godkännande på nivå {} utan riskanalys",
-                        h.styrande.as_ref().map_or(0, |s| s.niva)
-                    ),
-                    "lägg till [riskanalys]",
-                );
-            }
-            if approved {
-                let unmet: Vec<&str> = h
-                    .atgarder
-                    .iter()
-                    .filter(|u| u.tillamplig && u.status != Some(Status::Uppfylld))
-                    .map(|u| u.id.as_str())
-                    .collect();
-                if !unmet.is_empty() && h.utlatande != Utlatande::EjTillaten {
-                    r.warning(
-                        "approved-with-unmet-measures",
-                        &path!["beslut", "status"],
-                        format!("godkänd, men åtgärderna {} är inte uppfyllda", unmet.join(", ")),
-                        "godkänd",
-                    );
-                }
             }
             let max = policy.regler.max_manader_till_granskning as i32;
             match beslut.nasta_granskning {

@@ -200,6 +200,13 @@ pub struct Beslut {
     pub eskalering: Option<Eskalering>,
 }
 
+impl Beslut {
+    /// The decision that stands: the escalation's, when the matter went further.
+    pub fn slutligt(&self) -> BeslutStatus {
+        self.eskalering.as_ref().map_or(self.status, |e| e.beslut)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BeslutStatus {

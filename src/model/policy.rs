@@ -372,6 +372,26 @@ impl Policy {
         self.certifieringar.iter().find(|c| c.id == id)
     }
 
+    /// A role's name, or its id when the policy does not know it.
+    pub fn roll_namn<'a>(&'a self, id: &'a str) -> &'a str {
+        self.roll(id).map_or(id, |r| r.namn.as_str())
+    }
+
+    /// A certification's name, or its id when the policy does not know it.
+    pub fn certifiering_namn<'a>(&'a self, id: &'a str) -> &'a str {
+        self.certifiering(id).map_or(id, |c| c.namn.as_str())
+    }
+
+    /// An aspect's name, or its id when the policy does not know it.
+    pub fn aspekt_namn<'a>(&'a self, id: &'a str) -> &'a str {
+        self.aspekt(id).map_or(id, |a| a.namn.as_str())
+    }
+
+    /// A measure's heading, or its id when the policy does not know it.
+    pub fn atgard_rubrik<'a>(&'a self, id: &'a str) -> &'a str {
+        self.atgard(id).map_or(id, |a| a.rubrik.as_str())
+    }
+
     pub fn checkstatus(&self, id: &str) -> Option<&Checkstatus> {
         self.checkstatusar.iter().find(|c| c.id == id)
     }

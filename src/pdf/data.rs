@@ -6,38 +6,14 @@
 use serde_json::{Value, json};
 
 use crate::Item;
-use crate::derive::Handling;
+use crate::derive::{Del, Handling};
 use crate::markdown;
-use crate::model::{AtgardTyp, Bedomning, BekraftelseStatus, Datum, Policy, Tillampning};
-use crate::render::{beslut_view, roll_namn as roll, status_namn};
+use crate::model::{Datum, Policy};
 use crate::sidor::Sida;
+use crate::view::{self, niva_namn, roll_namn as roll, status_namn};
 
 fn datum(d: Datum) -> Value {
     json!({"text": d.to_string(), "ar": d.0.year(), "manad": d.0.month(), "dag": d.0.day()})
-}
-
-fn niva_namn(policy: &Policy, niva: u8) -> String {
-    policy.niva(niva).map_or_else(|| niva.to_string(), |n| format!("{niva} – {}", n.namn))
-}
-
-/// Without git history, a document's date comes from the record, never the clock: the decision date once
-/// decided (the escalation's, when it went further), otherwise the latest date recorded.
-pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
-    // A masked date (the open extract) would give the secret away as the document's date.
-    let known = |d: Datum| (d != Datum::MASKERAD).then_some(d);
-    if let Some(beslut) = b.beslut.as_ref().filter(|x| known(x.datum).is_some()) {
-        return Some(
-            beslut.eskalering.as_ref().and_then(|e| known(e.datum)).map_or(beslut.datum, |e| e.max(beslut.datum)),
-        );
-    }
-    let dates = b
-        .informationsmangder
-        .iter()
-        .map(|m| m.klassad_datum)
-        .chain(b.riskanalys.as_ref().map(|r| r.datum))
-        .chain(b.dpf.as_ref().map(|d| d.kontrollerad))
-        .chain(b.bekraftelser.iter().filter_map(|c| c.datum));
-    dates.filter(|d| known(*d).is_some()).max()
 }
 
 /// The policy tables every document may append: the åtgärdstabell, the glossary, and the
@@ -48,17 +24,12 @@ pub fn policy_tables(policy: &Policy) -> Value {
         .iter()
         .rev()
         .map(|a| {
-            let certs: Vec<&str> = if a.typ == AtgardTyp::Certifiering {
-                policy.certifieringar.iter().map(|c| c.namn.as_str()).collect()
-            } else {
-                Vec::new()
-            };
             json!({
                 "niva": a.niva, "niva_namn": policy.niva(a.niva).map(|n| n.namn.as_str()), "id": a.id,
                 "rubrik": a.rubrik, "text": a.text,
                 "punkter": a.punkter.iter().map(|p| p.namn.as_str()).collect::<Vec<_>>(),
-                "certifieringar": certs, "alternativ": a.alternativ,
-                "villkor": a.galler_endast_vid.map(|_| "Gäller bara när leverantören eller ett underbiträde är en amerikansk organisation eller omfattas av amerikansk lag."),
+                "certifieringar": view::certifieringar(policy, a), "alternativ": a.alternativ,
+                "villkor": a.galler_endast_vid.map(|_| view::USA_VILLKOR),
             })
         })
         .collect();
@@ -73,11 +44,7 @@ pub fn policy_tables(policy: &Policy) -> Value {
         "begrepp": policy.begrepp.iter().map(|b| json!({"term": b.term, "forklaring": b.forklaring})).collect::<Vec<_>>(),
         "driftformer": policy.driftformer.iter().map(|d| json!({
             "id": d.id, "driftleverantor": d.driftleverantor, "support": d.support, "serverplacering": d.serverplacering,
-            "galler": match d.rutinen_galler {
-                Tillampning::Alltid => "Alltid".to_owned(),
-                Tillampning::Aldrig => "Nej".to_owned(),
-                Tillampning::Villkorat => format!("Om: {}", d.villkor.as_deref().unwrap_or("villkoret är uppfyllt")),
-            },
+            "galler": view::rutin_galler_namn(d),
         })).collect::<Vec<_>>(),
         "nivaer": policy.nivaer.iter().map(|n| json!({"varde": n.varde, "namn": n.namn, "beskrivning": n.beskrivning})).collect::<Vec<_>>(),
         "fragor": policy.fragor.iter().map(|f| json!({
@@ -99,7 +66,7 @@ fn governing_rule(policy: &Policy) -> &'static str {
     }
 }
 
-/// The data for one of an assessment's documents, dated `datum_` (see [`dokumentdatum`]).
+/// The data for one of an assessment's documents, dated `datum_` (see [`crate::derive::handlingsdatum`]).
 /// `tables` is [`policy_tables`], built once.
 pub fn bedomning(
     policy: &Policy,
@@ -111,7 +78,7 @@ pub fn bedomning(
 ) -> Value {
     let b = &item.bedomning;
     let h = &item.harledning;
-    let titel = format!("{}: {}", handling.namn(), b.tjanst.namn);
+    let titel = format!("{}: {}", view::handling_namn(handling), b.tjanst.namn);
     let aspekter: Vec<_> = policy
         .aspekter
         .iter()
@@ -131,7 +98,7 @@ pub fn bedomning(
     let niva = h.styrande.as_ref().map(|s| {
         json!({
             "namn": niva_namn(policy, s.niva), "mangd": s.informationsmangd_namn,
-            "aspekt": policy.aspekt(&s.aspekt).map_or(s.aspekt.as_str(), |a| a.namn.as_str()),
+            "aspekt": policy.aspekt_namn(&s.aspekt),
             "regel": governing_rule(policy),
         })
     });
@@ -142,41 +109,36 @@ pub fn bedomning(
     let mut ej = Vec::new();
     let mut forbud = Value::Null;
     for u in &h.atgarder {
-        let Some(a) = policy.atgard(&u.id) else { continue };
-        if !u.tillamplig {
-            ej.push(json!({"id": a.id, "rubrik": a.rubrik, "skal": u.skal}));
-        } else if a.typ == AtgardTyp::Forbud {
-            forbud = json!({"id": a.id, "text": a.text, "skal": u.skal});
-        } else if let Some(skakrav) = &a.skakrav {
-            let bekraftelse = b.bekraftelser.iter().find(|c| c.atgard == a.id);
-            krav.push(json!({
-                "nummer": krav.len() + 1, "id": a.id, "rubrik": a.rubrik, "skakrav": skakrav,
-                "bevis": a.bevis.as_deref().unwrap_or("Underlag som visar att kravet uppfylls."),
-                "punkter": a.punkter.iter().map(|p| p.namn.as_str()).collect::<Vec<_>>(),
-                "certifieringar": if a.typ == AtgardTyp::Certifiering { policy.certifieringar.iter().map(|c| c.namn.as_str()).collect() } else { Vec::new() },
-                "status": status_namn(u.status), "skal": u.skal,
-                "bekraftelse": {
-                    "status": match bekraftelse.map(|c| c.status) {
-                        Some(BekraftelseStatus::Bekraftad) => "Bekräftad",
-                        Some(BekraftelseStatus::Nekad) => "Nekad",
-                        Some(BekraftelseStatus::Vantar) | None => "Väntar",
+        let (Some(a), Some(del)) = (policy.atgard(&u.id), u.del(policy)) else { continue };
+        match del {
+            Del::EjTillamplig => {
+                ej.push(json!({"id": a.id, "rubrik": a.rubrik, "skal": u.skal}));
+            }
+            Del::Forbud => {
+                forbud = json!({"id": a.id, "text": a.text, "skal": u.skal});
+            }
+            Del::Leverantor => {
+                let bekraftelse = b.bekraftelser.iter().find(|c| c.atgard == a.id);
+                krav.push(json!({
+                    "nummer": krav.len() + 1, "id": a.id, "rubrik": a.rubrik, "skakrav": a.skakrav,
+                    "bevis": a.bevis.as_deref().unwrap_or("Underlag som visar att kravet uppfylls."),
+                    "punkter": a.punkter.iter().map(|p| p.namn.as_str()).collect::<Vec<_>>(),
+                    "certifieringar": view::certifieringar(policy, a),
+                    "status": status_namn(u.status), "ton": view::status_ton(u.status), "skal": u.skal,
+                    "bekraftelse": {
+                        "status": view::bekraftelse_namn(bekraftelse.map(|c| c.status)),
+                        "ton": view::bekraftelse_ton(bekraftelse.map(|c| c.status)),
+                        "datum": bekraftelse.and_then(|c| c.datum).map_or("–".to_owned(), |d| d.to_string()),
+                        "bevis": bekraftelse.and_then(|c| c.bevis.clone()).unwrap_or_else(|| "–".to_owned()),
                     },
-                    "datum": bekraftelse.and_then(|c| c.datum).map_or("–".to_owned(), |d| d.to_string()),
-                    "bevis": bekraftelse.and_then(|c| c.bevis.clone()).unwrap_or_else(|| "–".to_owned()),
-                },
-            }));
-        } else {
-            verksamhet.push(json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "status": status_namn(u.status), "skal": u.skal}));
+                }));
+            }
+            Del::Verksamhet => {
+                verksamhet.push(json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "status": status_namn(u.status), "ton": view::status_ton(u.status), "skal": u.skal}));
+            }
         }
     }
-    let atgarder: Vec<Value> = h
-        .atgarder
-        .iter()
-        .map(|u| {
-            let rubrik = policy.atgard(&u.id).map_or(u.id.as_str(), |a| a.rubrik.as_str());
-            json!({"id": u.id, "rubrik": rubrik, "status": status_namn(u.status), "skal": u.skal})
-        })
-        .collect();
+    let atgarder: Vec<_> = h.atgarder.iter().map(|u| view::atgard(policy, u)).collect();
     let md = |s: &str| json!(markdown::blocks(s));
     let fragor: Vec<Value> = policy
         .fragor
@@ -187,13 +149,13 @@ pub fn bedomning(
             })).collect::<Vec<_>>()})
         })
         .collect();
-    let beslut = b.beslut.as_ref().map(|x| beslut_view(policy, x, &md));
+    let beslut = b.beslut.as_ref().map(|x| view::beslut(policy, x, &md));
     let driftform = policy.driftform(b.driftform.id).map_or_else(
         || b.driftform.id.to_string(),
         |d| format!("{} (drift: {}, support: {}, servrar: {})", d.id, d.driftleverantor, d.support, d.serverplacering),
     );
     json!({
-        "dokument": {"typ": handling.namn(), "titel": titel, "referens": b.tjanst.referens, "datum": datum(datum_)},
+        "dokument": {"typ": view::handling_namn(handling), "titel": titel, "referens": b.tjanst.referens, "datum": datum(datum_)},
         "organisation": organisation(policy),
         "tjanst": {
             "namn": b.tjanst.namn, "referens": b.tjanst.referens, "beskrivning": b.tjanst.beskrivning,
@@ -204,7 +166,7 @@ pub fn bedomning(
         "driftform": driftform,
         "driftform_tidigare": b.driftform.tidigare,
         "utlosare": policy.utlosare(b.utlosare).map(|u| u.namn.as_str()),
-        "utlatande": h.utlatande.namn(),
+        "utlatande": view::utlatande_namn(&h.utlatande),
         "niva": niva,
         "aspekter": aspekter.iter().map(|a| json!({"id": a.id, "namn": a.namn})).collect::<Vec<_>>(),
         "mangder": mangder,
@@ -245,9 +207,4 @@ pub fn policy_document(policy: &Policy, sidor: &[Sida], tables: &Value, datum_: 
         "policy": tables,
         "sekretess": {"oppen": profil.oppen(), "markeringar": []},
     })
-}
-
-/// The policy document's date: the latest "gäller från" of the policy and its pages.
-pub fn policy_datum(policy: &Policy, sidor: &[Sida]) -> Option<Datum> {
-    policy.dokument.iter().filter_map(|d| d.galler_fran).chain(sidor.iter().filter_map(|s| s.meta.galler_fran)).max()
 }

@@ -26,7 +26,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::cache::{Cache, Key, KeyBuilder};
 use crate::derive::Handling;
 use crate::model::Datum;
-use crate::render::Site;
+use crate::view::Site;
 use crate::write::OutputFile;
 use world::{DocWorld, Engine, file_id};
 
@@ -245,7 +245,7 @@ pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterat
     let assessments = site.items.iter().flat_map(move |item| {
         item.harledning.handlingar.iter().map(move |&handling| {
             // The last change in git dates the document; without history, the record does.
-            let date = item.senast_andrad.or_else(|| data::dokumentdatum(&item.bedomning)).unwrap_or(site.today);
+            let date = crate::view::handlingsdatum(item, site.today);
             Planned {
                 path: format!("bedomningar/{}/{}", item.slug, handling.fil()),
                 template: template_for(handling),
@@ -256,7 +256,7 @@ pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterat
         })
     });
     assessments.chain(std::iter::once_with(move || {
-        let date = data::policy_datum(policy, site.sidor).unwrap_or(site.today);
+        let date = crate::derive::policy_datum(policy, site.sidor).unwrap_or(site.today);
         Planned {
             path: POLICY_PDF.to_owned(),
             template: "policy.typ",

@@ -1,0 +1,137 @@
+//! Stage 3b: the checks that need an assessment's derivation, run right after `derive`.
+//!
+//! `validate` checks a record against the policy alone; what `derive` decided (the level,
+//! the outcome of each measure, the dates being watched) is checked here, so that
+//! `validate` never depends on `derive`.
+
+use crate::derive::{BevakningTyp, Harledning, Utlatande};
+use crate::diagnostic::Diagnostic;
+use crate::load::Loaded;
+use crate::model::{AtgardTyp, Bedomning, BeslutStatus, Datum, Policy};
+use crate::path;
+use crate::validate::{Report, note};
+
+/// Checks one assessment against what derive made of it.
+pub fn granska(policy: &Policy, loaded: &Loaded<Bedomning>, h: &Harledning, today: Datum, out: &mut Vec<Diagnostic>) {
+    let Some(b) = &loaded.value else { return };
+    let mut r = Report { file: loaded, out };
+    // What derive flagged as due or stale, each at the date it concerns.
+    for bev in &h.bevakningar {
+        let kod = bev.typ.kod();
+        match (bev.typ, bev.certifikat.and_then(|i| b.certifikat.get(i).map(|c| (i, c)))) {
+            (BevakningTyp::CertifikatUtganget, Some((i, c))) => {
+                let d = r.warning(
+                    kod,
+                    &path!["certifikat", i, "giltigt_till"],
+                    format!("certifikatet {} gick ut {}", c.standard, c.giltigt_till),
+                    format!("utgånget före {today}"),
+                );
+                note(
+                    d,
+                    "ett utgånget certifikat uppfyller inte åtgärden; begär ett förnyat certifikat av leverantören",
+                );
+            }
+            (BevakningTyp::CertifikatGarUt, Some((i, c))) => {
+                let d = r.warning(
+                    kod,
+                    &path!["certifikat", i, "giltigt_till"],
+                    format!("certifikatet {} går ut {}", c.standard, c.giltigt_till),
+                    format!("inom {} dagar från {today}", policy.regler.bevaka_certifikat_dagar),
+                );
+                note(d, "begär ett förnyat certifikat av leverantören i god tid");
+            }
+            (BevakningTyp::GranskningForsenad, _) => {
+                let d = r.warning(
+                    kod,
+                    &path!["beslut", "nasta_granskning"],
+                    format!("granskningen skulle ha skett {}", bev.datum),
+                    format!("passerat {today}"),
+                );
+                note(d, "riktlinjen kräver granskning minst en gång om året; granska och för in ett nytt beslut");
+            }
+            (BevakningTyp::GranskningSnart, _) => {
+                r.warning(
+                    kod,
+                    &path!["beslut", "nasta_granskning"],
+                    format!("granskning senast {}", bev.datum),
+                    format!("inom {} dagar från {today}", policy.regler.bevaka_granskning_dagar),
+                );
+            }
+            (BevakningTyp::BeslutDrojer, _) => {
+                let d = r.warning(
+                    kod,
+                    &path!["tjanst", "namn"],
+                    format!("bedömningen saknar beslut och ändrades senast {}", bev.datum),
+                    format!("oförändrad i mer än {} månader", policy.regler.max_manader_utan_beslut),
+                );
+                note(d, "för bedömningen till beslut, eller ta bort den om upphandlingen har avbrutits");
+            }
+            (BevakningTyp::DpfInaktuell, _) => {
+                let d = r.warning(
+                    kod,
+                    &path!["dpf", "kontrollerad"],
+                    format!("DPF-listningen kontrollerades senast {}", bev.datum),
+                    format!("äldre än {} månader", policy.regler.max_manader_sedan_dpf_kontroll),
+                );
+                note(d, "en listning kan upphöra vid den årliga omcertifieringen; kontrollera listan igen");
+            }
+            _ => {}
+        }
+    }
+
+    // Decision.
+    let level3 = policy.atgarder.iter().filter(|a| a.typ == AtgardTyp::Riskanalys).map(|a| a.niva).min();
+    let needs_risk = match (level3, &h.styrande) {
+        (Some(n), Some(s)) => h.rutin.galler && s.niva >= n,
+        _ => false,
+    };
+    match &b.beslut {
+        None => {
+            if needs_risk && b.riskanalys.is_none() {
+                r.warning(
+                    "missing-risk-analysis",
+                    &path!["informationsmangd"],
+                    format!(
+                        "nivå {} kräver en riskanalys före upphandling; ingen är registrerad",
+                        h.styrande.as_ref().map_or(0, |s| s.niva)
+                    ),
+                    "lägg till [riskanalys] innan beslut",
+                );
+            }
+        }
+        Some(beslut) => {
+            let approved = beslut.slutligt() == BeslutStatus::Godkand;
+            if approved && h.utlatande == Utlatande::EjTillaten {
+                let d = r.error(
+                    "approved-at-level-4",
+                    &path!["beslut", "status"],
+                    "en molntjänst är godkänd fast informationen har nivå 4".to_owned(),
+                    "godkänd",
+                );
+                note(d, "åtgärdstabellen: på nivå 4 är molntjänst ej tillåten, och ingen åtgärd ändrar det");
+            }
+            if approved && needs_risk && b.riskanalys.is_none() {
+                r.error(
+                    "missing-risk-analysis",
+                    &path!["beslut"],
+                    format!(
+                        "beslut om godkännande på nivå {} utan riskanalys",
+                        h.styrande.as_ref().map_or(0, |s| s.niva)
+                    ),
+                    "lägg till [riskanalys]",
+                );
+            }
+            if approved {
+                let unmet: Vec<&str> = h.ouppfyllda().map(|u| u.id.as_str()).collect();
+                if !unmet.is_empty() && h.utlatande != Utlatande::EjTillaten {
+                    r.warning(
+                        "approved-with-unmet-measures",
+                        &path!["beslut", "status"],
+                        format!("godkänd, men åtgärderna {} är inte uppfyllda", unmet.join(", ")),
+                        "godkänd",
+                    );
+                }
+            }
+        }
+    }
+}
