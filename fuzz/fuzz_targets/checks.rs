@@ -1,4 +1,4 @@
-//! The body of each fuzz target, with what it asserts. tests/fuzz_regressions.rs includes
+//! The body of each fuzz target, with what it asserts. tests/testsuite/fuzz_regressions.rs includes
 //! this file too and runs every saved crash input through the same body, so each crash
 //! found stays a test in `cargo test`.
 
