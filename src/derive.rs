@@ -192,13 +192,13 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
 fn bevakningar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande, today: Datum) -> Vec<Bevakning> {
     let regler = &policy.regler;
     let mut out = Vec::new();
-    if *utlatande == (Utlatande::Beslutad { status: BeslutStatus::Godkand }) {
-        if let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning) {
-            if next < today {
-                out.push(Bevakning { typ: BevakningTyp::GranskningForsenad, datum: next, certifikat: None });
-            } else if next <= today.plus_days(regler.bevaka_granskning_dagar as i32) {
-                out.push(Bevakning { typ: BevakningTyp::GranskningSnart, datum: next, certifikat: None });
-            }
+    if *utlatande == (Utlatande::Beslutad { status: BeslutStatus::Godkand })
+        && let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning)
+    {
+        if next < today {
+            out.push(Bevakning { typ: BevakningTyp::GranskningForsenad, datum: next, certifikat: None });
+        } else if next <= today.plus_days(regler.bevaka_granskning_dagar as i32) {
+            out.push(Bevakning { typ: BevakningTyp::GranskningSnart, datum: next, certifikat: None });
         }
     }
     for (i, c) in b.certifikat.iter().enumerate() {
@@ -211,10 +211,10 @@ fn bevakningar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande, today: Dat
         };
         out.push(Bevakning { typ, datum: c.giltigt_till, certifikat: Some(i) });
     }
-    if let Some(d) = &b.dpf {
-        if d.kontrollerad.plus_months(regler.max_manader_sedan_dpf_kontroll as i32) < today {
-            out.push(Bevakning { typ: BevakningTyp::DpfInaktuell, datum: d.kontrollerad, certifikat: None });
-        }
+    if let Some(d) = &b.dpf
+        && d.kontrollerad.plus_months(regler.max_manader_sedan_dpf_kontroll as i32) < today
+    {
+        out.push(Bevakning { typ: BevakningTyp::DpfInaktuell, datum: d.kontrollerad, certifikat: None });
     }
     out
 }

@@ -111,7 +111,7 @@ fn a_policy_edit_remakes_everything() {
     let dir = three();
     let root = dir.path();
     let all = made(root);
-    edit(&root.join("content/policy.toml"), "Gemensam IT-organisation", "Gemensam it-organisation");
+    edit(root.join("content/policy.toml"), "Gemensam IT-organisation", "Gemensam it-organisation");
     assert_eq!(made(root), all);
     assert_same_as_clean_build(root);
 }
@@ -160,6 +160,9 @@ fn a_damaged_output_or_cache_gives_a_correct_site() {
     assert_eq!(files(&out), clean);
 }
 
+/// An edit to make, and what it edits.
+type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
+
 /// `serve` renders from its last render and memo. After every kind of edit, that render
 /// must give exactly the files a render from nothing gives, while still reusing what the
 /// edit left alone.
@@ -179,7 +182,7 @@ fn serve_renders_from_its_memo_exactly_what_a_fresh_render_gives() {
     };
     let mut cache = Cache::with_memo();
     let b = root.join("content/bedomningar/b.toml");
-    let steps: Vec<(&str, Box<dyn Fn()>)> = vec![
+    let steps: Vec<Step> = vec![
         ("nothing", Box::new(|| {})),
         ("a diary number", Box::new(|| edit(&b, "SML-2026-0002", "SML-2026-0099"))),
         (
@@ -215,9 +218,7 @@ fn serve_renders_from_its_memo_exactly_what_a_fresh_render_gives() {
         ),
         (
             "the policy",
-            Box::new(|| {
-                edit(&root.join("content/policy.toml"), "Gemensam IT-organisation", "Gemensam it-organisation")
-            }),
+            Box::new(|| edit(root.join("content/policy.toml"), "Gemensam IT-organisation", "Gemensam it-organisation")),
         ),
         ("a removed file", Box::new(|| fs::remove_file(root.join("content/bedomningar/0.toml")).unwrap())),
     ];
