@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 use molnkoll::cache::{Cache, KeyBuilder};
 use molnkoll::model::Datum;
-use molnkoll::render::{self, Site};
+use molnkoll::render;
+use molnkoll::view::Site;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -45,7 +45,7 @@ fn main() {
             h.styrande.as_ref().map_or(-1, |s| i32::from(s.niva)),
             quote(&b.beslut.as_ref().and_then(|x| x.nasta_granskning).map_or(String::new(), |d| d.to_string())),
             quote(&b.leverantor.namn),
-            quote(h.utlatande.namn()),
+            quote(molnkoll::view::utlatande_namn(&h.utlatande)),
             b.driftform.id,
         );
         write(format!("content/bedomningar/{}.md", item.slug), front.into_bytes());

@@ -67,9 +67,9 @@ run "chromium --version" /usr/bin/chromium --version
 run "java -version" java -version
 
 # --- Python packages --------------------------------------------------------
-# jsonschema validates the shipped TOML against `molnkoll schema` (tests/schema.rs).
+# jsonschema validates the shipped TOML against `molnkoll schema` (tests/testsuite/schema.rs).
 command -v python3 >/dev/null 2>&1 || die "python3 is missing (3.11 or later is needed, for tomllib)"
-# openpyxl reads the xlsx export back (tests/export.rs).
+# openpyxl reads the xlsx export back (tests/testsuite/export.rs).
 if ! python3 -c 'import tomllib, jsonschema, openpyxl' >/dev/null 2>&1; then
     run "pip install" python3 -m pip install --quiet --disable-pip-version-check 'jsonschema==4.26.0' 'openpyxl==3.1.5'
 fi

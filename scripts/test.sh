@@ -16,6 +16,10 @@ step "cargo test"
 cargo test --release --locked --all-targets
 molnkoll=target/release/molnkoll
 
+# In release like every step here, so that it shares target/release (build scripts, proc macros).
+step "cargo clippy (warnings are errors)"
+cargo clippy --release --locked --all-targets -- -D warnings
+
 # The fuzz targets (scripts/fuzz.sh) build the library without `full`; keep that build working.
 step "cargo check --no-default-features --lib"
 cargo check --release --locked --no-default-features --lib

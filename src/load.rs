@@ -438,10 +438,10 @@ impl From<usize> for Seg {
     }
 }
 
-/// `path!["informationsmangd", 0, "klassning"]`
+/// `path!["informationsmangd", 0, "klassning"]`, an array: every use borrows it as `&[Seg]`.
 #[macro_export]
 macro_rules! path {
-    ($($seg:expr),* $(,)?) => { vec![$($crate::load::Seg::from($seg)),*] };
+    ($($seg:expr),* $(,)?) => { [$($crate::load::Seg::from($seg)),*] };
 }
 
 /// Dotted form for messages: `informationsmangd[1].klassning.K`.
@@ -578,44 +578,44 @@ impl<'a> Walker<'a> {
                 }
             }
             DeValue::String(s) => {
-                if let Some(allowed) = enum_values(schema) {
-                    if !allowed.iter().any(|a| a == s.as_ref()) {
-                        let mut d = Diagnostic::error(
-                            "unknown-value",
-                            self.file,
-                            format!("`{}` kan inte vara `{s}`", dotted(path)),
-                        )
-                        .at(Some(value.span()), "okänt värde");
-                        if let Some(m) = did_you_mean(s, allowed.iter().map(String::as_str)) {
-                            d.label = format!("menade du `{m}`?");
-                        }
-                        self.out.push(d.note(format!("tillåtna värden: {}", one_of(&allowed))));
+                if let Some(allowed) = enum_values(schema)
+                    && !allowed.iter().any(|a| a == s.as_ref())
+                {
+                    let mut d = Diagnostic::error(
+                        "unknown-value",
+                        self.file,
+                        format!("`{}` kan inte vara `{s}`", dotted(path)),
+                    )
+                    .at(Some(value.span()), "okänt värde");
+                    if let Some(m) = did_you_mean(s, allowed.iter().map(String::as_str)) {
+                        d.label = format!("menade du `{m}`?");
                     }
+                    self.out.push(d.note(format!("tillåtna värden: {}", one_of(&allowed))));
                 }
             }
             DeValue::Integer(i) => {
                 let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
                 let min = schema.get("minimum").and_then(Json::as_i64);
                 let max = schema.get("maximum").and_then(Json::as_i64);
-                if let Some(n) = n {
-                    if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                        self.out.push(
-                            Diagnostic::error(
-                                "out-of-range",
-                                self.file,
-                                format!("`{}` är utanför tillåtet intervall", dotted(path)),
-                            )
-                            .at(
-                                Some(value.span()),
-                                format!("{n} är för {}", if min.is_some_and(|m| n < m) { "litet" } else { "stort" }),
-                            )
-                            .note(format!(
-                                "tillåtet: {} till {}",
-                                min.unwrap_or(i64::MIN),
-                                max.unwrap_or(i64::MAX)
-                            )),
-                        );
-                    }
+                if let Some(n) = n
+                    && (min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m))
+                {
+                    self.out.push(
+                        Diagnostic::error(
+                            "out-of-range",
+                            self.file,
+                            format!("`{}` är utanför tillåtet intervall", dotted(path)),
+                        )
+                        .at(
+                            Some(value.span()),
+                            format!("{n} är för {}", if min.is_some_and(|m| n < m) { "litet" } else { "stort" }),
+                        )
+                        .note(format!(
+                            "tillåtet: {} till {}",
+                            min.unwrap_or(i64::MIN),
+                            max.unwrap_or(i64::MAX)
+                        )),
+                    );
                 }
             }
             _ => {}

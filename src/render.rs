@@ -731,7 +731,7 @@ impl Renderer<'_> {
     fn atgard_table(&self) -> Vec<serde_json::Value> {
         let policy = self.site.policy;
         let mut levels: Vec<&crate::model::Niva> = policy.nivaer.iter().collect();
-        levels.sort_by(|a, b| b.varde.cmp(&a.varde));
+        levels.sort_by_key(|l| std::cmp::Reverse(l.varde));
         levels
             .into_iter()
             .map(|n| {

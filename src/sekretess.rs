@@ -155,14 +155,13 @@ fn resolve<'a>(root: &'a Json, mut schema: &'a Json) -> &'a Json {
             schema = arm;
             continue;
         }
-        if schema.get("type").and_then(Json::as_str) == Some("array")
-            || schema.get("type").is_some_and(|t| t.as_array().is_some_and(|a| a.iter().any(|x| x == "array")))
+        if (schema.get("type").and_then(Json::as_str) == Some("array")
+            || schema.get("type").is_some_and(|t| t.as_array().is_some_and(|a| a.iter().any(|x| x == "array"))))
+            && let Some(items) = schema.get("items")
         {
-            if let Some(items) = schema.get("items") {
-                // A path goes through a list: it names the field in every entry.
-                schema = items;
-                continue;
-            }
+            // A path goes through a list: it names the field in every entry.
+            schema = items;
+            continue;
         }
         return schema;
     }
@@ -416,7 +415,7 @@ pub fn tillampa(policy: &Policy, items: &mut [Item], profil: Profil) -> Vec<Heml
             }
             item.bedomning.maska(&path, &m.notis());
         }
-        ersatt.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        ersatt.sort_by_key(|e| std::cmp::Reverse(e.0.chars().count()));
         maska_harledning(item, &ersatt);
     }
     hemliga

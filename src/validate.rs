@@ -306,8 +306,8 @@ pub fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, name: &st
 
     let slug = slug_of(name, b);
     if !valid_slug(&slug) {
-        let p = if b.slug.is_some() { path!["slug"] } else { path![] };
-        let d = r.error("invalid-slug", &p, format!("ogiltig slug `{slug}`"), "slug");
+        let p: &[_] = if b.slug.is_some() { &path!["slug"] } else { &[] };
+        let d = r.error("invalid-slug", p, format!("ogiltig slug `{slug}`"), "slug");
         note(
             d,
             "en slug får bara innehålla a–z, 0–9 och bindestreck, högst 80 tecken, och inte vara ett namn som Windows reserverar (t.ex. `con`, `nul`); byt namn på filen eller ange `slug = \"…\"`",
@@ -325,16 +325,17 @@ pub fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, name: &st
         "driftform",
         false,
     );
-    if let Some(df) = policy.driftform(b.driftform.id) {
-        if df.rutinen_galler == Tillampning::Villkorat && b.driftform.villkor_uppfyllt.is_none() {
-            let d = r.error(
-                "missing-driftform-condition",
-                &path!["driftform"],
-                format!("driftform {} kräver att `villkor_uppfyllt` anges", df.id),
-                "lägg till `villkor_uppfyllt = true` eller `false`",
-            );
-            note(d, format!("villkor: {}", df.villkor.as_deref().unwrap_or("")));
-        }
+    if let Some(df) = policy.driftform(b.driftform.id)
+        && df.rutinen_galler == Tillampning::Villkorat
+        && b.driftform.villkor_uppfyllt.is_none()
+    {
+        let d = r.error(
+            "missing-driftform-condition",
+            &path!["driftform"],
+            format!("driftform {} kräver att `villkor_uppfyllt` anges", df.id),
+            "lägg till `villkor_uppfyllt = true` eller `false`",
+        );
+        note(d, format!("villkor: {}", df.villkor.as_deref().unwrap_or("")));
     }
     match (b.utlosare, b.driftform.tidigare) {
         (UtlosareId::Upphandling, Some(_)) => {
@@ -621,10 +622,10 @@ pub fn validate_slugs(items: &[(String, &Loaded<Bedomning>)], out: &mut Vec<Diag
         let Some(b) = &loaded.value else { continue };
         let slug = slug_of(name, b).to_lowercase();
         if let Some(first) = seen.get(&slug) {
-            let p = if b.slug.is_some() { path!["slug"] } else { path![] };
+            let p: &[_] = if b.slug.is_some() { &path!["slug"] } else { &[] };
             out.push(
                 Diagnostic::error("duplicate-slug", loaded.file, format!("slugen `{slug}` används redan av {first}"))
-                    .at(loaded.span(&p), "samma slug")
+                    .at(loaded.span(p), "samma slug")
                     .note("varje bedömning publiceras under sin slug; byt filnamn eller ange en egen `slug`"),
             );
         } else {
@@ -680,7 +681,7 @@ fn luhn(digits: &[u32]) -> bool {
             }
         })
         .sum();
-    digits.len() == 10 && sum % 10 == 0
+    digits.len() == 10 && sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ fn read_repo(repo: &gix::Repository, root: &Path, dir: &str, files: &[(&str, &st
         }
         // Like `git log -- path`: a merge that takes the folder from one parent changed nothing.
         let first = parent_folders.first().copied().flatten();
-        if parent_folders.iter().any(|f| *f == folder) || (parents.is_empty() && folder.is_none()) {
+        if parent_folders.contains(&folder) || (parents.is_empty() && folder.is_none()) {
             continue;
         }
         let mut recorder = gix::diff::tree::Recorder::default();

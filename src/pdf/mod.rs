@@ -336,7 +336,7 @@ fn compile_batches<'a>(
                                 reused.fetch_add(1, Ordering::Relaxed);
                                 Ok(OutputFile::reused(path, bytes, key, hash))
                             }
-                            None => compile(&engine, templates, job, data).map(|b| OutputFile::keyed(path, b, key)),
+                            None => compile(engine, templates, job, data).map(|b| OutputFile::keyed(path, b, key)),
                         }
                     }
                 }

@@ -1,0 +1,224 @@
+//! The procurement PDFs: the real binary builds fixture projects, then the tests read the
+//! PDFs the way a person or an archive would: text by pdftotext, structure by qpdf,
+//! metadata by pdfinfo. `scripts/install-test-deps.sh` installs poppler-utils and qpdf.
+
+use std::fs;
+
+use crate::common::{BASE, Edit, Project, paths, pdf_text, project, repo, tool};
+
+/// The PDFs a build of `p` wrote, relative to `output/`.
+fn pdfs(p: &Project) -> Vec<String> {
+    paths(&p.path().join("output"), ".pdf")
+}
+
+/// The text of `rel` under `output/`.
+fn text(p: &Project, rel: &str) -> String {
+    pdf_text(&p.path().join("output").join(rel))
+}
+
+/// The base fixture with a US supplier: level 2, procurement, not yet decided.
+fn us_level_2() -> String {
+    let us = BASE.edit("land = \"SE\"", "land = \"US\"").edit(
+        "[aterstallning]",
+        "[dpf]\nlistad = true\nramverk = [\"EU-U.S. DPF\"]\nkontrollerad = 2026-10-01\n\n[aterstallning]",
+    );
+    us[..us.find("[beslut]").unwrap()].to_owned()
+}
+
+#[test]
+fn a_level_2_us_procurement_lists_exactly_dpf_restore_and_certification() {
+    let p = project(&[("tjanst.toml", &us_level_2())]);
+    p.build().ok();
+    assert_eq!(pdfs(&p), ["bedomningar/tjanst/beslutsunderlag.pdf", "bedomningar/tjanst/kravbilaga.pdf", "policy.pdf"]);
+    let t = text(&p, "bedomningar/tjanst/kravbilaga.pdf");
+    // Exactly three numbered ska-krav, in the policy's order, each with its stable id.
+    let krav: Vec<&str> = t
+        .match_indices("Krav ")
+        .filter(|(i, _)| t[i + 5..].starts_with(char::is_numeric))
+        .map(|(i, _)| &t[i..i + 7])
+        .collect();
+    assert_eq!(krav, ["Krav 1:", "Krav 2:", "Krav 3:"], "{t}");
+    assert!(t.contains("Krav 1: Återställningsförfarande (MK-2-ATERSTALLNING)"), "{t}");
+    assert!(t.contains("Krav 2: Certifiering av oberoende part (MK-2-CERTIFIERING)"), "{t}");
+    assert!(t.contains("Krav 3: Listad i EU–US Data Privacy Framework (MK-1-DPF)"), "{t}");
+    for punkt in
+        ["Återställningstid", "Placering av backup (land/jurisdiktion)", "Versionshantering", "Kvarhållandeprincip"]
+    {
+        assert!(t.contains(punkt), "{punkt}");
+    }
+    // What the supplier must submit, the level and why, and both appendices.
+    assert!(t.contains("Leverantören ska lämna: Kopia av giltigt certifikat"), "{t}");
+    assert!(t.contains("2 – Betydande"), "{t}");
+    assert!(t.contains("informationsmängden Scheman, aspekten Riktighet"), "{t}");
+    assert!(t.contains("Bilaga A: Åtgärdstabell") && t.contains("Bilaga B: Begreppsförklaring"), "{t}");
+    // Measures above the level are not requirements; they are listed as not applying.
+    assert!(!t.contains("Krav 4"), "{t}");
+    let ska = &t[t.find("Ska-krav").unwrap()..t.find("Åtgärder som inte gäller").unwrap()];
+    assert!(!ska.contains("MK-3-RISKANALYS") && !ska.contains("MK-4-FORBUD"), "{ska}");
+}
+
+#[test]
+fn an_eu_only_kravbilaga_omits_dpf_and_says_why() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    p.build().ok();
+    let t = text(&p, "bedomningar/tjanst/kravbilaga.pdf");
+    let ska = &t[t.find("Ska-krav").unwrap()..t.find("Åtgärder som inte gäller").unwrap()];
+    assert!(!ska.contains("MK-1-DPF"), "{ska}");
+    assert!(ska.contains("MK-2-ATERSTALLNING") && ska.contains("MK-2-CERTIFIERING"), "{ska}");
+    let ej = &t[t.find("Åtgärder som inte gäller").unwrap()..t.find("Bilaga A").unwrap()];
+    assert!(ej.contains("Listad i EU–US Data Privacy Framework (MK-1-DPF)"), "{ej}");
+    assert!(ej.contains("Gäller bara vid USA-koppling"), "{ej}");
+}
+
+#[test]
+fn level_4_yields_only_the_notice() {
+    let level4 = BASE.edit("klassning = { K = 1, R = 2, T = 2 }", "klassning = { K = 4, R = 2, T = 2 }");
+    let level4 = level4.split("[beslut]").next().unwrap();
+    let p = project(&[("tjanst.toml", level4)]);
+    p.build().ok();
+    assert_eq!(pdfs(&p), ["bedomningar/tjanst/ej-tillaten.pdf", "policy.pdf"]);
+    let t = text(&p, "bedomningar/tjanst/ej-tillaten.pdf");
+    assert!(t.contains("Molntjänst är ej tillåten för Schemaläggning."), "{t}");
+    assert!(t.contains("4 – Synnerligen allvarlig") && t.contains("aspekten Konfidentialitet"), "{t}");
+    assert!(!t.contains("Ska-krav"), "{t}");
+    let pages = tool("pdfinfo", &[], &p.path().join("output/bedomningar/tjanst/ej-tillaten.pdf"));
+    assert!(pages.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 1")), "one page: {pages}");
+}
+
+#[test]
+fn a_driftform_change_yields_a_supplier_confirmation_with_recorded_status() {
+    let change = us_level_2().edit("utlosare = \"upphandling\"", "utlosare = \"driftformsforandring\"")
+        + "\n[[bekraftelse]]\natgard = \"MK-1-DPF\"\nstatus = \"bekraftad\"\ndatum = 2026-10-02\nbevis = \"Dnr 77\"\n";
+    let change = change.edit("[driftform]\nid = 4", "[driftform]\nid = 4\ntidigare = 1");
+    let p = project(&[("tjanst.toml", &change)]);
+    p.build().ok();
+    assert!(pdfs(&p).contains(&"bedomningar/tjanst/leverantorsbekraftelse.pdf".to_owned()));
+    assert!(!pdfs(&p).contains(&"bedomningar/tjanst/kravbilaga.pdf".to_owned()));
+    let t = text(&p, "bedomningar/tjanst/leverantorsbekraftelse.pdf");
+    assert!(t.contains("3. Listad i EU–US Data Privacy Framework (MK-1-DPF)"), "{t}");
+    assert!(t.contains("Registrerad status Bekräftad") && t.contains("Dnr 77"), "{t}");
+    assert!(t.contains("Registrerad status Väntar"), "{t}");
+    assert!(t.contains("Underskrift, för Schema AB"), "{t}");
+}
+
+#[test]
+fn the_decision_basis_carries_questions_risk_positions_and_decision() {
+    let escalated = BASE.edit("tillstyrker = true", "tillstyrker = false")
+        + "\n[beslut.eskalering]\ntill = \"kommundirektor\"\ndatum = 2026-02-10\nbeslut = \"godkand\"\nmotivering = \"Verksamhetens behov väger tyngre.\"\n";
+    let p = project(&[("tjanst.toml", &escalated)]);
+    p.build().ok();
+    let t = text(&p, "bedomningar/tjanst/beslutsunderlag.pdf");
+    for s in [
+        "Styrande nivå: 2 – Betydande",
+        "Certifiering av oberoende part (MK-2-CERTIFIERING) Uppfylld",
+        "4d.",
+        "Export till CSV.",
+        "Låg risk.",
+        "Begränsad påverkan.",
+        "Avstyrker",
+        "Verksamhetens behov väger tyngre.",
+        "Nästa granskning 2027-02-01",
+    ] {
+        assert!(t.contains(s), "missing {s:?} in {t}");
+    }
+}
+
+#[test]
+fn typst_markup_in_the_data_comes_out_as_literal_text() {
+    let payload = r##"#panic("boom") ] $x^2$ #read("/etc/passwd") <etikett> @ref *fet*"##;
+    let hostile = BASE
+        .edit("namn = \"Schemaläggning\"", &format!("namn = {:?}", format!("Schemaläggning {payload}")))
+        .edit("4d = \"Export till CSV.\"", &format!("4d = {payload:?}"))
+        .edit("motivering = \"Risken är acceptabel.\"", &format!("motivering = {payload:?}"));
+    let p = project(&[("tjanst.toml", &hostile)]);
+    p.build().ok();
+    for pdf in ["kravbilaga.pdf", "beslutsunderlag.pdf"] {
+        let t = text(&p, &format!("bedomningar/tjanst/{pdf}"));
+        assert!(t.contains(r#"#panic("boom") ] $x^2$ #read("/etc/passwd")"#), "{pdf}: {t}");
+        assert!(!t.contains("root:x:0:0"), "{pdf} read a real file");
+    }
+}
+
+#[test]
+fn every_pdf_passes_qpdf_and_claims_pdf_a_2_and_pdf_ua_1_tagged() {
+    let p = project(&[("tjanst.toml", BASE), ("us.toml", &us_level_2().edit("Schemaläggning", "Amerikansk tjänst"))]);
+    p.build().ok();
+    let list = pdfs(&p);
+    assert_eq!(list.len(), 5, "{list:?}");
+    for rel in list {
+        let pdf = p.path().join("output").join(&rel);
+        let check = tool("qpdf", &["--check"], &pdf);
+        assert!(check.contains("No syntax or stream encoding errors found"), "{rel}: {check}");
+        let info = tool("pdfinfo", &[], &pdf);
+        assert!(info.contains("Tagged:          yes"), "{rel}: {info}");
+        assert!(info.lines().any(|l| l.starts_with("Title:") && l.len() > 20), "{rel} has a title: {info}");
+        let xmp = tool("pdfinfo", &["-meta"], &pdf);
+        assert!(xmp.contains("<pdfaid:part>2</pdfaid:part>"), "{rel}: {xmp}");
+        assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"), "{rel}: {xmp}");
+    }
+}
+
+#[test]
+fn a_broken_template_is_reported_with_file_line_and_column_and_nothing_is_written() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    p.build().ok();
+    let before = fs::read(p.path().join("output/bedomningar/tjanst/kravbilaga.pdf")).unwrap();
+    let own = p.path().join("templates/pdf");
+    fs::create_dir_all(&own).unwrap();
+    let template =
+        include_str!("../../templates/pdf/kravbilaga.typ").edit("== Ska-krav", "== Ska-krav\n#data.finns_inte");
+    fs::write(own.join("kravbilaga.typ"), template).unwrap();
+    p.build()
+        .fails()
+        .stderr_has("error[typst-template]")
+        .stderr_has("templates/pdf/kravbilaga.typ:")
+        .stderr_has("finns_inte")
+        .stderr_has("inget skrevs");
+    assert_eq!(fs::read(p.path().join("output/bedomningar/tjanst/kravbilaga.pdf")).unwrap(), before);
+}
+
+#[test]
+fn the_policy_pdf_holds_the_routine_table_driftformer_and_glossary() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    fs::create_dir_all(p.path().join("content/sidor")).unwrap();
+    fs::copy(repo().join("content/sidor/rutin.md"), p.path().join("content/sidor/rutin.md")).unwrap();
+    p.build().ok();
+    let t = text(&p, "policy.pdf");
+    for s in [
+        "Rutin för informationssäkerhetsbedömning av molntjänst",
+        "Bakgrund och syfte",
+        "Driftformer",
+        "Molntjänst är ej tillåten",
+        "Tabellen är kumulativ",
+        "SSAE 18 SOC 2",
+        "Begreppsförklaring",
+        "Partnermoln",
+    ] {
+        assert!(t.contains(s), "missing {s:?}");
+    }
+}
+
+#[test]
+fn the_assessment_page_links_its_pdfs() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    p.build().ok();
+    let html = p.output("bedomningar/tjanst/index.html");
+    assert!(html.contains("<a href=\"kravbilaga.pdf\">Kravbilaga</a>"), "{html}");
+    assert!(html.contains("<a href=\"beslutsunderlag.pdf\">Beslutsunderlag</a>"), "{html}");
+}
+
+#[test]
+fn a_template_cannot_read_files_outside_its_virtual_folder() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    let own = p.path().join("templates/pdf");
+    fs::create_dir_all(&own).unwrap();
+    fs::write(p.path().join("hemlig.txt"), "HEMLIGT").unwrap();
+    for path in ["/etc/hostname", "../hemlig.txt", "/hemlig.txt"] {
+        fs::write(own.join("policy.typ"), format!("#read({path:?})\n")).unwrap();
+        p.build()
+            .fails()
+            .stderr_has("error[typst-template]")
+            .stderr_has("templates/pdf/policy.typ:1:")
+            .stderr_lacks("HEMLIGT");
+    }
+}

@@ -1,0 +1,147 @@
+//! `molnkoll serve` through the real binary: it serves, follows edits, shows the
+//! diagnostics for broken content, refuses paths outside the site, and says when the port
+//! is taken.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{BASE, Edit, TODAY, project};
+
+/// Kills the server when the test ends, however it ends.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path) -> Server {
+    // From inside the project with the default `--root .`, as a person runs it: the
+    // watcher reports absolute paths, which a relative root once failed to match.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_molnkoll"))
+        .args(["serve", "--port", "0", "--today", TODAY])
+        .current_dir(root)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let port = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(rest) = line.strip_prefix("molnkoll serve: http://127.0.0.1:") {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+        seen.push(line);
+    };
+    assert!(seen.iter().any(|l| l.starts_with("byggd: ")), "{seen:?}");
+    // Keep reading the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Server { child, port }
+}
+
+/// A raw HTTP/1.1 GET, so that the path reaches the server exactly as written.
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    let response = String::from_utf8_lossy(&bytes).into_owned();
+    let status = response.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, response)
+}
+
+/// Polls `path` until `done` holds, for at most ten seconds.
+fn wait_for(port: u16, path: &str, done: impl Fn(u16, &str) -> bool) -> (u16, String) {
+    let start = Instant::now();
+    loop {
+        let (status, body) = get(port, path);
+        if done(status, &body) || start.elapsed() > Duration::from_secs(10) {
+            return (status, body);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_follows_edits_shows_errors_and_stays_inside_the_site() {
+    let dir = project(&[("schema.toml", BASE)]);
+    let server = start(dir.path());
+    let port = server.port;
+
+    let (status, page) = get(port, "/bedomningar/schema/");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<h1>Schemaläggning</h1>"), "{page}");
+    assert!(page.contains("<script src=\"/_molnkoll/reload.js\"></script></body>"), "{page}");
+    let (status, _) = get(port, "/bedomningar/schema/beslutsunderlag.pdf");
+    assert_eq!(status, 200);
+    // A folder without its slash is redirected, so that its relative links resolve.
+    let (status, head) = get(port, "/register");
+    assert_eq!(status, 301);
+    assert!(head.contains("location: /register/"), "{head}");
+    let version = get(port, "/_molnkoll/version").1;
+
+    // An edit shows up without a restart.
+    let file = dir.path().join("content/bedomningar/schema.toml");
+    std::fs::write(&file, BASE.edit("namn = \"Schemaläggning\"", "namn = \"Schemaläggning 2\"")).unwrap();
+    let (status, page) = wait_for(port, "/bedomningar/schema/", |_, b| b.contains("<h1>Schemaläggning 2</h1>"));
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Schemaläggning 2</h1>"), "the edit never showed: {page}");
+    assert_ne!(get(port, "/_molnkoll/version").1, version, "the browser is told to reload");
+    // A rebuild reads every file, and reading is no edit: the site then stays as it is
+    // (it once rebuilt for ever, each rebuild's reads starting the next).
+    let generation = || get(port, "/_molnkoll/version").1.rsplit("\r\n\r\n").next().unwrap().to_owned();
+    std::thread::sleep(Duration::from_millis(500));
+    let settled = generation();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(generation(), settled, "a rebuild started another");
+
+    // Broken content: every page shows the diagnostic instead of the last good site.
+    std::fs::write(&file, BASE.edit("[leverantor]", "[leverantor\n")).unwrap();
+    let (status, page) = wait_for(port, "/bedomningar/schema/", |s, _| s == 500);
+    assert_eq!(status, 500, "{page}");
+    assert!(page.contains("<h1>Fel i innehållet</h1>"), "{page}");
+    assert!(page.contains("error[toml-syntax]"), "{page}");
+    assert!(page.contains("schema.toml:"), "{page}");
+
+    // Fixed again: the site comes back.
+    std::fs::write(&file, BASE).unwrap();
+    let (status, _) = wait_for(port, "/bedomningar/schema/", |s, b| s == 200 && b.contains("<h1>Schemaläggning</h1>"));
+    assert_eq!(status, 200);
+
+    // Nothing outside the built site is reachable, however the path is spelled.
+    std::fs::write(dir.path().join("secret.txt"), "hemligt").unwrap();
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/assets/..%2f..%2fsecret.txt",
+        "/content/policy.toml",
+    ] {
+        let (status, body) = get(port, path);
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains("hemligt") && !body.contains("root:"), "{path}: {body}");
+    }
+    assert!(!dir.path().join("output").exists(), "serve must not write output/");
+}
+
+#[test]
+fn serve_says_when_the_port_is_taken() {
+    let dir = project(&[("schema.toml", BASE)]);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_molnkoll"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim(), format!("fel: adressen 127.0.0.1:{port} är upptagen; välj en annan port med --port"));
+}
