@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::Item;
 use crate::derive::Handling;
 use crate::markdown;
-use crate::model::{AtgardTyp, Bedomning, BekraftelseStatus, Datum, Policy, Tillampning};
+use crate::model::{AtgardTyp, Bedomning, BekraftelseStatus, Datum, Policy, TextKalla, Tillampning};
 use crate::render::{beslut_view, roll_namn as roll, status_namn};
 use crate::sidor::Sida;
 
@@ -40,6 +40,10 @@ pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
     dates.filter(|d| known(*d).is_some()).max()
 }
 
+fn lokal(k: TextKalla) -> bool {
+    k == TextKalla::Lokal
+}
+
 /// The policy tables every document may append: the åtgärdstabell, the glossary, and the
 /// rest of the routine for the whole-policy document.
 pub fn policy_tables(policy: &Policy) -> Value {
@@ -57,8 +61,9 @@ pub fn policy_tables(policy: &Policy) -> Value {
                 "niva": a.niva, "niva_namn": policy.niva(a.niva).map(|n| n.namn.as_str()), "id": a.id,
                 "rubrik": a.rubrik, "text": a.text,
                 "punkter": a.punkter.iter().map(|p| p.namn.as_str()).collect::<Vec<_>>(),
-                "certifieringar": certs, "alternativ": a.alternativ,
+                "certifieringar": certs, "alternativ": a.alternativ, "lokal": lokal(a.kalla), "lank": a.lank,
                 "villkor": a.galler_endast_vid.map(|_| "Gäller bara när leverantören eller ett underbiträde är en amerikansk organisation eller omfattas av amerikansk lag."),
+                "skakrav": a.skakrav, "skakrav_lokal": lokal(a.skakrav_kalla),
             })
         })
         .collect();
@@ -70,23 +75,45 @@ pub fn policy_tables(policy: &Policy) -> Value {
     json!({
         "atgardstabell": atgardstabell,
         "kumulativ_regel": kumulativ_regel,
-        "begrepp": policy.begrepp.iter().map(|b| json!({"term": b.term, "forklaring": b.forklaring})).collect::<Vec<_>>(),
+        "begrepp": policy.begrepp.iter().map(|b| json!({"term": b.term, "forklaring": b.forklaring, "lokal": lokal(b.kalla)})).collect::<Vec<_>>(),
+        "dokumenttyper": policy.dokumenttyper.iter().map(|t| json!({"namn": t.namn, "beskrivning": t.beskrivning, "lokal": lokal(t.kalla)})).collect::<Vec<_>>(),
         "driftformer": policy.driftformer.iter().map(|d| json!({
             "id": d.id, "driftleverantor": d.driftleverantor, "support": d.support, "serverplacering": d.serverplacering,
             "galler": match d.rutinen_galler {
-                Tillampning::Alltid => "Alltid".to_owned(),
-                Tillampning::Aldrig => "Nej".to_owned(),
+                Tillampning::Alltid => "Ja".to_owned(),
+                Tillampning::Aldrig => "Nämns inte i rutinen och tillämpas inte".to_owned(),
                 Tillampning::Villkorat => format!("Om: {}", d.villkor.as_deref().unwrap_or("villkoret är uppfyllt")),
             },
+            // Reading the routine's silence as "does not apply" is the organisation's judgement.
+            "lokal": lokal(d.kalla) || d.rutinen_galler == Tillampning::Aldrig,
         })).collect::<Vec<_>>(),
-        "nivaer": policy.nivaer.iter().map(|n| json!({"varde": n.varde, "namn": n.namn, "beskrivning": n.beskrivning})).collect::<Vec<_>>(),
+        "nivaer": policy.nivaer.iter().map(|n| json!({"varde": n.varde, "namn": n.namn, "beskrivning": n.beskrivning, "lokal": lokal(n.kalla)})).collect::<Vec<_>>(),
         "fragor": policy.fragor.iter().map(|f| json!({
-            "id": f.id, "rubrik": f.rubrik,
-            "delfragor": f.delfraga.iter().map(|d| json!({"id": d.id, "text": d.text})).collect::<Vec<_>>(),
+            "id": f.id, "rubrik": f.rubrik, "lokal": lokal(f.kalla),
+            "delfragor": f.delfraga.iter().map(|d| json!({"id": d.id, "text": d.text, "exempel": d.exempel})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "checklista": policy.checklista.iter().map(|c| c.namn.as_str()).collect::<Vec<_>>(),
-        "roller": policy.roller.iter().map(|r| json!({"namn": r.namn, "beskrivning": r.beskrivning})).collect::<Vec<_>>(),
+        "checklista_lokal": policy.checklista.iter().map(|c| lokal(c.kalla)).collect::<Vec<_>>(),
+        "roller": policy.roller.iter().map(|r| json!({"namn": r.namn, "beskrivning": r.beskrivning, "lokal": lokal(r.kalla)})).collect::<Vec<_>>(),
+        "utlosare": policy.utlosare.iter().map(|u| json!({"namn": u.namn, "ansvar": u.ansvar, "effekt": u.effekt, "lokal": lokal(u.kalla)})).collect::<Vec<_>>(),
+        "steg": policy.steg.iter().map(|s| json!({"nummer": s.nummer, "namn": s.namn, "beskrivning": s.beskrivning, "lokal": lokal(s.kalla)})).collect::<Vec<_>>(),
+        "lamplighet": {
+            "centrala_komponenter_text": policy.lamplighet.centrala_komponenter_text,
+            "centrala_komponenter": policy.lamplighet.centrala_komponenter.iter().map(|k| json!({"namn": k.namn, "lokal": lokal(k.kalla)})).collect::<Vec<_>>(),
+            "stycken": stycken(&policy.lamplighet.stycken),
+            "fordelar": stycken(&policy.lamplighet.fordelar),
+            "villkor_inledning": policy.lamplighet.villkor_inledning,
+            "villkor": policy.lamplighet.villkor.iter().map(|v| json!({"text": v.text, "lokal": lokal(v.kalla)})).collect::<Vec<_>>(),
+        },
+        "regler": {
+            "styrande": governing_rule(policy),
+            "granskning": format!("Nästa granskning av en beslutad bedömning ligger högst {} månader efter beslutet.", policy.regler.max_manader_till_granskning),
+        },
     })
+}
+
+fn stycken(s: &[crate::model::Stycke]) -> Vec<Value> {
+    s.iter().map(|p| json!({"text": p.text, "lokal": lokal(p.kalla)})).collect()
 }
 
 fn organisation(policy: &Policy) -> Value {
@@ -235,19 +262,26 @@ pub fn policy_document(policy: &Policy, sidor: &[Sida], tables: &Value, datum_: 
         .filter_map(|(namn, varde)| varde.map(|v| json!({"namn": namn, "varde": v})))
         .collect::<Vec<_>>()
     };
+    let version = policy.version.as_ref().map_or_else(|| datum_.to_string(), |v| format!("{}, {}", v.nummer, v.datum));
     json!({
         "dokument": {
-            "typ": "Policy", "titel": format!("Molntjänster: rutin, riktlinje och åtgärdstabell, {}", policy.organisation.namn),
-            "referens": policy.organisation.namn, "datum": datum(datum_),
+            "typ": "Rutin och riktlinje med lokala tillägg",
+            "titel": "Molntjänster: rutin och riktlinje",
+            "referens": format!("Version {version}"), "datum": datum(datum_),
         },
+        "version": version,
         "organisation": organisation(policy),
-        "sidor": sidor.iter().map(|s| json!({"titel": s.meta.titel, "metadata": meta(s), "block": markdown::blocks(&s.markdown)})).collect::<Vec<_>>(),
+        "sidor": sidor.iter().map(|s| json!({"titel": s.meta.titel, "metadata": meta(s), "block": markdown::print_blocks(&s.markdown)})).collect::<Vec<_>>(),
         "policy": tables,
         "sekretess": {"oppen": profil.oppen(), "markeringar": []},
     })
 }
 
-/// The policy document's date: the latest "gäller från" of the policy and its pages.
+/// The policy document's date: the policy's version, or else the latest "gäller från" of
+/// the policy and its pages.
 pub fn policy_datum(policy: &Policy, sidor: &[Sida]) -> Option<Datum> {
+    if let Some(v) = &policy.version {
+        return Some(v.datum);
+    }
     policy.dokument.iter().filter_map(|d| d.galler_fran).chain(sidor.iter().filter_map(|s| s.meta.galler_fran)).max()
 }
