@@ -278,8 +278,12 @@ pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
     dates.filter(|d| known(*d).is_some()).max()
 }
 
-/// The policy document's date: the latest "gäller från" of the policy and its pages.
+/// The policy document's date: the policy's version, or else the latest "gäller från" of
+/// the policy and its pages.
 pub fn policy_datum(policy: &Policy, sidor: &[crate::sidor::Sida]) -> Option<Datum> {
+    if let Some(v) = &policy.version {
+        return Some(v.datum);
+    }
     policy.dokument.iter().filter_map(|d| d.galler_fran).chain(sidor.iter().filter_map(|s| s.meta.galler_fran)).max()
 }
 

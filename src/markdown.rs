@@ -61,13 +61,28 @@ pub struct Block {
     /// The item's number, for `numrerad`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nummer: Option<u64>,
+    /// A heading's `{#id}`: where the printed policy puts the section the policy source holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// Flattens Markdown to blocks of plain text. Raw HTML is kept as literal text, a link
 /// to another site keeps its address in brackets, and an image becomes its alt text: the PDF shows what
 /// was written and loads nothing.
 pub fn blocks(markdown: &str) -> Vec<Block> {
+    flatten(markdown, false)
+}
+
+/// Like [`blocks`], for a content page on paper: a paragraph that links into the site is
+/// web navigation, and paper has no site, so it is left out.
+pub fn print_blocks(markdown: &str) -> Vec<Block> {
+    flatten(markdown, true)
+}
+
+fn flatten(markdown: &str, drop_site_links: bool) -> Vec<Block> {
     let mut out = Vec::new();
+    let mut site_link = false;
+    let mut heading_id: Option<String> = None;
     let mut text = String::new();
     // Per open list: the next number, or None for a bullet list.
     let mut lists: Vec<Option<u64>> = Vec::new();
@@ -77,14 +92,20 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     let flush = |out: &mut Vec<Block>, text: &mut String, typ: &'static str, nummer: Option<u64>| {
         let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if !t.is_empty() {
-            out.push(Block { typ, text: t, nummer });
+            out.push(Block { typ, text: t, nummer, id: None });
         }
         text.clear();
     };
     let current = |kind: &[&'static str]| kind.last().copied().unwrap_or("stycke");
-    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
+    for event in Parser::new_ext(markdown, options) {
         match event {
-            Event::Start(Tag::Heading { .. }) => kind.push("rubrik"),
+            Event::Start(Tag::Heading { id, .. }) => {
+                heading_id = id.map(|i| i.to_string());
+                kind.push("rubrik");
+            }
+            Event::Start(Tag::Paragraph) => site_link = false,
+            Event::End(TagEnd::Paragraph) if drop_site_links && std::mem::take(&mut site_link) => text.clear(),
             Event::Start(Tag::BlockQuote(_)) => kind.push("citat"),
             Event::Start(Tag::CodeBlock(_)) => kind.push("kod"),
             Event::Start(Tag::List(start)) => {
@@ -109,7 +130,15 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                 kind.pop();
                 item_number = None;
             }
-            Event::End(TagEnd::Heading(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock) => {
+            Event::End(TagEnd::Heading(_)) => {
+                let before = out.len();
+                flush(&mut out, &mut text, current(&kind), item_number);
+                if let Some(b) = out.get_mut(before) {
+                    b.id = heading_id.take();
+                }
+                kind.pop();
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::CodeBlock) => {
                 flush(&mut out, &mut text, current(&kind), item_number);
                 kind.pop();
             }
@@ -117,7 +146,10 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                 flush(&mut out, &mut text, current(&kind), item_number)
             }
             Event::End(TagEnd::TableCell) => text.push_str(" | "),
-            Event::Start(Tag::Link { dest_url, .. }) => link_dest.push(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                site_link |= !dest_url.contains(':');
+                link_dest.push(dest_url.to_string());
+            }
             Event::End(TagEnd::Link) => {
                 // A relative link points into the site and means nothing on paper.
                 let absolute = |d: &String| d.contains(':') && !text.ends_with(d.as_str());
@@ -142,6 +174,9 @@ pub fn render_page(markdown: &str) -> String {
     let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES);
     let mut out = String::new();
     html::push_html(&mut out, parser);
+    // A page marks a local addition with `*(lokalt tillägg)*`; on the web it gets the same
+    // quiet label as the policy's own local texts.
+    let out = out.replace("<em>(lokalt tillägg)</em>", "<span class=\"lokalt\">lokalt tillägg</span>");
     sanitize(&out)
 }
 
@@ -163,6 +198,7 @@ static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::La
         .link_rel(Some("noopener noreferrer"))
         .add_generic_attributes(["id"])
         .add_allowed_classes("a", ["begrepp"])
+        .add_allowed_classes("span", ["lokalt"])
         .id_prefix(Some("md-"));
     b
 });

@@ -616,12 +616,22 @@ impl Renderer<'_> {
             return json!({"finns": false, "orsak": orsak});
         };
         let beslutad = fil.beslutad.as_ref().map(|v| &v.andring);
+        let publicering = &self.site.policy.publicering;
+        // Names stay out of publication: an author is shown only as the role the policy maps
+        // it to, and not at all unless the policy asks for roles.
+        let visa_forfattare = publicering.forfattare == crate::model::ForfattareVisning::Roll;
+        let forfattare = |namn: &str| {
+            visa_forfattare.then(|| {
+                publicering.forfattare_roller.get(namn).map_or_else(|| "okänd roll".to_owned(), |r| self.roll(r))
+            })
+        };
         json!({
             "finns": true,
+            "visa_forfattare": visa_forfattare,
             "senast_andrad": item.senast_andrad.map(|d| d.to_string()),
             "ej_incheckad": fil.ej_incheckad,
             "andringar": fil.andringar.iter().map(|a| json!({
-                "kort": a.kort, "commit": a.commit, "datum": a.datum.to_string(), "forfattare": a.forfattare,
+                "kort": a.kort, "commit": a.commit, "datum": a.datum.to_string(), "forfattare": forfattare(&a.forfattare),
                 "meddelande": a.meddelande, "beslutad": beslutad.is_some_and(|b| b.commit == a.commit),
             })).collect::<Vec<_>>(),
             "beslutad": beslutad.map(|a| json!({"kort": a.kort, "datum": a.datum.to_string()})),
@@ -740,7 +750,7 @@ impl Renderer<'_> {
                     .iter()
                     .filter(|a| a.niva == n.varde)
                     .map(|a| {
-                        json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "punkter": a.punkter, "certifieringar": view::certifieringar(policy, a), "alternativ": a.alternativ, "lank": a.lank, "galler_endast_vid": a.galler_endast_vid.map(|_| view::USA_VILLKOR)})
+                        json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "punkter": a.punkter, "certifieringar": view::certifieringar(policy, a), "alternativ": a.alternativ, "lank": a.lank, "kalla": a.kalla, "skakrav": a.skakrav, "skakrav_kalla": a.skakrav_kalla, "galler_endast_vid": a.galler_endast_vid.map(|_| view::USA_VILLKOR)})
                     })
                     .collect();
                 let inherited: Vec<&str> = if policy.regler.kumulativ_atgardstabell {

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use crate::Item;
 use crate::derive::{self, AtgardUtfall, BevakningTyp, Handling, Status, Uppmarksamhet, Utlatande};
 use crate::model::{
-    Atgard, AtgardTyp, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, Driftform, Policy, Tillampning,
-    Underbitrade,
+    Atgard, AtgardTyp, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, Driftform, Policy, TextKalla,
+    Tillampning, Underbitrade,
 };
 use crate::sidor::Sida;
 
@@ -139,10 +139,16 @@ pub fn niva_namn(policy: &Policy, niva: u8) -> String {
 /// When the routine applies to a driftform.
 pub fn rutin_galler_namn(d: &Driftform) -> String {
     match d.rutinen_galler {
-        Tillampning::Alltid => "Alltid".to_owned(),
-        Tillampning::Aldrig => "Nej".to_owned(),
+        Tillampning::Alltid => "Ja".to_owned(),
+        Tillampning::Aldrig => "Nämns inte i rutinen och tillämpas inte".to_owned(),
         Tillampning::Villkorat => format!("Om: {}", d.villkor.as_deref().unwrap_or("villkoret är uppfyllt")),
     }
+}
+
+/// Whether what [`rutin_galler_namn`] says is the organisation's own reading: the routine is
+/// silent on the driftformer it does not name, and "does not apply" is a judgement.
+pub fn rutin_galler_lokal(d: &Driftform) -> bool {
+    d.kalla == TextKalla::Lokal || d.rutinen_galler == Tillampning::Aldrig
 }
 
 /// A driftform with when the routine applies to it.
@@ -151,11 +157,17 @@ pub struct DriftformVy<'a> {
     #[serde(flatten)]
     pub driftform: &'a Driftform,
     pub galler: String,
+    /// The cell's own label: the routine's silence read as "does not apply".
+    pub galler_lokal: bool,
 }
 
 impl<'a> From<&'a Driftform> for DriftformVy<'a> {
     fn from(driftform: &'a Driftform) -> Self {
-        DriftformVy { driftform, galler: rutin_galler_namn(driftform) }
+        DriftformVy {
+            driftform,
+            galler: rutin_galler_namn(driftform),
+            galler_lokal: driftform.rutinen_galler == Tillampning::Aldrig,
+        }
     }
 }
 

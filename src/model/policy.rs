@@ -38,9 +38,121 @@ pub struct Policy {
     #[serde(rename = "checkstatus")]
     pub checkstatusar: Vec<Checkstatus>,
     pub lamplighet: Lamplighet,
+    /// The policy's own version: its number and the date it took effect. Dates the printed
+    /// policy and the accessibility statement; without it, the latest "gäller från" does.
+    pub version: Option<PolicyVersion>,
+    /// What the published pages may show about who changed a record.
+    #[serde(default)]
+    pub publicering: Publicering,
+    /// The accessibility statement's facts (DIGG's model).
+    #[serde(default)]
+    pub tillganglighet: Tillganglighet,
     /// Parts of every assessment that are secret under OSL.
     #[serde(default)]
     pub sekretess: Vec<super::Sekretess>,
+}
+
+/// Whose words a text is. Readers compare the intranet with the adopted documents, so a
+/// local addition is marked wherever it is shown.
+///
+/// Default rule, so that a policy written before the field loads unchanged: each list takes
+/// the document it comes from in the seeds (driftformer, measures, steps, roles and triggers
+/// the routine; questions, checklist, glossary, document types and "när passar" the
+/// guideline; levels and aspects, which come from KLASSA, are local). A text that differs
+/// from that must say so with `kalla`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextKalla {
+    /// The routine's words.
+    Rutin,
+    /// The guideline's words.
+    Riktlinje,
+    /// The organisation's own addition or judgement.
+    Lokal,
+}
+
+impl TextKalla {
+    fn rutin() -> Self {
+        TextKalla::Rutin
+    }
+    fn riktlinje() -> Self {
+        TextKalla::Riktlinje
+    }
+    fn lokal() -> Self {
+        TextKalla::Lokal
+    }
+}
+
+/// A paragraph of policy text with its provenance.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Stycke {
+    pub text: String,
+    #[serde(default = "TextKalla::riktlinje")]
+    pub kalla: TextKalla,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct PolicyVersion {
+    /// E.g. "2026.1".
+    pub nummer: String,
+    /// The date this version took effect.
+    pub datum: Datum,
+}
+
+/// How git authors appear on the published pages. Records hold roles, not names, and the
+/// history must not bring the names back.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct Publicering {
+    /// `dold` (default): no author is shown. `roll`: an author is shown as the role
+    /// `forfattare_roller` maps it to, and as "okänd roll" otherwise.
+    #[serde(default)]
+    pub forfattare: ForfattareVisning,
+    /// Author name or e-mail address → role id.
+    #[serde(default)]
+    pub forfattare_roller: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForfattareVisning {
+    #[default]
+    Dold,
+    Roll,
+}
+
+/// DIGG's model for an accessibility statement: status, how and when it was assessed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct Tillganglighet {
+    #[serde(default)]
+    pub status: Forenlighet,
+    /// Why the status is what it is.
+    #[serde(default)]
+    pub motivering: String,
+    /// Known shortcomings, each in one sentence.
+    #[serde(default)]
+    pub brister: Vec<String>,
+    /// When the site was last assessed; without it, the policy's version date.
+    pub bedomd: Option<Datum>,
+}
+
+/// DIGG's three compliance statuses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Forenlighet {
+    HeltForenlig,
+    #[default]
+    DelvisForenlig,
+    InteForenlig,
+}
+
+impl Forenlighet {
+    pub fn namn(self) -> &'static str {
+        match self {
+            Forenlighet::HeltForenlig => "helt förenlig",
+            Forenlighet::DelvisForenlig => "delvis förenlig",
+            Forenlighet::InteForenlig => "inte förenlig",
+        }
+    }
 }
 
 /// The organisation that owns the assessments.
@@ -120,6 +232,8 @@ pub enum StyrandeMetod {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Driftform {
+    #[serde(default = "TextKalla::rutin")]
+    pub kalla: TextKalla,
     pub id: u32,
     pub driftleverantor: String,
     pub support: String,
@@ -139,6 +253,8 @@ pub enum Tillampning {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Niva {
+    #[serde(default = "TextKalla::lokal")]
+    pub kalla: TextKalla,
     pub varde: u8,
     pub namn: String,
     pub beskrivning: String,
@@ -146,6 +262,8 @@ pub struct Niva {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Aspekt {
+    #[serde(default = "TextKalla::lokal")]
+    pub kalla: TextKalla,
     pub id: String,
     pub namn: String,
     pub beskrivning: String,
@@ -156,6 +274,8 @@ pub struct Aspekt {
 /// One row of the åtgärdstabell.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Atgard {
+    #[serde(default = "TextKalla::rutin")]
+    pub kalla: TextKalla,
     /// Stable id, used as the ska-krav number's anchor in every document.
     pub id: String,
     pub niva: u8,
@@ -173,6 +293,10 @@ pub struct Atgard {
     pub lank: Option<String>,
     /// The tender wording; absent when the measure is not a requirement on the supplier.
     pub skakrav: Option<String>,
+    /// Whose words the ska-krav are: the tender wording states conditions (valid, in scope,
+    /// for the whole contract) that the routine leaves unsaid, so by default it is local.
+    #[serde(default = "TextKalla::lokal")]
+    pub skakrav_kalla: TextKalla,
     /// What the supplier must submit as evidence.
     pub bevis: Option<String>,
     /// Role responsible for carrying the measure out.
@@ -207,6 +331,8 @@ pub struct Punkt {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Certifiering {
+    #[serde(default = "TextKalla::rutin")]
+    pub kalla: TextKalla,
     pub id: String,
     pub namn: String,
     pub beskrivning: String,
@@ -214,6 +340,8 @@ pub struct Certifiering {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Begrepp {
+    #[serde(default = "TextKalla::riktlinje")]
+    pub kalla: TextKalla,
     /// Stable anchor on the glossary page.
     pub id: String,
     pub term: String,
@@ -236,6 +364,8 @@ pub enum BegreppKategori {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Dokumenttyp {
+    #[serde(default = "TextKalla::riktlinje")]
+    pub kalla: TextKalla,
     pub id: String,
     pub namn: String,
     pub beskrivning: String,
@@ -265,6 +395,8 @@ pub struct Dokument {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Roll {
+    #[serde(default = "TextKalla::rutin")]
+    pub kalla: TextKalla,
     pub id: String,
     pub namn: String,
     pub beskrivning: String,
@@ -273,6 +405,8 @@ pub struct Roll {
 /// What starts the routine: procurement or a change of driftform.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Utlosare {
+    #[serde(default = "TextKalla::rutin")]
+    pub kalla: TextKalla,
     pub id: UtlosareId,
     pub namn: String,
     pub initierar: Vec<String>,
@@ -293,6 +427,8 @@ pub enum UtlosareId {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Steg {
+    #[serde(default = "TextKalla::rutin")]
+    pub kalla: TextKalla,
     pub nummer: u8,
     pub namn: String,
     pub beskrivning: Vec<String>,
@@ -300,6 +436,8 @@ pub struct Steg {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Fraga {
+    #[serde(default = "TextKalla::riktlinje")]
+    pub kalla: TextKalla,
     pub id: String,
     pub rubrik: String,
     pub delfraga: Vec<Delfraga>,
@@ -315,6 +453,8 @@ pub struct Delfraga {
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Checkpunkt {
+    #[serde(default = "TextKalla::riktlinje")]
+    pub kalla: TextKalla,
     pub id: String,
     pub namn: String,
 }
@@ -333,16 +473,34 @@ pub struct Lamplighet {
     pub villkor: Vec<LamplighetVillkor>,
     pub centrala_komponenter: Vec<CentralKomponent>,
     pub centrala_komponenter_text: String,
+    /// Paragraphs after the list of central components: the guideline's on law and DIGG's
+    /// trust frameworks, and the organisation's own additions.
+    #[serde(default)]
+    pub stycken: Vec<Stycke>,
+    /// When a cloud service can be a good alternative (the guideline's two cases).
+    #[serde(default)]
+    pub fordelar: Vec<Stycke>,
+    /// The lead-in to `villkor`: they are where a cloud service fits best, not absolute rules.
+    #[serde(default = "default_villkor_inledning")]
+    pub villkor_inledning: String,
+}
+
+fn default_villkor_inledning() -> String {
+    "Molntjänst passar bäst under följande förhållanden:".to_owned()
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct LamplighetVillkor {
+    #[serde(default = "TextKalla::riktlinje")]
+    pub kalla: TextKalla,
     pub id: String,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct CentralKomponent {
+    #[serde(default = "TextKalla::riktlinje")]
+    pub kalla: TextKalla,
     pub id: String,
     pub namn: String,
 }

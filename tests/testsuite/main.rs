@@ -26,6 +26,7 @@ mod korpus;
 mod ny_organisation;
 mod pdf;
 mod schema;
+mod seeds;
 mod sekretess;
 mod serve;
 mod site;

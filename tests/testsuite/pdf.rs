@@ -187,7 +187,7 @@ fn the_policy_pdf_holds_the_routine_table_driftformer_and_glossary() {
     for s in [
         "Rutin för informationssäkerhetsbedömning av molntjänst",
         "Bakgrund och syfte",
-        "Driftformer",
+        "Driftform",
         "Molntjänst är ej tillåten",
         "Tabellen är kumulativ",
         "SSAE 18 SOC 2",

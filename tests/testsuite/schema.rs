@@ -60,7 +60,7 @@ fn the_schema_rejects_what_check_rejects_with_the_policys_values() {
     for expected in [
         "informationsmangd.0.klassning.K: 7 is not one of [0, 1, 2, 3, 4]",
         "'X' is not one of ['K', 'R', 'T', 'S']",
-        "driftform.id: 9 is not one of [1, 2, 3, 4, 5]",
+        "driftform.id: 9 is not one of [1, 2, 3, 4, 5, 6]",
         "certifikat.0.standard: 'iso9001' is not one of",
         "'beskrivnig' was unexpected",
         "'9z' is not one of",
