@@ -13,7 +13,8 @@ use crate::Checked;
 use crate::model::Datum;
 
 /// `--root`, for `new` and `schema`, which read only the policy.
-const ROOT_POLICY: &str = "Projektmappen, med content/policy.toml.";
+// As clap shows a doc comment: without its closing full stop.
+const ROOT_POLICY: &str = "Projektmappen, med content/policy.toml";
 
 // `--root`: the project folder. (A doc comment here would become clap's `about`.)
 #[derive(Args)]
