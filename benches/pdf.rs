@@ -50,7 +50,7 @@ fn main() {
 struct State {
     _dir: tempfile::TempDir,
     assessments: usize,
-    templates: pdf::Templates,
+    templates: std::sync::Arc<pdf::Templates>,
     jobs: Vec<pdf::Job>,
     /// Each job's JSON, serialised once, for the floor and the CLI.
     data: Vec<Vec<u8>>,
@@ -74,7 +74,7 @@ static STATE: LazyLock<State> = LazyLock::new(|| {
         historik: &checked.historik,
         profil: molnkoll::Profil::Intern,
     };
-    let templates = pdf::templates(&root).unwrap();
+    let templates = pdf::templates(&root, None).unwrap();
     let jobs = pdf::jobs(&site);
     let data: Vec<Vec<u8>> = jobs.iter().map(|j| serde_json::to_vec(&j.data).unwrap()).collect();
     let cli_dirs = Command::new(typst_cli()).arg("--version").output().is_ok_and(|o| o.status.success()).then(|| {

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         eprint!("{}", checked.render());
         return ExitCode::FAILURE;
     };
-    let tera = render::templates(&root).expect("templates");
+    let tera = render::templates(&root, None).expect("templates");
     let site = Site {
         policy,
         items: &checked.items,

@@ -19,20 +19,8 @@ use serde::{Deserialize, Serialize};
 /// The manifest's name inside the output folder.
 pub const MANIFEST: &str = ".molnkoll-cache.json";
 
-pub use crate::memo::{Key, KeyBuilder};
-
-/// This program, as far as a file made from input keys needs to know: the code that turns
-/// an assessment into a page or a document's data is not in those keys, so a rebuilt
-/// molnkoll (same version, other code) must not reuse what another one made. A hash of the
-/// Rust sources, made by `build.rs`.
-pub fn build_id() -> Key {
-    KeyBuilder::new("build").part(env!("MOLNKOLL_BUILD_ID").as_bytes()).finish()
-}
-
-/// The key of a file that has no inputs of its own to hash: its bytes.
-pub fn content_key(bytes: &[u8]) -> Key {
-    KeyBuilder::new("bytes").part(bytes).finish()
-}
+pub use crate::keys::{Key, KeyBuilder, build_id, content_key};
+use crate::memo::Memo;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
@@ -65,7 +53,7 @@ pub struct Cache {
     /// Path → the input key the file was made from, and its key.
     inputs: HashMap<String, (Key, Key)>,
     /// What `serve`'s previous render made on the way to its files.
-    memo: Option<crate::memo::Memo>,
+    memo: Option<Memo>,
 }
 
 fn from_hex(s: &str) -> Option<Key> {
@@ -100,7 +88,7 @@ impl Cache {
         let entries = manifest
             .files
             .into_iter()
-            .filter(|(path, _)| crate::write::safe_relative(path))
+            .filter(|(path, _)| crate::slug::safe_relative(path))
             .filter_map(|(path, e)| {
                 let (key, hash) = (from_hex(&e.key)?, from_hex(&e.hash)?);
                 if let Some(input) = e.input.as_deref().and_then(from_hex) {
@@ -113,27 +101,36 @@ impl Cache {
         Cache { entries, inputs, memo: None }
     }
 
-    /// The previous render's files, kept in memory by `serve`: path, key, bytes; and what
-    /// it made on the way, which a new run starts from.
-    pub fn from_memory(files: Vec<crate::write::OutputFile>, mut memo: crate::memo::Memo) -> Self {
+    /// The previous render's files, kept in memory by `serve`: each one's path, key, the
+    /// input key it was found by, and bytes; and what the render made on the way, which a
+    /// new run starts from. `write` makes these from its output files.
+    pub(crate) fn from_files(
+        files: impl IntoIterator<Item = (String, Key, Option<Key>, Arc<Vec<u8>>)>,
+        mut memo: Memo,
+    ) -> Self {
         memo.next_run();
-        let inputs = files.iter().filter_map(|f| Some((f.path.clone(), (f.input?, f.cache_key())))).collect();
-        let entries = files.into_iter().map(|f| (f.path.clone(), (f.cache_key(), Source::Memory(f.bytes)))).collect();
+        let (mut entries, mut inputs) = (HashMap::new(), HashMap::new());
+        for (path, key, input, bytes) in files {
+            if let Some(input) = input {
+                inputs.insert(path.clone(), (input, key));
+            }
+            entries.insert(path, (key, Source::Memory(bytes)));
+        }
         Cache { entries, inputs, memo: Some(memo) }
     }
 
     /// Nothing to reuse yet, but what the first render makes on the way is kept.
     pub fn with_memo() -> Self {
-        Cache { memo: Some(crate::memo::Memo::default()), ..Cache::default() }
+        Cache { memo: Some(Memo::default()), ..Cache::default() }
     }
 
     /// What the previous render made on the way to its files; only `serve` keeps it.
-    pub fn memo(&self) -> Option<&crate::memo::Memo> {
+    pub fn memo(&self) -> Option<&Memo> {
         self.memo.as_ref()
     }
 
     /// The memo, for the cache after this one; a new one when there is none yet.
-    pub fn take_memo(&mut self) -> crate::memo::Memo {
+    pub fn take_memo(&mut self) -> Memo {
         self.memo.take().unwrap_or_default()
     }
 
@@ -148,7 +145,7 @@ impl Cache {
     }
 
     /// The previous file at `path` when it was made from the same `input` (see
-    /// [`crate::write::OutputFile::input`]): its key, bytes, and hash as [`Cache::get`] gives them.
+    /// `OutputFile::input` in [`crate::write`]): its key, bytes, and hash as [`Cache::get`] gives them.
     pub fn find(&self, path: &str, input: Key) -> Option<(Key, Arc<Vec<u8>>, Option<Key>)> {
         match self.inputs.get(path) {
             Some(&(i, key)) if i == input => self.get(path, key).map(|(bytes, hash)| (key, bytes, hash)),

@@ -2,11 +2,14 @@
 //!
 //! The pipeline runs in stages, one module each: [`load`] reads the policy source and
 //! the assessments, [`validate`] checks them, [`derive`] applies the routine's rules.
+//! Below the stages sit the shared vocabulary ([`model`], [`diagnostic`], [`slug`],
+//! [`keys`]); no module reaches back up to a stage above it (`tests/modules.rs` checks).
 
 pub mod bedom;
 pub mod derive;
 pub mod diagnostic;
 pub mod historik;
+pub mod keys;
 pub mod load;
 pub mod markdown;
 pub mod memo;
@@ -20,6 +23,10 @@ pub mod validate;
 // Rendering, writing and the commands around them; the fuzz targets build without these.
 #[cfg(feature = "full")]
 pub mod cache;
+#[cfg(feature = "full")]
+pub mod cli;
+#[cfg(feature = "full")]
+pub mod commands;
 #[cfg(feature = "full")]
 pub mod export;
 #[cfg(feature = "full")]
@@ -44,7 +51,7 @@ pub mod view;
 pub mod write;
 
 #[cfg(feature = "full")]
-pub use pipeline::{BuildError, Built, Rendered, Reused, Written, build, build_with, render, render_with};
+pub use pipeline::{BuildError, Built, Options, Rendered, Reused, Written, build, render};
 
 use std::path::Path;
 
@@ -71,7 +78,7 @@ pub struct Item {
     pub sekretess: Vec<sekretess::Markering>,
     /// A hash of everything above is made from: the file, its history, the policy and the
     /// day. A rebuild finds the pages and documents made from it by this (see [`memo`]).
-    pub key: memo::Key,
+    pub key: keys::Key,
 }
 
 /// The outcome of `check`: every diagnostic, and everything that could be derived.
@@ -104,13 +111,13 @@ impl Checked {
 
 /// Loads, validates and derives a whole project. `today` fixes "now" for every date rule.
 pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
-    check_with(root, today, None)
+    check_in(root, today, None)
 }
 
-/// [`check`], taking what an earlier run of the same process made from unchanged files
-/// from `memo` (see [`memo`]).
-pub fn check_with(root: &Path, today: Datum, memo: Option<&memo::Memo>) -> Result<Checked, load::LoadError> {
-    let mut content = load::load_with(root, memo)?;
+/// [`check`] in a long-lived process, taking what an earlier run made from unchanged
+/// files from `memo` (see [`memo`]).
+pub(crate) fn check_in(root: &Path, today: Datum, memo: Option<&memo::Memo>) -> Result<Checked, load::LoadError> {
+    let mut content = load::load(root, memo)?;
     let mut diagnostics = std::mem::take(&mut content.diagnostics);
     let sidor = sidor::load(root, &mut content.sources, &mut diagnostics)?;
     let texts: Vec<(&str, &str)> =
@@ -124,6 +131,16 @@ pub fn check_with(root: &Path, today: Datum, memo: Option<&memo::Memo>) -> Resul
 pub fn check_content(mut content: load::Content, today: Datum) -> Checked {
     let diagnostics = std::mem::take(&mut content.diagnostics);
     judge(content, diagnostics, Vec::new(), historik::Historik::saknas("innehållet lästes ur minnet"), today, None)
+}
+
+/// An assessment judged against the policy: what the rules make of it (`None` when it
+/// did not parse or the policy is broken), and the diagnostics about it. `serve`'s memo
+/// keeps it for an unchanged file.
+#[derive(Clone)]
+struct Judged {
+    file: diagnostic::FileId,
+    item: Option<std::sync::Arc<Item>>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Validate and derive loaded content: the stages after loading, shared by every way in.
@@ -147,24 +164,19 @@ fn judge(
     let policy_ok = content.policy.value.is_some()
         && !diagnostics.iter().any(|d| d.file == content.policy.file && d.severity == diagnostic::Severity::Error);
     let policy = content.policy.value.as_ref().filter(|_| policy_ok);
-    // What every file's judgement depends on besides the file itself.
-    let mut base = memo::KeyBuilder::new("judge");
-    base.part(content.sources.text(content.policy.file).as_bytes()).part(&[u8::from(policy_ok)]);
-    base.part(today.to_string().as_bytes());
+    let base = keys::judge_base(content.sources.text(content.policy.file), policy_ok, today);
     let filer: Vec<_> = names.iter().map(|(name, _)| historik.filer.remove(name)).collect();
-    let judged: Vec<memo::Judged> = names
+    let kept = memo.map(memo::Memo::table::<Judged>);
+    let judged: Vec<Judged> = names
         .par_iter()
         .zip(filer)
         .map(|((name, loaded), fil)| {
             let text = content.sources.text(loaded.file);
-            // The history is part of the input; its debug form holds all of it.
-            let mut key = base.clone();
-            key.part(name.as_bytes()).part(text.as_bytes()).part(format!("{fil:?}").as_bytes());
-            let key = key.finish();
+            let key = keys::judge(&base, name, text, &fil);
             let one = |fil| judge_one(&content.policy, policy, name, loaded, text, fil, today, key);
-            let Some(memo) = memo else { return one(fil) };
-            let kept = memo.judged.get_or(key, || one(fil));
-            memo::Judged {
+            let Some(kept) = &kept else { return one(fil) };
+            let kept = kept.get_or(key, || one(fil));
+            Judged {
                 file: loaded.file,
                 diagnostics: memo::refile(&kept.diagnostics, kept.file, loaded.file),
                 item: kept.item,
@@ -200,8 +212,8 @@ fn judge_one(
     text: &str,
     fil: Option<historik::FilHistorik>,
     today: Datum,
-    key: memo::Key,
-) -> memo::Judged {
+    key: keys::Key,
+) -> Judged {
     let mut diagnostics = Vec::new();
     validate::personnummer(loaded.file, text, &mut diagnostics);
     if let Some(b) = &loaded.value {
@@ -219,7 +231,7 @@ fn judge_one(
             let sedan_beslut = fil.as_ref().and_then(|f| f.sedan_beslut(text));
             Some(std::sync::Arc::new(Item {
                 file: name.to_owned(),
-                slug: validate::slug_of(name, b),
+                slug: slug::slug_of(name, b),
                 bedomning: b.clone(),
                 harledning,
                 historik: fil,
@@ -231,5 +243,5 @@ fn judge_one(
         }
         _ => None,
     };
-    memo::Judged { file: loaded.file, item, diagnostics }
+    Judged { file: loaded.file, item, diagnostics }
 }

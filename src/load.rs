@@ -103,13 +103,9 @@ pub struct Content {
 }
 
 /// Reads a whole project. I/O failures that make the project unreadable are errors;
-/// everything wrong inside a file becomes a diagnostic.
-pub fn load(root: &Path) -> Result<Content, LoadError> {
-    load_with(root, None)
-}
-
-/// [`load`], taking each unchanged file's parse from `memo` instead of parsing it again.
-pub fn load_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Content, LoadError> {
+/// everything wrong inside a file becomes a diagnostic. Each unchanged file's parse is
+/// taken from `memo` instead of being made again.
+pub fn load(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Content, LoadError> {
     let mut sources = Sources::default();
     let mut diagnostics = Vec::new();
 
@@ -151,6 +147,7 @@ pub fn load_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Conten
         }
     }
     let schema = schemars::schema_for!(Bedomning);
+    let kept = memo.map(crate::memo::Memo::table::<Parsed>);
     let parsed: Vec<(Arc<Loaded<Bedomning>>, Vec<Diagnostic>)> = read
         .into_par_iter()
         .map(|r| match r {
@@ -159,18 +156,16 @@ pub fn load_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Conten
                 let parse = || {
                     let (loaded, mut diagnostics) = parse_text::<Bedomning>(&sources, file, schema.as_value());
                     invalid_utf8(&mut diagnostics, file, bad);
-                    crate::memo::Parsed { loaded: Arc::new(loaded), diagnostics }
+                    Parsed { loaded: Arc::new(loaded), diagnostics }
                 };
-                let Some(memo) = memo else {
+                let Some(kept) = &kept else {
                     let p = parse();
                     return (p.loaded, p.diagnostics);
                 };
                 // The file's id is part of the key, so a kept parse is shared as it is; ids
                 // only move when a file is added or removed before it.
-                let mut key = crate::memo::KeyBuilder::new("parse");
-                key.part(&file.to_le_bytes()).part(sources.name(file).as_bytes()).part(sources.text(file).as_bytes());
-                key.part(&bad.map_or(u64::MAX, |b| b as u64).to_le_bytes());
-                let kept = memo.parsed.get_or(key.finish(), parse);
+                let key = crate::keys::parse(file as u64, sources.name(file), sources.text(file), bad);
+                let kept = kept.get_or(key, parse);
                 (kept.loaded, kept.diagnostics)
             }
         })
@@ -182,6 +177,13 @@ pub fn load_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Conten
     }
 
     Ok(Content { root: root.to_owned(), sources, policy, bedomningar, diagnostics })
+}
+
+/// A parsed assessment, and what parsing it found: what `serve`'s memo keeps of a file.
+#[derive(Clone)]
+pub struct Parsed {
+    pub loaded: Arc<Loaded<Bedomning>>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The largest TOML file read, in bytes: far above any real assessment (the shipped ones

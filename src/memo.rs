@@ -5,52 +5,16 @@
 //! looks a result up by the key of its inputs and makes it only when it is missing, so
 //! a stale result can never be found. Results that a run did not use are dropped when the
 //! next run starts ([`Memo::next_run`]), so the memo holds about one site's worth.
+//!
+//! The memo knows no stage: each stage keeps its own kind of result in a [`Table`] of its
+//! own type ([`Memo::table`]), so the stages below the memo need not be named here.
 
-use std::collections::HashMap;
-use std::hash::Hasher as _;
-use std::sync::Mutex;
+use std::any::{Any, TypeId};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
-use siphasher::sip128::{Hasher128, SipHasher13};
-
-use crate::Item;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::load::Loaded;
-use crate::model::Bedomning;
-
-/// A 128-bit hash: collisions are not a practical concern, and it is cheap to compare.
-pub type Key = u128;
-
-/// Feeds the parts of a key one by one. Each part is length-prefixed, so `("ab", "c")`
-/// and `("a", "bc")` give different keys.
-#[derive(Clone)]
-pub struct KeyBuilder(SipHasher13);
-
-impl KeyBuilder {
-    /// Starts a key in a domain (`"pdf"`, `"html"`, `"bytes"`), so that two kinds of
-    /// output never share one.
-    pub fn new(domain: &str) -> Self {
-        // Fixed keys: the same input must give the same key in every process.
-        let mut k = KeyBuilder(SipHasher13::new_with_keys(0x6d6f_6c6e_6b6f_6c6c, 0x6361_6368_6520_7631));
-        k.part(env!("CARGO_PKG_VERSION").as_bytes()).part(domain.as_bytes());
-        k
-    }
-
-    pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.write_u64(bytes.len() as u64);
-        self.0.write(bytes);
-        self
-    }
-
-    pub fn key(&self, key: Key) -> Self {
-        let mut k = self.clone();
-        k.part(&key.to_le_bytes());
-        k
-    }
-
-    pub fn finish(&self) -> Key {
-        self.0.clone().finish128().as_u128()
-    }
-}
+use crate::keys::Key;
 
 /// One kind of result, by key: this run's, and the previous run's still to be claimed.
 pub struct Table<T> {
@@ -62,6 +26,10 @@ impl<T> Default for Table<T> {
     fn default() -> Self {
         Table { previous: Mutex::default(), current: Mutex::default() }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl<T: Clone> Table<T> {
@@ -79,63 +47,55 @@ impl<T: Clone> Table<T> {
 
     /// The result for `key`, kept for the next run too.
     pub fn get(&self, key: Key) -> Option<T> {
-        let lock = |m: &Mutex<HashMap<Key, T>>| m.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
-        if let Some(v) = lock(&self.current) {
+        if let Some(v) = lock(&self.current).get(&key).cloned() {
             return Some(v);
         }
-        let v = self.previous.lock().unwrap_or_else(|e| e.into_inner()).remove(&key)?;
+        let v = lock(&self.previous).remove(&key)?;
         self.insert(key, v.clone());
         Some(v)
     }
 
     pub fn insert(&self, key: Key, value: T) {
-        self.current.lock().unwrap_or_else(|e| e.into_inner()).insert(key, value);
-    }
-
-    fn next_run(&mut self) {
-        let current = std::mem::take(self.current.get_mut().unwrap_or_else(|e| e.into_inner()));
-        *self.previous.get_mut().unwrap_or_else(|e| e.into_inner()) = current;
+        lock(&self.current).insert(key, value);
     }
 }
 
-/// A parsed assessment, and what parsing it found.
-#[derive(Clone)]
-pub struct Parsed {
-    pub loaded: std::sync::Arc<Loaded<Bedomning>>,
-    pub diagnostics: Vec<Diagnostic>,
+/// A table whose type the memo does not know: it can only start a new run.
+trait AnyTable: Send + Sync {
+    fn next_run(&self);
+    fn shared(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
 }
 
-/// An assessment judged against the policy: what the rules make of it (`None` when it
-/// did not parse or the policy is broken), and the diagnostics about it.
-#[derive(Clone)]
-pub struct Judged {
-    pub file: FileId,
-    pub item: Option<std::sync::Arc<Item>>,
-    pub diagnostics: Vec<Diagnostic>,
+impl<T: Send + 'static> AnyTable for Table<T> {
+    fn next_run(&self) {
+        let current = std::mem::take(&mut *lock(&self.current));
+        *lock(&self.previous) = current;
+    }
+
+    fn shared(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
 }
 
-/// Everything a rebuild can take from the one before.
+/// Everything a rebuild can take from the one before: one [`Table`] per kind of result.
 #[derive(Default)]
 pub struct Memo {
-    pub parsed: Table<Parsed>,
-    pub judged: Table<Judged>,
-    /// The parsed page templates, by their text.
-    #[cfg(feature = "full")]
-    pub templates: Table<std::sync::Arc<crate::render::Templates>>,
-    /// The parsed PDF templates, by their text.
-    #[cfg(feature = "full")]
-    pub pdf_templates: Table<std::sync::Arc<crate::pdf::Templates>>,
+    tables: Mutex<BTreeMap<TypeId, Arc<dyn AnyTable>>>,
 }
 
 impl Memo {
+    /// The table of results of type `T`, made empty the first time a stage asks for it.
+    pub fn table<T: Clone + Send + 'static>(&self) -> Arc<Table<T>> {
+        let table =
+            lock(&self.tables).entry(TypeId::of::<T>()).or_insert_with(|| Arc::new(Table::<T>::default())).clone();
+        table.shared().downcast::<Table<T>>().expect("each type has its own table")
+    }
+
     /// Starts a new run: what the last run did not use is dropped.
     pub fn next_run(&mut self) {
-        self.parsed.next_run();
-        self.judged.next_run();
-        #[cfg(feature = "full")]
-        self.templates.next_run();
-        #[cfg(feature = "full")]
-        self.pdf_templates.next_run();
+        for table in lock(&self.tables).values() {
+            table.next_run();
+        }
     }
 }
 

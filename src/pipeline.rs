@@ -1,11 +1,13 @@
 //! Stages 4 and 5: render what `check` derived into the site and the PDFs, in memory, and
-//! write it out. Only in the `full` build.
+//! write it out. [`render`] reads as the list of phases, each timed. Only in the `full`
+//! build.
 
 use std::path::Path;
 use std::time::Instant;
 
-use crate::cache::{Cache, KeyBuilder};
+use crate::cache::Cache;
 use crate::diagnostic::Diagnostic;
+use crate::keys::{self, KeyBuilder};
 use crate::model::Datum;
 use crate::sekretess::{self, Profil};
 use crate::{Checked, kalender, load, pdf, schema, write};
@@ -14,8 +16,6 @@ use crate::{Checked, kalender, load, pdf, schema, write};
 pub enum BuildError {
     #[error(transparent)]
     Load(#[from] load::LoadError),
-    #[error(transparent)]
-    Render(#[from] crate::render::RenderError),
     #[error(transparent)]
     PdfTemplate(#[from] pdf::TemplateReadError),
     #[error(transparent)]
@@ -69,50 +69,86 @@ pub struct Rendered {
     pub timings: Vec<(&'static str, u128)>,
 }
 
-/// Load → validate → derive → render, into memory. `build` writes the result; `serve`
-/// serves it.
-pub fn render(root: &Path, today: Datum) -> Result<Rendered, BuildError> {
-    render_with(root, today, Profil::Intern, &Cache::empty(), &|_, _| {}, None)
+/// What a build or a render varies, in one place.
+#[derive(Clone, Copy)]
+pub struct Options<'a> {
+    /// The project folder, with `content/policy.toml`.
+    pub root: &'a Path,
+    /// "Now" for every date rule.
+    pub today: Datum,
+    /// Internal, or the open extract with secret parts masked.
+    pub profil: Profil,
+    /// Reuse what the previous build in the output folder made from the same inputs;
+    /// `false` builds everything anew.
+    pub incremental: bool,
+    /// Told about each typeset PDF (done, total): the long phase.
+    pub progress: pdf::Progress<'a>,
 }
 
-/// [`render`] for a publication profile, taking unchanged pages and PDFs from `cache` and
-/// reporting each PDF to `progress` (the long phase). The open profile masks secret parts
-/// before anything renders, and writes nothing if masked text still turns up in the output.
-/// With `staging`, each PDF is stored there as soon as it is made, and the returned file
-/// keeps only its name and hash.
-pub fn render_with(
-    root: &Path,
-    today: Datum,
-    profil: Profil,
-    cache: &Cache,
-    progress: pdf::Progress,
-    staging: Option<&write::Staging>,
-) -> Result<Rendered, BuildError> {
-    let mut timings = Vec::new();
+impl<'a> Options<'a> {
+    /// The internal profile, incremental, with no progress report.
+    pub fn new(root: &'a Path, today: Datum) -> Self {
+        Options { root, today, profil: Profil::Intern, incremental: true, progress: &no_progress }
+    }
+}
+
+fn no_progress(_: usize, _: usize) {}
+
+/// Runs one phase and notes how long it took, for `--verbose`.
+fn timed<T>(timings: &mut Vec<(&'static str, u128)>, phase: &'static str, run: impl FnOnce() -> T) -> T {
     let t = Instant::now();
-    let mut checked = crate::check_with(root, today, cache.memo())?;
-    timings.push(("läs, validera, härled", t.elapsed().as_millis()));
+    let out = run();
+    timings.push((phase, t.elapsed().as_millis()));
+    out
+}
+
+/// The whole pipeline: load → validate → derive → render → write. Errors in the content
+/// stop before anything is written, so `out_dir` keeps the last good site.
+pub fn build(opts: &Options, out_dir: &Path) -> Result<Built, BuildError> {
+    let cache = if opts.incremental { Cache::from_output(out_dir) } else { Cache::empty() };
+    let staging = write::Staging::new(out_dir, &cache);
+    let Rendered { checked, files, reused, mut timings } = render(opts, &cache, Some(&staging))?;
+    let Some(files) = files else {
+        return Ok(Built { checked, written: None, reused, linked: 0, timings });
+    };
+    let stats = timed(&mut timings, "skriv", || staging.finish(&files))?;
+    Ok(Built { checked, written: Some(Written::count(&files)), reused, linked: stats.linked, timings })
+}
+
+/// Load → validate → derive → render, into memory, one phase a line. `build` writes the
+/// result; `serve` serves it. Unchanged pages and PDFs come from `cache`. The open
+/// profile masks secret parts before anything renders, and gives no files if masked text
+/// still turns up in the output. With `staging`, each PDF is stored there as soon as it
+/// is made, and the returned file keeps only its name and hash.
+pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -> Result<Rendered, BuildError> {
+    let mut timings = Vec::new();
+    let mut checked =
+        timed(&mut timings, "läs, validera, härled", || crate::check_in(opts.root, opts.today, cache.memo()))?;
     let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     };
     let t = Instant::now();
-    let hemliga = sekretess::tillampa(policy, &mut checked.items, profil);
-    let tera = crate::render::templates_with(root, cache.memo())?;
-    let typ = pdf::templates_with(root, cache.memo())?;
+    let hemliga = sekretess::tillampa(policy, &mut checked.items, opts.profil);
     let site = crate::view::Site {
         policy,
         items: &checked.items,
         sidor: &checked.sidor,
-        today,
+        today: opts.today,
         historik: &checked.historik,
-        profil,
+        profil: opts.profil,
     };
-    // Every page and PDF depends on the policy, so any change to it rebuilds them all; and
-    // on the profile, so an internal page is never reused in an open extract.
-    let mut base = KeyBuilder::new("site");
-    base.part(&serde_json::to_vec(policy).expect("the policy serialises"));
-    base.part(if profil.oppen() { b"oppen" } else { b"intern" });
-    let html = crate::render::render_site(&site, &tera, cache, &base)?;
+    let base = keys::site(policy, opts.profil.oppen());
+    let typ = pdf::templates(opts.root, cache.memo())?;
+    let tera = crate::render::templates(opts.root, cache.memo());
+    let html = match tera.and_then(|tera| crate::render::render_site(&site, &tera, cache, &base)) {
+        Ok(html) => html,
+        Err(e) => {
+            // A broken page template is reported like a broken record, and nothing is written.
+            let found = e.diagnostics(opts.root, &mut checked.sources);
+            checked.diagnostics.extend(found);
+            return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
+        }
+    };
     let mut reused = Reused { pages: html.reused, ..Reused::default() };
     let mut files = html.files;
     files.push(calendar(&site, cache));
@@ -121,28 +157,16 @@ pub fn render_with(
         files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));
     }
     timings.push(("rendera HTML", t.elapsed().as_millis()));
-    // Defence in depth: masking happened once, in the data; look for any secret text that
-    // still reached a page or a document's data anyway, before typesetting anything.
-    // Lazily, one document's data at a time as typesetting makes them, so memory stays
-    // bounded; `sok` reads none of it when nothing is masked.
-    let tables = if hemliga.is_empty() { serde_json::Value::Null } else { pdf::data::policy_tables(policy) };
-    let pdf_texts = pdf::job_iter(&site, &tables).map(|j| (j.path.clone(), sekretess::json_text(&j.data())));
-    let texts = files
-        .iter()
-        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.clone(), text.to_owned())))
-        .chain(pdf_texts);
-    let lackor = sekretess::sok(&hemliga, texts);
+    let lackor = leaks(&site, &hemliga, &files);
     if !lackor.is_empty() {
         checked.diagnostics.extend(lackor);
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     }
-    let t = Instant::now();
     let keep = |f| match staging {
         Some(s) => s.put(f),
         None => f,
     };
-    let pdfs = pdf::render_pdfs(&site, &typ, cache, &base, progress, &keep);
-    timings.push(("sätt PDF", t.elapsed().as_millis()));
+    let pdfs = timed(&mut timings, "sätt PDF", || pdf::render_pdfs(&site, &typ, cache, &base, opts.progress, &keep));
     match pdfs {
         Ok(pdfs) => {
             reused.pdfs = pdfs.reused;
@@ -166,34 +190,18 @@ pub fn render_with(
     Ok(Rendered { checked, files: Some(files), reused, timings })
 }
 
-/// The whole pipeline: load → validate → derive → render → write. Errors in the content
-/// stop before anything is written, so `out_dir` keeps the last good site. What the
-/// previous build in `out_dir` made from the same inputs is reused.
-pub fn build(root: &Path, out_dir: &Path, today: Datum) -> Result<Built, BuildError> {
-    build_with(root, out_dir, today, Profil::Intern, true, &|_, _| {})
-}
-
-/// [`build`] for a publication profile, incremental or from scratch, reporting each
-/// typeset PDF to `progress`.
-pub fn build_with(
-    root: &Path,
-    out_dir: &Path,
-    today: Datum,
-    profil: Profil,
-    incremental: bool,
-    progress: pdf::Progress,
-) -> Result<Built, BuildError> {
-    let cache = if incremental { Cache::from_output(out_dir) } else { Cache::empty() };
-    let staging = write::Staging::new(out_dir, &cache);
-    let Rendered { checked, files, reused, mut timings } =
-        render_with(root, today, profil, &cache, progress, Some(&staging))?;
-    let Some(files) = files else {
-        return Ok(Built { checked, written: None, reused, linked: 0, timings });
-    };
-    let t = Instant::now();
-    let stats = staging.finish(&files)?;
-    timings.push(("skriv", t.elapsed().as_millis()));
-    Ok(Built { checked, written: Some(Written::count(&files)), reused, linked: stats.linked, timings })
+/// Defence in depth: masking happened once, in the data; look for any secret text that
+/// still reached a page or a document's data anyway, before typesetting anything.
+/// Lazily, one document's data at a time, so memory stays bounded; `sok` reads none of it
+/// when nothing is masked.
+fn leaks(site: &crate::view::Site, hemliga: &[sekretess::Hemlighet], files: &[write::OutputFile]) -> Vec<Diagnostic> {
+    let tables = if hemliga.is_empty() { serde_json::Value::Null } else { pdf::data::policy_tables(site.policy) };
+    let pdf_texts = pdf::job_iter(site, &tables).map(|j| (j.path.clone(), sekretess::json_text(&j.data())));
+    let texts = files
+        .iter()
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.clone(), text.to_owned())))
+        .chain(pdf_texts);
+    sekretess::sok(hemliga, texts)
 }
 
 /// The review calendar. Its events are cheap to list and costly to write out; the file is
@@ -201,7 +209,7 @@ pub fn build_with(
 fn calendar(site: &crate::view::Site, cache: &Cache) -> write::OutputFile {
     let (name, events) = kalender::handelser(site);
     let mut input = KeyBuilder::new(kalender::FIL);
-    input.part(&crate::cache::build_id().to_le_bytes()).part(name.as_bytes());
+    input.part(&keys::build_id().to_le_bytes()).part(name.as_bytes());
     for e in &events {
         input.part(e.datum.to_string().as_bytes()).part(e.uid.as_bytes()).part(e.rubrik.as_bytes());
         input.part(e.text.as_bytes());

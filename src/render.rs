@@ -16,6 +16,7 @@ use tera::{Context, Tera};
 use crate::Item;
 use crate::cache::{Cache, Key, KeyBuilder};
 use crate::derive::Utlatande;
+use crate::diagnostic::{Diagnostic, Sources};
 use crate::historik::Kalla;
 use crate::markdown::{self, Glossary, Term};
 use crate::model::Bedomning;
@@ -48,22 +49,52 @@ const ASSETS: &[(&str, &str)] = &[
     ("assets/molnkoll.js", include_str!("../templates/assets/molnkoll.js")),
 ];
 
+/// Templates that Tera could not parse or render, each placed in its file.
 #[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    #[error("mallfel i {name}: {message}")]
-    Template { name: String, message: String },
+#[error("mallfel i {}", .0.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", "))]
+pub struct RenderError(pub Vec<TemplateError>);
+
+/// One template error: which template, what Tera says, and where when Tera knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// The name Tera knows the template by, e.g. `bedomning.html`.
+    pub name: String,
+    pub message: String,
+    /// 1-based line and column (in characters), for a parse error.
+    pub at: Option<(usize, usize)>,
 }
 
-fn tera_error(name: &str, e: tera::Error) -> RenderError {
-    // Tera nests the useful part in its source chain.
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
+impl From<TemplateError> for RenderError {
+    fn from(e: TemplateError) -> Self {
+        RenderError(vec![e])
+    }
+}
+
+/// The error of template `name`: for a parse error Tera's own line, column and
+/// expectation, otherwise the whole message, since Tera nests the useful part in its
+/// source chain.
+fn tera_error(name: &str, e: &tera::Error) -> TemplateError {
+    let mut chain = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
+        chain.push(s.to_string());
         source = s.source();
     }
-    RenderError::Template { name: name.to_owned(), message }
+    // A parse error is pest's report: ` --> LINE:COL`, the line, and `= expected …`.
+    let parsed = chain.iter().find_map(|text| {
+        let at = text.lines().find_map(|l| l.trim_start().strip_prefix("--> "))?;
+        let (line, col) = at.split_once(':')?;
+        let message = text.lines().rev().find_map(|l| l.trim_start().strip_prefix("= "))?;
+        Some((message.to_owned(), (line.trim().parse().ok()?, col.trim().parse().ok()?)))
+    });
+    match parsed {
+        Some((message, at)) => TemplateError { name: name.to_owned(), message, at: Some(at) },
+        // The file is named anyway; "Failed to render 'x'" adds nothing to what follows it.
+        None => {
+            let skip = usize::from(chain.len() > 1 && chain[0].starts_with("Failed to "));
+            TemplateError { name: name.to_owned(), message: chain[skip..].join(": "), at: None }
+        }
+    }
 }
 
 /// The site's templates, and a key over their text for the incremental build.
@@ -72,20 +103,17 @@ pub struct Templates {
     fingerprint: Key,
 }
 
-pub fn templates(root: &Path) -> Result<Templates, RenderError> {
+/// Reads and parses the templates, the project's own where it has them; from `memo` when
+/// the texts are the ones it parsed last.
+pub fn templates(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Arc<Templates>, RenderError> {
     let (list, fingerprint) = template_texts(root);
-    parse_templates(list, fingerprint)
-}
-
-/// [`templates`], taken from `memo` when the texts are the ones it parsed last.
-pub fn templates_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Arc<Templates>, RenderError> {
-    let (list, fingerprint) = template_texts(root);
-    if let Some(kept) = memo.and_then(|m| m.templates.get(fingerprint)) {
+    let kept = memo.map(crate::memo::Memo::table::<Arc<Templates>>);
+    if let Some(kept) = kept.as_ref().and_then(|t| t.get(fingerprint)) {
         return Ok(kept);
     }
     let parsed = Arc::new(parse_templates(list, fingerprint)?);
-    if let Some(memo) = memo {
-        memo.templates.insert(fingerprint, parsed.clone());
+    if let Some(kept) = kept {
+        kept.insert(fingerprint, parsed.clone());
     }
     Ok(parsed)
 }
@@ -105,9 +133,62 @@ fn template_texts(root: &Path) -> (Vec<(&'static str, String)>, Key) {
 
 fn parse_templates(list: Vec<(&'static str, String)>, fingerprint: Key) -> Result<Templates, RenderError> {
     let mut tera = Tera::default();
-    tera.add_raw_templates(list).map_err(|e| tera_error("mallarna", e))?;
+    if let Err(e) = tera.add_raw_templates(list.iter().map(|(name, text)| (*name, text.as_str()))) {
+        // Parse each one alone, so that every broken template is reported in one run.
+        let broken: Vec<TemplateError> = list
+            .iter()
+            .filter_map(|(name, text)| Tera::default().add_raw_template(name, text).err().map(|e| (name, e)))
+            .filter(|(_, e)| e.to_string().starts_with("Failed to parse"))
+            .map(|(name, e)| tera_error(name, &e))
+            .collect();
+        return Err(RenderError(if broken.is_empty() { vec![tera_error(blamed(&e), &e)] } else { broken }));
+    }
     tera.autoescape_on(vec![".html"]);
     Ok(Templates { tera, fingerprint })
+}
+
+/// The template an error that is not a parse error is about.
+fn blamed(e: &tera::Error) -> &str {
+    match &e.kind {
+        tera::ErrorKind::MissingParent { current, .. } => current,
+        tera::ErrorKind::CircularExtend { tpl, .. } => tpl,
+        _ => "base.html",
+    }
+}
+
+impl RenderError {
+    /// The errors as diagnostics, each in its template as the project has it, the same
+    /// way a Typst template's errors are shown.
+    pub fn diagnostics(&self, root: &Path, sources: &mut Sources) -> Vec<Diagnostic> {
+        self.0
+            .iter()
+            .map(|e| {
+                let own = Path::new("templates").join(&e.name);
+                let (shown, text) = match std::fs::read_to_string(root.join(&own)) {
+                    Ok(text) => (format!("templates/{}", e.name), text),
+                    Err(_) => {
+                        let builtin = TEMPLATES.iter().find(|(n, _)| *n == e.name).map_or("", |(_, t)| *t);
+                        (format!("templates/{} (inbyggd)", e.name), builtin.to_owned())
+                    }
+                };
+                let span = e.at.map(|(line, col)| {
+                    let start = offset(&text, line, col);
+                    let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+                    start..end
+                });
+                let file = sources.add(shown, text);
+                let label = if span.is_some() { "här" } else { "i den här mallen" };
+                Diagnostic::error("tera-template", file, e.message.clone()).at(span, label)
+            })
+            .collect()
+    }
+}
+
+/// The byte offset of a 1-based line and character column, clamped to the text.
+fn offset(text: &str, line: usize, col: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let rest = &text[start.min(text.len())..];
+    start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
 }
 
 struct Renderer<'a> {
@@ -230,7 +311,7 @@ impl Renderer<'_> {
             return Ok(OutputFile::reused(path, bytes, key, hash));
         }
         let ctx = Context::from_value(value).expect("a context is an object");
-        let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, e))?;
+        let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, &e))?;
         Ok(OutputFile::keyed(path, html.into_bytes(), key))
     }
 

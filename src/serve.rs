@@ -143,7 +143,8 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
 fn rebuild(opts: &Options, cache: &mut Cache, log: &dyn Fn(&str)) -> Site {
     let t = Instant::now();
     let today = opts.today.unwrap_or_else(|| Datum(jiff::Zoned::now().date()));
-    match crate::render_with(&opts.root, today, opts.profil, cache, &|_, _| {}, None) {
+    match crate::render(&crate::Options { profil: opts.profil, ..crate::Options::new(&opts.root, today) }, cache, None)
+    {
         Ok(crate::Rendered { checked, files: Some(files), reused, timings }) => {
             // The phases too, so that a slow rebuild says where the time went.
             let phases: Vec<String> = timings.iter().map(|(phase, ms)| format!("{phase} {ms}")).collect();

@@ -58,7 +58,7 @@ pub fn load(root: &Path, sources: &mut Sources, out: &mut Vec<Diagnostic>) -> Re
         };
         // Keep line numbers: the fences become TOML comments, the body is left out.
         let loaded = load::parse::<SidaMeta>(sources, out, name.clone(), format!("#++{front}#++"));
-        if !crate::validate::valid_slug(&slug) {
+        if !crate::slug::valid_slug(&slug) {
             out.push(
                 Diagnostic::error("invalid-slug", loaded.file, format!("ogiltigt filnamn `{slug}` för en sida"))
                     .at(Some(0..0), "filnamn")

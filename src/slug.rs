@@ -1,9 +1,12 @@
 //! Slugs: the file and folder names a free-text name becomes. One rule for assessments
-//! and suppliers, so a name never decides where on disk something lands.
+//! and suppliers, so a name never decides where on disk something lands. Below every
+//! stage: `load`, `validate` and the renderers all name files by these rules.
 
-use crate::validate;
+use std::path::{Component, Path};
 
-/// Longest slug made from a name; well under what `validate::valid_slug` accepts, so a
+use crate::model::Bedomning;
+
+/// Longest slug made from a name; well under what [`valid_slug`] accepts, so a
 /// suffix for uniqueness still fits.
 pub const MAX_LEN: usize = 60;
 
@@ -45,8 +48,36 @@ pub fn slugify(name: &str) -> Option<String> {
     if RESERVED.contains(&out.as_str()) {
         out.push_str("-1");
     }
-    debug_assert!(validate::valid_slug(&out), "{out}");
+    debug_assert!(valid_slug(&out), "{out}");
     Some(out)
+}
+
+/// The slug an assessment is published under: its `slug` key or its file name.
+pub fn slug_of(name: &str, b: &Bedomning) -> String {
+    b.slug.clone().unwrap_or_else(|| {
+        let file = name.rsplit('/').next().unwrap_or(name);
+        file.strip_suffix(".toml").unwrap_or(file).to_owned()
+    })
+}
+
+/// A slug becomes a folder name on every intranet; keep it to what every file system
+/// and URL takes unchanged.
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 80
+        && slug.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        // `con`, `nul`, … cannot be folder names on Windows, where the site may be copied.
+        && !RESERVED.contains(&slug)
+}
+
+/// Only plain relative paths: no `..`, no root, no drive, no empty segment.
+pub(crate) fn safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains('\\')
+        && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
+        && !path.split('/').any(str::is_empty)
 }
 
 #[cfg(test)]

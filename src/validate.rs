@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, FileId, did_you_mean, one_of};
 use crate::load::{Loaded, Seg, dotted};
 use crate::model::{AtgardTyp, Bedomning, BegreppKategori, BeslutStatus, Policy, Tillampning, UtlosareId};
 use crate::path;
+use crate::slug::{slug_of, valid_slug};
 
 /// Collects diagnostics for one file, pointing each at a path in it.
 pub(crate) struct Report<'a, T> {
@@ -276,26 +277,6 @@ fn unique<T>(r: &mut Report<'_, T>, list: &str, ids: impl Iterator<Item = String
 /// The TOML spelling of a kebab-case enum value.
 pub(crate) fn serde_plain<T: serde::Serialize>(value: T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-/// The slug an assessment is published under: its `slug` key or its file name.
-pub fn slug_of(name: &str, b: &Bedomning) -> String {
-    b.slug.clone().unwrap_or_else(|| {
-        let file = name.rsplit('/').next().unwrap_or(name);
-        file.strip_suffix(".toml").unwrap_or(file).to_owned()
-    })
-}
-
-/// A slug becomes a folder name on every intranet; keep it to what every file system
-/// and URL takes unchanged.
-pub fn valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.len() <= 80
-        && slug.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-        // `con`, `nul`, … cannot be folder names on Windows, where the site may be copied.
-        && !crate::slug::RESERVED.contains(&slug)
 }
 
 /// Checks one assessment against the policy; the checks that need its derivation are in `bedom`.

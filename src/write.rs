@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::cache::{self, Cache, Key, ManifestWriter};
@@ -73,6 +73,14 @@ impl OutputFile {
     }
 }
 
+impl Cache {
+    /// The previous render's files, kept in memory by `serve`, and what it made on the way,
+    /// which a new run starts from.
+    pub fn from_memory(files: Vec<OutputFile>, memo: crate::memo::Memo) -> Cache {
+        Cache::from_files(files.into_iter().map(|f| (f.path.clone(), f.cache_key(), f.input, f.bytes)), memo)
+    }
+}
+
 /// How the files reached the new output.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {
@@ -100,13 +108,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |e| WriteError::Io(path.to_owned(), e)
 }
 
-/// Only plain relative paths: no `..`, no root, no drive, no empty segment.
-pub(crate) fn safe_relative(path: &str) -> bool {
-    !path.is_empty()
-        && !path.contains('\\')
-        && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
-        && !path.split('/').any(str::is_empty)
-}
+pub(crate) use crate::slug::safe_relative;
 
 /// Writes `files` as the new content of `out_dir`, atomically as far as the file system
 /// allows: a staging folder beside it is filled, then renamed into place. `previous` is

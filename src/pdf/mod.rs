@@ -72,20 +72,16 @@ pub struct TemplateReadError {
     pub source: std::io::Error,
 }
 
-/// Reads the templates, preferring the project's own `templates/pdf/NAME`.
-pub fn templates(root: &Path) -> Result<Templates, TemplateReadError> {
-    Ok(parse_templates(template_texts(root)?))
-}
-
-/// [`templates`], taken from `memo` when the texts are the ones it parsed last.
-pub fn templates_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Arc<Templates>, TemplateReadError> {
+/// Reads the templates, preferring the project's own `templates/pdf/NAME`; from `memo`
+/// when the texts are the ones it parsed last.
+pub fn templates(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Arc<Templates>, TemplateReadError> {
     let texts = template_texts(root)?;
     let Some(memo) = memo else { return Ok(Arc::new(parse_templates(texts))) };
     let mut key = KeyBuilder::new("pdf-templates");
     for (name, text, shown) in &texts {
         key.part(name.as_bytes()).part(text.as_bytes()).part(shown.as_bytes());
     }
-    Ok(memo.pdf_templates.get_or(key.finish(), || Arc::new(parse_templates(texts))))
+    Ok(memo.table::<Arc<Templates>>().get_or(key.finish(), || Arc::new(parse_templates(texts))))
 }
 
 /// Each template's name, text, and the name a person looks for.

@@ -48,15 +48,18 @@ fn day() -> molnkoll::model::Datum {
 
 /// An incremental build of `root` into `output/`: the pages and PDFs it made again.
 fn made(root: &Path) -> Vec<String> {
-    let built =
-        molnkoll::build_with(root, &root.join("output"), day(), molnkoll::Profil::Intern, true, &|_, _| {}).unwrap();
+    let built = molnkoll::build(&molnkoll::Options::new(root, day()), &root.join("output")).unwrap();
     assert!(built.written.is_some(), "{}", built.checked.render());
     built.reused.made
 }
 
 /// The output equals a build from scratch into another folder, byte for byte.
 fn assert_same_as_clean_build(root: &Path) {
-    molnkoll::build_with(root, &root.join("ren"), day(), molnkoll::Profil::Intern, false, &|_, _| {}).unwrap();
+    molnkoll::build(
+        &molnkoll::Options { incremental: false, ..molnkoll::Options::new(root, day()) },
+        &root.join("ren"),
+    )
+    .unwrap();
     assert_eq!(files(&root.join("output")), files(&root.join("ren")));
     fs::remove_dir_all(root.join("ren")).unwrap();
 }
@@ -173,7 +176,7 @@ fn serve_renders_from_its_memo_exactly_what_a_fresh_render_gives() {
     let dir = three();
     let root = dir.path();
     let render = |cache: &Cache| {
-        let r = molnkoll::render_with(root, day(), molnkoll::Profil::Intern, cache, &|_, _| {}, None).unwrap();
+        let r = molnkoll::render(&molnkoll::Options::new(root, day()), cache, None).unwrap();
         assert!(r.files.is_some(), "{}", r.checked.render());
         r
     };

@@ -23,6 +23,8 @@ mod granser;
 mod historik;
 mod inkrementell;
 mod korpus;
+mod mallar;
+mod modules;
 mod ny_organisation;
 mod pdf;
 mod schema;
