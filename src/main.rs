@@ -242,13 +242,13 @@ impl Out {
     /// A line a person wants by default, such as which files `init` created.
     fn info(&self, line: impl Display) {
         if self.level >= Level::Normal {
-            eprintln!("{line}");
+            say(line);
         }
     }
 
     fn verbose(&self, line: impl Display) {
         if self.level == Level::Verbose {
-            eprintln!("{line}");
+            say(line);
         }
     }
 
@@ -265,6 +265,12 @@ impl Out {
         let secs = format!("{:.2}", self.start.elapsed().as_secs_f64()).replace('.', ",");
         self.info(format_args!("molnkoll {command}: {facts}, {secs} s{advice}"));
     }
+}
+
+/// Prints one line on standard error with control characters escaped: every line that
+/// reaches the terminal goes through here or through the diagnostic renderer.
+fn say(line: impl Display) {
+    eprintln!("{}", molnkoll::diagnostic::terminal(&line.to_string()));
 }
 
 /// Reports typeset PDFs: a bar on a terminal, a line per tenth under --verbose otherwise,
@@ -314,7 +320,7 @@ fn today() -> Datum {
 /// says why and gives the exit code.
 fn policy_of(root: &Path, command: &str) -> Result<(Policy, Checked), ExitCode> {
     let mut checked = molnkoll::check(root, today()).map_err(|e| {
-        eprintln!("fel: {e}");
+        say(format_args!("fel: {e}"));
         ExitCode::from(2)
     })?;
     match checked.policy.take() {
@@ -349,7 +355,7 @@ fn main() -> ExitCode {
             let built = match built {
                 Ok(b) => b,
                 Err(e) => {
-                    eprintln!("fel: {e}");
+                    say(format_args!("fel: {e}"));
                     return ExitCode::from(2);
                 }
             };
@@ -380,7 +386,11 @@ fn main() -> ExitCode {
                 }
                 None => {
                     // Why nothing was written is part of the failure, so --quiet keeps it.
-                    eprintln!("molnkoll build: {} fel; inget skrevs, {} är orörd", checked.errors(), out.display());
+                    say(format_args!(
+                        "molnkoll build: {} fel; inget skrevs, {} är orörd",
+                        checked.errors(),
+                        out.display()
+                    ));
                     ExitCode::FAILURE
                 }
             }
@@ -390,7 +400,7 @@ fn main() -> ExitCode {
             match molnkoll::serve::serve(opts, |line| eprintln!("{line}")) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("fel: {e}");
+                    say(format_args!("fel: {e}"));
                     ExitCode::from(2)
                 }
             }
@@ -416,12 +426,12 @@ fn main() -> ExitCode {
             let mut checked = match molnkoll::check(&root, day) {
                 Ok(c) => c,
                 Err(e) => {
-                    eprintln!("fel: {e}");
+                    say(format_args!("fel: {e}"));
                     return ExitCode::from(2);
                 }
             };
             let rows = match checked.policy.as_ref().filter(|_| checked.errors() == 0) {
-                Some(policy) => molnkoll::export::rader_for(policy, &mut checked.items, profil),
+                Some(policy) => molnkoll::export::rader_for(policy, &mut checked.items, profil, day),
                 None => Err(Vec::new()),
             };
             let rows = match rows {
@@ -445,9 +455,9 @@ fn main() -> ExitCode {
                 },
             };
             let written = match &out {
-                Some(path) => {
+                Some(path) => molnkoll::export::check_out(&root, path).and_then(|()| {
                     std::fs::write(path, &bytes).map_err(|e| format!("kan inte skriva {}: {e}", path.display()))
-                }
+                }),
                 None if matches!(format, ExportFormat::Xlsx) && std::io::stdout().is_terminal() => {
                     Err("xlsx är binärt; ange --out register.xlsx eller styr om standard ut till en fil".to_owned())
                 }
@@ -456,7 +466,7 @@ fn main() -> ExitCode {
                 }
             };
             if let Err(e) = written {
-                eprintln!("fel: {e}");
+                say(format_args!("fel: {e}"));
                 return ExitCode::from(2);
             }
             o.summary("export", format_args!("{} bedömningar, {} varningar", rows.len(), checked.warnings()), "");
@@ -466,7 +476,7 @@ fn main() -> ExitCode {
             let checked = match molnkoll::check(&root, day.unwrap_or_else(today)) {
                 Ok(c) => c,
                 Err(e) => {
-                    eprintln!("fel: {e}");
+                    say(format_args!("fel: {e}"));
                     return ExitCode::from(2);
                 }
             };
@@ -485,7 +495,7 @@ fn main() -> ExitCode {
             let done = match molnkoll::init::init(&dir, force) {
                 Ok(d) => d,
                 Err(e) => {
-                    eprintln!("fel: {e}");
+                    say(format_args!("fel: {e}"));
                     return ExitCode::from(2);
                 }
             };
@@ -518,7 +528,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("fel: {e}");
+                    say(format_args!("fel: {e}"));
                     if e.is_collision() { ExitCode::FAILURE } else { ExitCode::from(2) }
                 }
             }
@@ -529,7 +539,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("fel: {e}");
+                say(format_args!("fel: {e}"));
                 ExitCode::from(2)
             }
         },

@@ -96,7 +96,7 @@ pub fn render_with(
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     };
     let t = Instant::now();
-    let hemliga = sekretess::tillampa(policy, &mut checked.items, profil);
+    let hemliga = sekretess::tillampa(policy, &mut checked.items, profil, today);
     let tera = crate::render::templates_with(root, cache.memo())?;
     let typ = pdf::templates_with(root, cache.memo())?;
     let site = crate::render::Site {
@@ -130,7 +130,8 @@ pub fn render_with(
     let texts = files
         .iter()
         .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.clone(), text.to_owned())))
-        .chain(pdf_texts);
+        .chain(pdf_texts)
+        .chain(if hemliga.is_empty() { Vec::new() } else { sekretess::harledda_texter(&checked.items) });
     let lackor = sekretess::sok(&hemliga, texts);
     if !lackor.is_empty() {
         checked.diagnostics.extend(lackor);
