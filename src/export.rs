@@ -140,13 +140,13 @@ pub fn check_out(root: &Path, out: &Path) -> Result<(), String> {
     };
     let Some(target) = resolve(out) else { return Ok(()) };
     for dir in ["content", "templates"] {
-        if let Ok(inputs) = std::fs::canonicalize(root.join(dir)) {
-            if target.starts_with(&inputs) {
-                return Err(format!(
-                    "{} ligger i projektets {dir}/, där molnkoll läser sina indata; skriv exporten någon annanstans",
-                    out.display()
-                ));
-            }
+        if let Ok(inputs) = std::fs::canonicalize(root.join(dir))
+            && target.starts_with(&inputs)
+        {
+            return Err(format!(
+                "{} ligger i projektets {dir}/, där molnkoll läser sina indata; skriv exporten någon annanstans",
+                out.display()
+            ));
         }
     }
     Ok(())

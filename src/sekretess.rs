@@ -747,6 +747,24 @@ mod tests {
     }
 
     #[test]
+    fn short_values_are_found_as_whole_words_in_the_records_derived_texts_only() {
+        let m = Markering {
+            falt: "underbitraden".into(),
+            paragraf: "31 kap. 16 § OSL".into(),
+            grund: None,
+            fran_policyn: false,
+            file: 0,
+            span: None,
+        };
+        let h = [Hemlighet { text: "QZX".into(), markering: m, slug: "x".into(), kort: true }];
+        let own = harledd_namn("x");
+        assert_eq!(sok(&h, [(own.as_str(), "USA-koppling: underbiträdet QZX.")]).len(), 1);
+        assert_eq!(sok(&h, [(own.as_str(), "QZXY och AQZX")]).len(), 0, "not inside a word");
+        assert_eq!(sok(&h, [(harledd_namn("y").as_str(), "QZX")]).len(), 0, "another record's");
+        assert_eq!(sok(&h, [("index.html", "QZX")]).len(), 0, "a page's own text is not searched for short values");
+    }
+
+    #[test]
     fn a_marking_covers_its_part_and_nothing_beside_it() {
         let m = Markering {
             falt: "beslut.motivering".into(),
