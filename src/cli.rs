@@ -273,7 +273,7 @@ impl Out {
     /// A line a person wants by default, such as which files `init` created.
     pub fn info(&self, line: impl Display) {
         if self.level >= Level::Normal {
-            eprintln!("{line}");
+            say(line);
         }
     }
 
@@ -290,6 +290,12 @@ impl Out {
         let secs = format!("{:.2}", self.start.elapsed().as_secs_f64()).replace('.', ",");
         self.info(format_args!("molnkoll {command}: {facts}, {secs} s{advice}"));
     }
+}
+
+/// Prints one line on standard error with control characters escaped: every line that
+/// reaches the terminal goes through here or through the diagnostic renderer.
+pub fn say(line: impl Display) {
+    eprintln!("{}", crate::diagnostic::terminal(&line.to_string()));
 }
 
 /// Reports typeset PDFs: a bar on a terminal, a line per tenth under --verbose otherwise,

@@ -34,7 +34,7 @@ pub enum ExportError {
 pub fn export(root: &Path, today: Datum, profil: Profil, format: ExportFormat) -> Result<Exported, ExportError> {
     let mut checked = crate::check(root, today)?;
     let rows = match checked.policy.as_ref().filter(|_| checked.errors() == 0) {
-        Some(policy) => crate::export::rader_for(policy, &mut checked.items, profil),
+        Some(policy) => crate::export::rader_for(policy, &mut checked.items, profil, today),
         None => Err(Vec::new()),
     };
     let rows = match rows {

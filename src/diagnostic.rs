@@ -113,8 +113,32 @@ impl Sources {
                 }
             }
         }
-        out
+        // Once, here, for the file names, keys, values and source lines in every message.
+        terminal(&out).into_owned()
     }
+}
+
+/// `text` made safe to print on a terminal: every control character but the line break
+/// and the tab, and every bidi control, is shown escaped (ESC as `\u{1b}`). A file name,
+/// key or value from a hostile record could otherwise retitle the terminal, write the
+/// clipboard or make a line read differently from what it is.
+pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    };
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Counts per severity, for the closing line.

@@ -2,6 +2,8 @@
 //! with what derive decided. CSV (UTF-8 with BOM, so Excel reads å, ä and ö), JSON, or
 //! xlsx with a header row, filters and column widths.
 
+use std::path::{Path, PathBuf};
+
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use serde::Serialize;
 
@@ -119,25 +121,68 @@ pub fn rader_for(
     policy: &Policy,
     items: &mut [Item],
     profil: crate::Profil,
+    today: Datum,
 ) -> Result<Vec<Rad>, Vec<crate::diagnostic::Diagnostic>> {
-    let hemliga = crate::sekretess::tillampa(policy, items, profil);
+    let hemliga = crate::sekretess::tillampa(policy, items, profil, today);
     let rows = rader(policy, items);
     let text = crate::sekretess::json_text(&serde_json::to_value(&rows).unwrap_or_default());
-    let lackor = crate::sekretess::sok(&hemliga, [("exporten", text.as_str())]);
+    let harledda = crate::sekretess::harledda_texter(items);
+    let texts = harledda.into_iter().chain([("exporten".to_owned(), text)]);
+    let lackor = crate::sekretess::sok(&hemliga, texts);
     if lackor.is_empty() { Ok(rows) } else { Err(lackor) }
 }
 
-/// UTF-8 with a byte-order mark: without it Excel guesses a legacy code page.
+/// Refuses an `--out` inside the project's `content/` or `templates/`: an export must never
+/// replace the policy, an assessment or a template. Links are resolved first.
+pub fn check_out(root: &Path, out: &Path) -> Result<(), String> {
+    let resolve = |p: &Path| -> Option<PathBuf> {
+        if let Ok(full) = std::fs::canonicalize(p) {
+            return Some(full);
+        }
+        // Not there yet: its folder, and the name.
+        let parent = p.parent().filter(|x| !x.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
+    };
+    let Some(target) = resolve(out) else { return Ok(()) };
+    for dir in ["content", "templates"] {
+        if let Ok(inputs) = std::fs::canonicalize(root.join(dir))
+            && target.starts_with(&inputs)
+        {
+            return Err(format!(
+                "{} ligger i projektets {dir}/, där molnkoll läser sina indata; skriv exporten någon annanstans",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// UTF-8 with a byte-order mark: without it Excel guesses a legacy code page. A text
+/// cell that a spreadsheet would read as a formula gets a leading `'` ([`cell`]).
 pub fn csv(rows: &[Rad]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        w.write_record(RUBRIKER).expect("writing to memory cannot fail");
         for r in rows {
-            w.serialize(r).expect("writing to memory cannot fail");
+            let cells = serde_json::to_value(r).expect("rows serialise");
+            let record = RUBRIKER.iter().map(|h| match &cells[h] {
+                serde_json::Value::String(s) => cell(s),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            });
+            w.write_record(record).expect("writing to memory cannot fail");
         }
         w.flush().expect("writing to memory cannot fail");
     }
     out
+}
+
+/// A text cell as a spreadsheet may read it: one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return would be taken for a formula (`=cmd|' /C calc'!A0`), so it gets
+/// a leading `'` (OWASP's rule). Numbers are written as numbers and never reach this.
+fn cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
 }
 
 pub fn json(rows: &[Rad]) -> Vec<u8> {

@@ -114,33 +114,81 @@ pub fn load(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Content, Lo
 
     let dir = root.join(BEDOMNING_DIR);
     let mut files = Vec::new();
-    if dir.is_dir() {
+    // A missing folder, or a file in its place, would publish an empty register.
+    if !std::fs::metadata(&dir).is_ok_and(|m| m.is_dir()) {
+        let what = if dir.exists() { "är ingen mapp" } else { "saknas" };
+        let file = sources.add(BEDOMNING_DIR.to_owned(), String::new());
+        diagnostics.push(
+            Diagnostic::error("missing-folder", file, format!("`{BEDOMNING_DIR}` {what}"))
+                .at(Some(0..0), "här ska bedömningarna ligga")
+                .note(format!("skapa mappen `{BEDOMNING_DIR}` med en TOML-fil per bedömning; `molnkoll new` gör en")),
+        );
+    } else {
+        let inside = std::fs::canonicalize(root).ok();
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let entry = entry.map_err(|e| LoadError::Walk(dir.clone(), e.to_string()))?;
-            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") {
+            let toml = entry.path().extension().is_some_and(|e| e == "toml");
+            // A linked folder is not walked (a loop, or a folder outside), but said.
+            let linked_dir = entry.path_is_symlink() && entry.path().is_dir();
+            if !toml && !linked_dir {
+                continue;
+            }
+            if entry.file_type().is_file() {
                 files.push(entry.into_path());
+            } else if !entry.path_is_symlink() && !entry.file_type().is_dir() {
+                // A FIFO or a device would hang the read or never end.
+                let file = sources.add(display_name(root, entry.path()), String::new());
+                diagnostics.push(
+                    Diagnostic::error("unreadable-file", file, "filen kan inte läsas: ingen vanlig fil")
+                        .at(Some(0..0), "lästes inte"),
+                );
+            } else if entry.path_is_symlink() {
+                // Followed when it leads to a file in the project, so that nothing outside
+                // it is published; anything else is said, not skipped.
+                let target = std::fs::canonicalize(entry.path()).ok();
+                let ok = !linked_dir
+                    && target
+                        .as_ref()
+                        .is_some_and(|t| inside.as_ref().is_some_and(|r| t.starts_with(r)) && t.is_file());
+                if ok {
+                    files.push(entry.into_path());
+                } else {
+                    let name = display_name(root, entry.path());
+                    let file = sources.add(name, String::new());
+                    let why = match &target {
+                        None => "pekar på något som inte finns".to_owned(),
+                        Some(t) if !inside.as_ref().is_some_and(|r| t.starts_with(r)) => {
+                            "pekar utanför projektmappen".to_owned()
+                        }
+                        Some(_) => "pekar inte på en vanlig fil".to_owned(),
+                    };
+                    diagnostics.push(
+                        Diagnostic::error("symlink-refused", file, format!("den symboliska länken {why}"))
+                            .at(Some(0..0), "lästes inte")
+                            .note("en länk läses bara när den leder till en fil inne i projektmappen; lägg filen där"),
+                    );
+                }
             }
         }
     }
     // Read in order, so file ids and diagnostics stay stable; parse in parallel, the part
     // that costs, against a schema made once.
     // Reading is bound by latency more than by the processor, so it goes in parallel too.
-    let bytes: Vec<_> = files
-        .par_iter()
-        .map(|path| {
-            let size = std::fs::metadata(path).map_or(0, |m| m.len());
-            if size > MAX_FILE_BYTES {
-                return Ok(Err(size));
-            }
-            std::fs::read(path).map(Ok).map_err(|e| LoadError::Read(path.clone(), e))
-        })
-        .collect::<Result<_, _>>()?;
+    let bytes: Vec<_> = files.par_iter().map(|path| read_limited(path, MAX_FILE_BYTES)).collect();
     let mut read = Vec::with_capacity(files.len());
     for (path, bytes) in files.iter().zip(bytes) {
         let name = display_name(root, path);
         match bytes {
-            Err(size) => read.push(Err(too_large::<Bedomning>(&mut sources, &mut diagnostics, name, size))),
-            Ok(bytes) => {
+            Err(e) => {
+                // One unreadable record is said, and the others are still judged.
+                let file = sources.add(name, String::new());
+                diagnostics.push(
+                    Diagnostic::error("unreadable-file", file, format!("filen kan inte läsas: {e}"))
+                        .at(Some(0..0), "lästes inte"),
+                );
+            }
+            Ok(Err(size)) => read.push(Err(too_large::<Bedomning>(&mut sources, &mut diagnostics, name, size))),
+            Ok(Ok(bytes)) => {
                 let (text, bad) = utf8(bytes);
                 read.push(Ok((sources.add(name, text), bad)));
             }
@@ -208,15 +256,48 @@ fn read_parse<T: DeserializeOwned + JsonSchema>(
     path: &Path,
     name: String,
 ) -> Result<Loaded<T>, LoadError> {
-    let size = std::fs::metadata(path).map_or(0, |m| m.len());
-    if size > MAX_FILE_BYTES {
-        return Ok(too_large(sources, diagnostics, name, size));
-    }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+    let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing(path.to_owned()),
         _ => LoadError::Read(path.to_owned(), e),
     })?;
-    Ok(parse_bytes(sources, diagnostics, name, bytes))
+    match bytes {
+        Ok(bytes) => Ok(parse_bytes(sources, diagnostics, name, bytes)),
+        Err(size) => Ok(too_large(sources, diagnostics, name, size)),
+    }
+}
+
+/// Reads a regular file, bounded by the bytes actually read: `Ok(Err(size))` when it holds
+/// more than `limit`. The size that metadata reports is not trusted (`/dev/zero` says 0),
+/// and a FIFO, a device or a folder is an error before it is opened, so nothing hangs.
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let not_a_file = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "ingen vanlig fil");
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_a_file());
+    }
+    let file = std::fs::File::open(path)?;
+    // Again on what was opened, in case the path changed in between.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_a_file());
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(meta.len().max(limit + 1)));
+    }
+    Ok(Ok(bytes))
+}
+
+/// [`read_limited`] as one I/O result, for templates and pages: too large is an error.
+pub fn read_text_limited(path: &Path) -> std::io::Result<String> {
+    match read_limited(path, MAX_FILE_BYTES)? {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+        Err(size) => Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("filen är {size} byte; högst {MAX_FILE_BYTES} byte (1 MiB) tillåts"),
+        )),
+    }
 }
 
 /// Content held in memory, loaded as [`load`] loads it from disk: the policy source and
@@ -339,7 +420,7 @@ fn parse_text<T: DeserializeOwned>(
         return (Loaded { file, spans, value: None }, found);
     }
 
-    long_strings(tree.get_ref(), &mut Vec::new(), file, diagnostics);
+    long_strings(tree.get_ref(), &mut Vec::new(), file, sources.text(file), diagnostics);
 
     let before = diagnostics.len();
     let mut walker = Walker { root, file, text: sources.text(file), out: diagnostics };
@@ -360,27 +441,43 @@ fn parse_text<T: DeserializeOwned>(
     (Loaded { file, spans, value }, found)
 }
 
+/// Whether `c` may not stand in a text field, and what to call it. NUL, ESC and the like
+/// have no place in text, and Typst has no glyph for them; bidi controls make text read
+/// differently from what it is; invisible characters make two names that look the same
+/// different (ten suppliers that all read "Safespring AB").
+pub fn forbidden_char(c: char) -> Option<&'static str> {
+    match c {
+        '\t' | '\n' | '\r' => None,
+        c if c.is_control() => Some("styrtecknet"),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => Some("styrtecknet"),
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => Some("det osynliga tecknet"),
+        _ => None,
+    }
+}
+
 /// Longest string value a file may hold, in characters. A pasted answer is far shorter;
 /// far longer text makes Typst fail with errors that point at a template, not the file.
 pub const MAX_FIELD_CHARS: usize = 10_000;
 
 /// An error for every string value longer than [`MAX_FIELD_CHARS`] or with a control character.
-fn long_strings(table: &DeTable<'_>, path: &mut Vec<Seg>, file: FileId, out: &mut Vec<Diagnostic>) {
-    fn value(v: &Spanned<DeValue<'_>>, path: &mut Vec<Seg>, file: FileId, out: &mut Vec<Diagnostic>) {
+fn long_strings(table: &DeTable<'_>, path: &mut Vec<Seg>, file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
+    fn value(v: &Spanned<DeValue<'_>>, path: &mut Vec<Seg>, file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
         match v.get_ref() {
             DeValue::String(s) => {
-                // NUL, ESC and the like have no place in text, and Typst has no glyph for them.
-                // Bidi controls can make text read differently from what it is.
-                let bidi =
-                    |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
-                if let Some(c) = s.chars().find(|&c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || bidi(c)) {
+                if let Some((c, kind)) = s.chars().find_map(|c| forbidden_char(c).map(|k| (c, k))) {
+                    // At the character itself when it is written as it is, not as an escape.
+                    let span = v.span();
+                    let at = text
+                        .get(span.clone())
+                        .and_then(|raw| raw.find(c))
+                        .map_or(span.clone(), |i| span.start + i..span.start + i + c.len_utf8());
                     out.push(
                         Diagnostic::error(
                             "control-character",
                             file,
-                            format!("`{}` innehåller styrtecknet U+{:04X}", dotted(path), c as u32),
+                            format!("`{}` innehåller {kind} U+{:04X}", dotted(path), c as u32),
                         )
-                        .at(Some(v.span()), "här")
+                        .at(Some(at), format!("här: `{}`", c.escape_unicode()))
                         .note("ta bort tecknet; styrtecken och tecken som vänder textriktningen syns inte och följer ofta med när text klistras in"),
                     );
                 }
@@ -397,11 +494,11 @@ fn long_strings(table: &DeTable<'_>, path: &mut Vec<Seg>, file: FileId, out: &mu
                     );
                 }
             }
-            DeValue::Table(t) => long_strings(t, path, file, out),
+            DeValue::Table(t) => long_strings(t, path, file, text, out),
             DeValue::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     path.push(Seg::Index(i));
-                    value(item, path, file, out);
+                    value(item, path, file, text, out);
                     path.pop();
                 }
             }
@@ -410,7 +507,7 @@ fn long_strings(table: &DeTable<'_>, path: &mut Vec<Seg>, file: FileId, out: &mu
     }
     for (key, v) in table {
         path.push(Seg::Key(key.get_ref().to_string()));
-        value(v, path, file, out);
+        value(v, path, file, text, out);
         path.pop();
     }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use molnkoll::Checked;
-use molnkoll::cli::{Cli, Command, Level, Out, PdfProgress, SchemaVal, today};
+use molnkoll::cli::{Cli, Command, Level, Out, PdfProgress, SchemaVal, say, today};
 use molnkoll::commands::{self, ExportFormat, PolicyError};
 use molnkoll::model::Policy;
 
@@ -53,11 +53,11 @@ fn run(command: Command, o: &Out) -> Result<ExitCode, Stop> {
             let checked = built.checked;
             o.diagnostics(&checked, built.written.is_none());
             if o.level == Level::Verbose {
-                built.timings.iter().for_each(|(phase, ms)| eprintln!("  {phase}: {ms} ms"));
+                built.timings.iter().for_each(|(phase, ms)| say(format_args!("  {phase}: {ms} ms")));
             }
             let Some(w) = built.written else {
                 // Why nothing was written is part of the failure, so --quiet keeps it.
-                eprintln!("molnkoll build: {} fel; inget skrevs, {} är orörd", checked.errors(), out.display());
+                say(format_args!("molnkoll build: {} fel; inget skrevs, {} är orörd", checked.errors(), out.display()));
                 return Ok(ExitCode::FAILURE);
             };
             let (pages, pdfs) = (built.reused.pages, built.reused.pdfs);
@@ -80,7 +80,7 @@ fn run(command: Command, o: &Out) -> Result<ExitCode, Stop> {
         Command::Serve { root, port, bind, today, profil } => {
             let addr = std::net::SocketAddr::new(bind, port);
             let opts = molnkoll::serve::Options { root: root.root, addr, today: today.today, profil: profil.profil };
-            molnkoll::serve::serve(opts, |line| eprintln!("{line}"))?;
+            molnkoll::serve::serve(opts, |line| say(line))?;
         }
         Command::Schema { vad, root } => {
             let (schema, name) = match vad {
@@ -97,9 +97,9 @@ fn run(command: Command, o: &Out) -> Result<ExitCode, Stop> {
                 return Err(Stop::Content(Box::new(exported.checked), line));
             };
             match &out {
-                Some(path) => {
+                Some(path) => molnkoll::export::check_out(&root.root, path).and_then(|()| {
                     std::fs::write(path, &bytes).map_err(|e| format!("kan inte skriva {}: {e}", path.display()))
-                }
+                }),
                 None if format == ExportFormat::Xlsx && std::io::stdout().is_terminal() => {
                     Err("xlsx är binärt; ange --out register.xlsx eller styr om standard ut till en fil".to_owned())
                 }
@@ -172,12 +172,12 @@ fn main() -> ExitCode {
     match run(cli.command, &o) {
         Ok(code) => code,
         Err(Stop::Fel(message, code)) => {
-            eprintln!("fel: {message}");
+            say(format_args!("fel: {message}"));
             ExitCode::from(code)
         }
         Err(Stop::Content(checked, line)) => {
             o.diagnostics(&checked, true);
-            eprintln!("{line}");
+            say(line);
             ExitCode::FAILURE
         }
     }

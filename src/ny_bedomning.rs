@@ -30,6 +30,10 @@ pub enum NyError {
     #[error("namnet `{0}` ger inget filnamn: det behöver minst en bokstav a–z eller en siffra")]
     NoSlug(String),
     #[error(
+        "namnet `{namn}` innehåller tecknet `{tecken}` (U+{kod:04X}), som inte syns eller styr texten; skriv namnet på en rad, utan dolda tecken"
+    )]
+    BadChar { namn: String, tecken: String, kod: u32 },
+    #[error(
         "{0} finns redan, och molnkoll new skriver aldrig över en bedömning; välj ett annat namn eller fortsätt i den filen"
     )]
     Exists(String),
@@ -59,6 +63,21 @@ pub fn write<'a>(
     let namn = namn.trim();
     if namn.is_empty() {
         return Err(NyError::EmptyName);
+    }
+    // The name goes into the draft's comments and keys; a line break there would add
+    // lines of its own (`[beslut] status = "godkand"`).
+    if let Some(c) = namn.chars().find(|&c| c.is_control() || crate::load::forbidden_char(c).is_some()) {
+        let escaped: String = namn
+            .chars()
+            .flat_map(|c| {
+                if c.is_control() || crate::load::forbidden_char(c).is_some() {
+                    c.escape_unicode().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect();
+        return Err(NyError::BadChar { namn: escaped, tecken: c.escape_unicode().to_string(), kod: c as u32 });
     }
     let slug = slugify(namn).ok_or_else(|| NyError::NoSlug(namn.to_owned()))?;
     let rel = format!("{BEDOMNING_DIR}/{slug}.toml");

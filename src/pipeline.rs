@@ -128,7 +128,7 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     };
     let t = Instant::now();
-    let hemliga = sekretess::tillampa(policy, &mut checked.items, opts.profil);
+    let hemliga = sekretess::tillampa(policy, &mut checked.items, opts.profil, opts.today);
     let site = crate::view::Site {
         policy,
         items: &checked.items,
@@ -157,7 +157,7 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
         files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));
     }
     timings.push(("rendera HTML", t.elapsed().as_millis()));
-    let lackor = leaks(&site, &hemliga, &files);
+    let lackor = leaks(&site, &hemliga, &files, &checked.items);
     if !lackor.is_empty() {
         checked.diagnostics.extend(lackor);
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
@@ -194,13 +194,19 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
 /// still reached a page or a document's data anyway, before typesetting anything.
 /// Lazily, one document's data at a time, so memory stays bounded; `sok` reads none of it
 /// when nothing is masked.
-fn leaks(site: &crate::view::Site, hemliga: &[sekretess::Hemlighet], files: &[write::OutputFile]) -> Vec<Diagnostic> {
+fn leaks(
+    site: &crate::view::Site,
+    hemliga: &[sekretess::Hemlighet],
+    files: &[write::OutputFile],
+    items: &[crate::Item],
+) -> Vec<Diagnostic> {
     let tables = if hemliga.is_empty() { serde_json::Value::Null } else { pdf::data::policy_tables(site.policy) };
     let pdf_texts = pdf::job_iter(site, &tables).map(|j| (j.path.clone(), sekretess::json_text(&j.data())));
     let texts = files
         .iter()
         .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.clone(), text.to_owned())))
-        .chain(pdf_texts);
+        .chain(pdf_texts)
+        .chain(if hemliga.is_empty() { Vec::new() } else { sekretess::harledda_texter(items) });
     sekretess::sok(hemliga, texts)
 }
 

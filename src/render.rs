@@ -124,7 +124,7 @@ fn template_texts(root: &Path) -> (Vec<(&'static str, String)>, Key) {
     let mut key = KeyBuilder::new("templates");
     for (name, builtin) in TEMPLATES {
         let own = root.join("templates").join(name);
-        let text = std::fs::read_to_string(&own).unwrap_or_else(|_| (*builtin).to_owned());
+        let text = crate::load::read_text_limited(&own).unwrap_or_else(|_| (*builtin).to_owned());
         key.part(name.as_bytes()).part(text.as_bytes());
         list.push((*name, text));
     }

@@ -6,6 +6,7 @@
 //! renderer runs: strings become a notice citing the paragraph, dates become
 //! [`Datum::MASKERAD`], numbers and booleans a neutral value. The site, the search index,
 //! the exports and the PDFs then show the masked data without knowing about secrecy.
+//! Derived texts are masked by what they depend on, not by the strings they hold.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -219,9 +220,17 @@ fn check_path(root: &Json, falt: &str) -> Option<(String, String, Vec<String>)> 
 // ---------------------------------------------------------------------------------------
 // masking
 
+/// What a masked value becomes. `alt` gives every value a second, different stand-in:
+/// a derived text that is the same under both stand-ins and the original does not
+/// depend on the masked values (see [`maska_harledning`]).
+struct Notis<'a> {
+    text: &'a str,
+    alt: bool,
+}
+
 /// Replaces everything at `path` (empty: the whole value) with what cannot leak.
 trait Maska {
-    fn maska(&mut self, path: &[&str], notis: &str);
+    fn maska(&mut self, path: &[&str], notis: &Notis);
     /// A plain value: a list of them collapses to a single notice.
     fn skalar() -> bool {
         false
@@ -229,8 +238,8 @@ trait Maska {
 }
 
 impl Maska for String {
-    fn maska(&mut self, _: &[&str], notis: &str) {
-        notis.clone_into(self);
+    fn maska(&mut self, _: &[&str], notis: &Notis) {
+        *self = if notis.alt { format!("{} ", notis.text) } else { notis.text.to_owned() };
     }
     fn skalar() -> bool {
         true
@@ -238,8 +247,8 @@ impl Maska for String {
 }
 
 impl Maska for Datum {
-    fn maska(&mut self, _: &[&str], _: &str) {
-        *self = Datum::MASKERAD;
+    fn maska(&mut self, _: &[&str], notis: &Notis) {
+        *self = if notis.alt { Datum::MASKERAD_ALT } else { Datum::MASKERAD };
     }
     fn skalar() -> bool {
         true
@@ -247,40 +256,40 @@ impl Maska for Datum {
 }
 
 impl Maska for bool {
-    fn maska(&mut self, _: &[&str], _: &str) {
-        *self = false;
+    fn maska(&mut self, _: &[&str], notis: &Notis) {
+        *self = notis.alt;
     }
 }
 
 impl Maska for u8 {
-    fn maska(&mut self, _: &[&str], _: &str) {
-        *self = 0;
+    fn maska(&mut self, _: &[&str], notis: &Notis) {
+        *self = if notis.alt { u8::MAX } else { 0 };
     }
 }
 
 impl Maska for u32 {
-    fn maska(&mut self, _: &[&str], _: &str) {
-        *self = 0;
+    fn maska(&mut self, _: &[&str], notis: &Notis) {
+        *self = if notis.alt { u32::MAX } else { 0 };
     }
 }
 
 impl Maska for BekraftelseStatus {
-    fn maska(&mut self, _: &[&str], _: &str) {
-        *self = BekraftelseStatus::Vantar;
+    fn maska(&mut self, _: &[&str], notis: &Notis) {
+        *self = if notis.alt { BekraftelseStatus::Bekraftad } else { BekraftelseStatus::Vantar };
     }
 }
 
 // The decision and the trigger are shown anyway, derived, in the verdict and the documents.
 impl Maska for BeslutStatus {
-    fn maska(&mut self, _: &[&str], _: &str) {}
+    fn maska(&mut self, _: &[&str], _: &Notis) {}
 }
 
 impl Maska for UtlosareId {
-    fn maska(&mut self, _: &[&str], _: &str) {}
+    fn maska(&mut self, _: &[&str], _: &Notis) {}
 }
 
 impl<T: Maska> Maska for Option<T> {
-    fn maska(&mut self, path: &[&str], notis: &str) {
+    fn maska(&mut self, path: &[&str], notis: &Notis) {
         if let Some(v) = self {
             v.maska(path, notis);
         }
@@ -288,7 +297,7 @@ impl<T: Maska> Maska for Option<T> {
 }
 
 impl<T: Maska> Maska for Vec<T> {
-    fn maska(&mut self, path: &[&str], notis: &str) {
+    fn maska(&mut self, path: &[&str], notis: &Notis) {
         if path.is_empty() && T::skalar() {
             self.truncate(1);
         }
@@ -299,7 +308,7 @@ impl<T: Maska> Maska for Vec<T> {
 }
 
 impl<T: Maska> Maska for BTreeMap<String, T> {
-    fn maska(&mut self, path: &[&str], notis: &str) {
+    fn maska(&mut self, path: &[&str], notis: &Notis) {
         match path.split_first() {
             None => self.values_mut().for_each(|v| v.maska(&[], notis)),
             Some((key, rest)) => {
@@ -315,7 +324,7 @@ impl<T: Maska> Maska for BTreeMap<String, T> {
 macro_rules! maska_struct {
     ($t:ty { $($key:literal => $field:ident),* $(,)? }) => {
         impl Maska for $t {
-            fn maska(&mut self, path: &[&str], notis: &str) {
+            fn maska(&mut self, path: &[&str], notis: &Notis) {
                 match path.split_first() {
                     None => { $( self.$field.maska(&[], notis); )* }
                     Some((head, rest)) => match *head {
@@ -378,11 +387,18 @@ pub struct Hemlighet {
     pub text: String,
     pub markering: Markering,
     pub slug: String,
+    /// Shorter than [`MIN_SOKLANGD`], or a marked id's name from the policy: looked for as
+    /// a whole word, only in the record's own derived texts ([`harledda_texter`]), where no
+    /// page skeleton or other record can hold it by chance.
+    pub kort: bool,
 }
 
+/// Shortest value looked for in the derived texts; "SE" or "Ja" would say little.
+const MIN_KORT: usize = 3;
+
 /// Applies `profil` to every item: the open profile masks them in place. Returns the
-/// texts that were masked, for [`sok`].
-pub fn tillampa(policy: &Policy, items: &mut [Item], profil: Profil) -> Vec<Hemlighet> {
+/// texts that were masked, for [`sok`]. `today` is the day the items were derived for.
+pub fn tillampa(policy: &Policy, items: &mut [Item], profil: Profil, today: Datum) -> Vec<Hemlighet> {
     if !profil.oppen() {
         return Vec::new();
     }
@@ -391,32 +407,41 @@ pub fn tillampa(policy: &Policy, items: &mut [Item], profil: Profil) -> Vec<Heml
     let mut hemliga = Vec::new();
     for item in items.iter_mut() {
         let original = serde_json::to_value(&item.bedomning).unwrap_or(Json::Null);
-        // Longest first, so a value is replaced before any shorter value inside it.
-        let mut ersatt: Vec<(String, String)> = Vec::new();
+        let mut alt = item.bedomning.clone();
         for m in &item.sekretess {
             let path: Vec<&str> = m.falt.split('.').collect();
             let mut texts = Vec::new();
             strangar(&original, &path, &mut texts);
             for t in texts {
-                let ny = if Datum::parse(&t).is_some() { Datum::MASKERAD_TEXT.to_owned() } else { m.notis() };
-                if t.chars().count() >= 4 {
-                    ersatt.push((t.clone(), ny));
-                }
-                let mut needles: Vec<&str> = vec![t.trim()];
-                needles.extend(t.lines().map(str::trim));
-                for n in needles {
-                    if n.chars().count() >= MIN_SOKLANGD
-                        && !publikt.contains(&json_escaped(n))
-                        && !hemliga.iter().any(|h: &Hemlighet| h.text == n && h.slug == item.slug)
-                    {
-                        hemliga.push(Hemlighet { text: n.to_owned(), markering: m.clone(), slug: item.slug.clone() });
+                // A marked id shows by its name from the policy (a role, a standard).
+                let namn = policy
+                    .roll(t.trim())
+                    .map(|r| r.namn.clone())
+                    .into_iter()
+                    .chain(policy.certifiering(t.trim()).map(|c| c.namn.clone()));
+                let mut needles: Vec<(String, bool)> = vec![(t.trim().to_owned(), false)];
+                needles.extend(t.lines().map(|l| (l.trim().to_owned(), false)));
+                needles.extend(namn.map(|n| (n, true)));
+                for (n, id_namn) in needles {
+                    let len = n.chars().count();
+                    let kort = id_namn || len < MIN_SOKLANGD;
+                    let escaped = json_escaped(&n);
+                    let offentlig = if kort { hela_ord(&publikt, &escaped) } else { publikt.contains(&escaped) };
+                    if len < MIN_KORT || (!id_namn && offentlig) {
+                        continue;
+                    }
+                    if !hemliga.iter().any(|h: &Hemlighet| h.text == n && h.slug == item.slug && h.kort == kort) {
+                        hemliga.push(Hemlighet { text: n, markering: m.clone(), slug: item.slug.clone(), kort });
                     }
                 }
             }
-            item.bedomning.maska(&path, &m.notis());
+            item.bedomning.maska(&path, &Notis { text: &m.notis(), alt: false });
+            alt.maska(&path, &Notis { text: &m.notis(), alt: true });
         }
-        ersatt.sort_by_key(|e| std::cmp::Reverse(e.0.chars().count()));
-        maska_harledning(item, &ersatt);
+        // Also without markings now: the change view may show a part marked at the decision.
+        let a = crate::derive::harled(policy, &item.bedomning, today);
+        let b = crate::derive::harled(policy, &alt, today);
+        maska_harledning(item, [&a, &b]);
     }
     hemliga
 }
@@ -426,25 +451,48 @@ fn json_escaped(s: &str) -> String {
     quoted[1..quoted.len().saturating_sub(1).max(1)].to_owned()
 }
 
-/// The derived texts quote the record (a risk analysis' reference, a certificate's date),
-/// and the history shows old and new values: mask those too.
-fn maska_harledning(item: &mut Item, ersatt: &[(String, String)]) {
-    let scrub = |s: &mut String| {
-        for (fran, till) in ersatt {
-            if s.contains(fran.as_str()) {
-                *s = s.replace(fran.as_str(), till);
-            }
+/// What stands in a derived text that quotes or depends on a secret part.
+fn harledd_notis(item: &Item) -> String {
+    let mut paragrafer: Vec<&str> = item.sekretess.iter().map(|m| m.paragraf.trim()).collect();
+    paragrafer.sort_unstable();
+    paragrafer.dedup();
+    format!("Texten bygger på uppgifter som omfattas av sekretess enligt {}.", paragrafer.join(" och "))
+}
+
+/// The derived texts quote the record (a subprocessor's name, a certificate's issuer, the
+/// driftform), so they are masked by meaning: `maskade` are derivations from the record
+/// with every secret part replaced by two different stand-ins; a text that is not the
+/// same in both as in the real derivation depends on a secret part and becomes a notice,
+/// however short the value it quotes. The decisions (level, status, verdict) stay, as
+/// SECURITY.md says. The change view is masked by the markings then and now.
+fn maska_harledning(item: &mut Item, maskade: [&crate::derive::Harledning; 2]) {
+    let notis = harledd_notis(item);
+    let keep = |real: &mut String, others: [Option<&String>; 2]| {
+        if others.iter().any(|o| *o != Some(&*real)) {
+            notis.clone_into(real);
         }
     };
     let h = &mut item.harledning;
-    scrub(&mut h.rutin.skal);
-    h.usa_koppling.iter_mut().for_each(scrub);
-    h.atgarder.iter_mut().for_each(|a| scrub(&mut a.skal));
+    keep(&mut h.rutin.skal, maskade.map(|m| Some(&m.rutin.skal)));
+    for (i, u) in h.usa_koppling.iter_mut().enumerate() {
+        keep(u, maskade.map(|m| m.usa_koppling.get(i)));
+    }
+    for (i, a) in h.atgarder.iter_mut().enumerate() {
+        keep(&mut a.skal, maskade.map(|m| m.atgarder.get(i).map(|x| &x.skal)));
+    }
     if let Some(s) = &mut h.styrande {
-        scrub(&mut s.informationsmangd_namn);
+        keep(&mut s.informationsmangd_namn, maskade.map(|m| m.styrande.as_ref().map(|x| &x.informationsmangd_namn)));
     }
     if let crate::derive::Utlatande::Blockerad { orsaker } = &mut h.utlatande {
-        orsaker.iter_mut().for_each(scrub);
+        for (i, o) in orsaker.iter_mut().enumerate() {
+            keep(
+                o,
+                maskade.map(|m| match &m.utlatande {
+                    crate::derive::Utlatande::Blockerad { orsaker } => orsaker.get(i),
+                    _ => None,
+                }),
+            );
+        }
     }
     let marks = &item.sekretess;
     let covered = |falt: &str| marks.iter().find(|m| m.omfattar(falt));
@@ -459,6 +507,17 @@ fn maska_harledning(item: &mut Item, ersatt: &[(String, String)]) {
             bev.datum = Datum::MASKERAD;
         }
     }
+    // A part marked in the decided version but no longer (the section and its marking
+    // removed together) is still secret in that version's values.
+    let tidigare = item
+        .historik
+        .as_ref()
+        .and_then(|f| f.beslutad.as_ref())
+        .map(|v| tidigare_markeringar(&v.text))
+        .unwrap_or_default();
+    let covered_then = |falt: &str| {
+        tidigare.iter().find(|(f, _)| falt == f || falt.strip_prefix(f.as_str()).is_some_and(|r| r.starts_with('.')))
+    };
     if let Some(rows) = &mut item.sedan_beslut {
         for row in rows {
             // `informationsmangd[2].klassning.K` → `informationsmangd.klassning.K`
@@ -472,13 +531,52 @@ fn maska_harledning(item: &mut Item, ersatt: &[(String, String)]) {
                     _ => {}
                 }
             }
-            if let Some(m) = covered(&falt) {
-                let notis = m.notis();
+            let paragraf = covered(&falt).map(|m| m.notis()).or_else(|| {
+                covered_then(&falt).map(|(_, p)| format!("Uppgiften omfattas av sekretess enligt {}.", p.trim()))
+            });
+            if let Some(notis) = paragraf {
                 row.fore = row.fore.as_ref().map(|_| notis.clone());
                 row.efter = row.efter.as_ref().map(|_| notis.clone());
             }
         }
     }
+}
+
+/// The record's own markings (path, paragraph) in an earlier version of its file.
+fn tidigare_markeringar(text: &str) -> Vec<(String, String)> {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else { return Vec::new() };
+    let list = table.get("sekretess").and_then(toml::Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    list.iter()
+        .filter_map(|s| {
+            let falt = s.get("falt")?.as_str()?.trim().to_owned();
+            let paragraf = s.get("paragraf").and_then(toml::Value::as_str).unwrap_or("OSL").to_owned();
+            Some((falt, paragraf))
+        })
+        .collect()
+}
+
+/// Each record's derived texts and change view, by a name [`sok`] knows, for the search
+/// for short values and marked ids' names.
+pub fn harledda_texter(items: &[Item]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .filter(|i| !i.sekretess.is_empty())
+        .map(|i| {
+            let value = json!({"harledning": i.harledning, "sedan_beslut": i.sedan_beslut});
+            (harledd_namn(&i.slug), json_text(&value))
+        })
+        .collect()
+}
+
+fn harledd_namn(slug: &str) -> String {
+    format!("bedomningar/{slug}/ (härledda texter)")
+}
+
+/// Whether `needle` stands in `hay` with no letter or digit directly beside it.
+fn hela_ord(hay: &str, needle: &str) -> bool {
+    let ord = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    hay.match_indices(needle)
+        .any(|(i, _)| !ord(hay[..i].chars().next_back()) && !ord(hay[i + needle.len()..].chars().next()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -520,7 +618,12 @@ pub fn sok<N: AsRef<str>, T: AsRef<str>>(
         let (name, text) = (name.as_ref(), text.as_ref());
         let decoded = avkoda(text);
         for h in hemliga {
-            if text.contains(&h.text) || decoded.contains(&h.text) {
+            let hit = if h.kort {
+                name == harledd_namn(&h.slug) && (hela_ord(text, &h.text) || hela_ord(&decoded, &h.text))
+            } else {
+                text.contains(&h.text) || decoded.contains(&h.text)
+            };
+            if hit {
                 let e = found
                     .entry((h.slug.clone(), h.markering.falt.clone()))
                     .or_insert_with(|| (h.markering.clone(), Vec::new()));
@@ -640,6 +743,24 @@ mod tests {
         assert!(check_path(&s, "riskanalys.datum.ar").unwrap().0.contains("är ett värde"));
         assert!(check_path(&s, "slug").is_some());
         assert!(check_path(&s, "").is_some());
+    }
+
+    #[test]
+    fn short_values_are_found_as_whole_words_in_the_records_derived_texts_only() {
+        let m = Markering {
+            falt: "underbitraden".into(),
+            paragraf: "31 kap. 16 § OSL".into(),
+            grund: None,
+            fran_policyn: false,
+            file: 0,
+            span: None,
+        };
+        let h = [Hemlighet { text: "QZX".into(), markering: m, slug: "x".into(), kort: true }];
+        let own = harledd_namn("x");
+        assert_eq!(sok(&h, [(own.as_str(), "USA-koppling: underbiträdet QZX.")]).len(), 1);
+        assert_eq!(sok(&h, [(own.as_str(), "QZXY och AQZX")]).len(), 0, "not inside a word");
+        assert_eq!(sok(&h, [(harledd_namn("y").as_str(), "QZX")]).len(), 0, "another record's");
+        assert_eq!(sok(&h, [("index.html", "QZX")]).len(), 0, "a page's own text is not searched for short values");
     }
 
     #[test]

@@ -76,7 +76,8 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
 
-    let log = Arc::new(log);
+    // Paths and diagnostics in a line come from the content: escaped before the terminal.
+    let log = Arc::new(move |line: &str| log(&crate::diagnostic::terminal(line)));
     // The last good render: a rebuild reuses its unchanged pages and PDFs.
     let mut cache = Cache::with_memo();
     let state: Shared = Arc::new(RwLock::new(State { site: rebuild(&opts, &mut cache, &*log), generation: 1 }));
@@ -133,7 +134,18 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let app = axum::Router::new().fallback(move |req: Request<Body>| {
             let state = state.clone();
-            async move { respond(&state, req.uri().path()) }
+            async move {
+                let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+                match host {
+                    None => text(StatusCode::BAD_REQUEST, "text/plain; charset=utf-8", b"Host saknas\n".to_vec()),
+                    Some(h) if !host_allowed(h, addr) => text(
+                        StatusCode::MISDIRECTED_REQUEST,
+                        "text/plain; charset=utf-8",
+                        b"molnkoll serve svarar bara under den egna adressen\n".to_vec(),
+                    ),
+                    Some(_) => respond(&state, req.uri().path()),
+                }
+            }
         });
         axum::serve(listener, app).await
     })?;
@@ -200,9 +212,13 @@ fn respond(state: &Shared, raw_path: &str) -> Response {
         };
     }
     // A folder asked for without its slash: send the browser to it, so relative links work.
+    // The target is made from the site path, never from the request, so it always starts
+    // with one `/` and stays on this site (`//x/` would name another host).
     if files.contains_key(&format!("{path}/index.html")) {
         let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
-        if let Ok(location) = HeaderValue::from_str(&format!("{}/", raw_path)) {
+        let encoded: Vec<String> =
+            path.split('/').map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()).collect();
+        if let Ok(location) = HeaderValue::from_str(&format!("/{}/", encoded.join("/"))) {
             r.headers_mut().insert(header::LOCATION, location);
         }
         return r;
@@ -210,11 +226,48 @@ fn respond(state: &Shared, raw_path: &str) -> Response {
     not_found()
 }
 
+/// What a redirect's path segment escapes: everything but unreserved characters.
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Whether `host` (the request's Host header) names this server: `localhost`, `127.0.0.1`,
+/// `[::1]` or the bound address, with the bound port or none. Any other name may be a page
+/// that pointed its own domain at this machine (DNS rebinding) to read the preview. When
+/// bound to every interface, any IP address is taken: a rebinding page sends a name.
+fn host_allowed(host: &str, addr: SocketAddr) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let (name, port) = match host.rsplit_once(':') {
+        Some((n, p)) if !n.is_empty() && (n.ends_with(']') || !n.contains(':')) => (n, Some(p)),
+        _ => (host.as_str(), None),
+    };
+    if port.is_some_and(|p| p != addr.port().to_string()) {
+        return false;
+    }
+    let ip = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).unwrap_or(name);
+    if name == "localhost" {
+        return true;
+    }
+    // A bare IPv6 address has no brackets and no port.
+    let Ok(ip) = ip.parse::<std::net::IpAddr>() else { return false };
+    if name.contains(':') && !name.starts_with('[') {
+        return false;
+    }
+    ip.is_loopback() || ip == addr.ip() || addr.ip().is_unspecified()
+}
+
 /// The site file a request path names, or `None` for anything that is not a plain path
-/// inside the site: `..`, `.`, empty segments, backslashes, bad encoding.
+/// inside the site: `..`, `.`, empty segments, backslashes, encoded slashes, bad encoding.
 fn site_path(raw: &str) -> Option<String> {
+    // `%2F` and `%5C` would hide a separator from the checks below.
+    let lower = raw.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") {
+        return None;
+    }
     let decoded = percent_encoding::percent_decode_str(raw).decode_utf8().ok()?;
     let rel = decoded.strip_prefix('/')?;
+    if rel.starts_with('/') {
+        return None;
+    }
     let (dir, file) = match rel.rsplit_once('/') {
         Some((dir, "")) => (dir, "index.html"),
         _ if rel.is_empty() => ("", "index.html"),
@@ -274,9 +327,37 @@ mod tests {
         assert_eq!(site_path("/register/").as_deref(), Some("register/index.html"));
         assert_eq!(site_path("/assets/style.css").as_deref(), Some("assets/style.css"));
         assert_eq!(site_path("/s%C3%B6k.html").as_deref(), Some("sök.html"));
-        for bad in ["/../etc/passwd", "/a/../../x", "/%2e%2e/x", "/a//b", "/./x", "/a\\..\\b", "/%00", "/%ff", "x"] {
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../x",
+            "/%2e%2e/x",
+            "/a//b",
+            "/./x",
+            "/a\\..\\b",
+            "/%00",
+            "/%ff",
+            "x",
+            "//register",
+            "/register%2Findex.html",
+            "/register%2findex.html",
+            "/a%5Cb",
+        ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn only_the_bound_names_are_served() {
+        let addr: SocketAddr = "127.0.0.1:8000".parse().unwrap();
+        for ok in ["127.0.0.1:8000", "localhost:8000", "LOCALHOST:8000", "[::1]:8000", "localhost", "127.0.0.1"] {
+            assert!(host_allowed(ok, addr), "{ok}");
+        }
+        for bad in ["evil.example:8000", "localhost:8001", "127.0.0.1.nip.io:8000", "", "::1", "localhost.:8000"] {
+            assert!(!host_allowed(bad, addr), "{bad}");
+        }
+        let lan: SocketAddr = "192.168.1.5:8000".parse().unwrap();
+        assert!(host_allowed("192.168.1.5:8000", lan));
+        assert!(!host_allowed("10.0.0.1:8000", lan));
     }
 
     #[test]

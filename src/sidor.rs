@@ -45,7 +45,7 @@ pub fn load(root: &Path, sources: &mut Sources, out: &mut Vec<Diagnostic>) -> Re
         .collect();
     paths.sort();
     for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Read(path.clone(), e))?;
+        let text = load::read_text_limited(&path).map_err(|e| LoadError::Read(path.clone(), e))?;
         let name = format!("{SIDOR_DIR}/{}", path.file_name().unwrap_or_default().to_string_lossy());
         let slug = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         let Some((front, body)) = split_front_matter(&text) else {

@@ -99,6 +99,10 @@ pub enum WriteError {
     Escapes(String),
     #[error("kan inte skriva {0}: {1}")]
     Io(PathBuf, io::Error),
+    #[error(
+        "{0} är en symbolisk länk; molnkoll byter bara ut en riktig mapp och rör aldrig det länken pekar på. Ange den riktiga mappen med --out"
+    )]
+    Symlink(PathBuf),
     /// A file after the first failure, which is the one reported.
     #[error("utmappen kunde inte fyllas")]
     Failed,
@@ -171,10 +175,12 @@ impl<'a> Staging<'a> {
 
     /// Stores the files not yet stored, writes the manifest and swaps the new output in.
     pub fn finish(self, files: &[OutputFile]) -> Result<WriteStats, WriteError> {
-        self.create()?;
+        // The first failure names its path and the system's error; report it, not the
+        // bare `Failed` that `create` gives once one is kept.
         if let Some(e) = self.lock().error.take() {
             return Err(e);
         }
+        self.create()?;
         for f in files.iter().filter(|f| !f.stored) {
             self.store(f)?;
         }
@@ -197,11 +203,17 @@ impl<'a> Staging<'a> {
         if state.created {
             return state.error.as_ref().map_or(Ok(()), |_| Err(WriteError::Failed));
         }
+        // The swap renames the link, not its target, and the clean-up would then follow it
+        // into a folder molnkoll does not own.
+        if fs::symlink_metadata(&self.out_dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(WriteError::Symlink(self.out_dir.clone()));
+        }
         if self.out_dir.exists() && !is_ours(&self.out_dir) {
             return Err(WriteError::NotOurs(self.out_dir.clone()));
         }
         let parent = self.staging.parent().expect("the staging folder has a parent");
         fs::create_dir_all(parent).map_err(io_err(parent))?;
+        remove_stale(parent, &self.out_dir);
         if self.staging.exists() {
             fs::remove_dir_all(&self.staging).map_err(io_err(&self.staging))?;
         }
@@ -256,7 +268,39 @@ impl Drop for Staging<'_> {
 }
 
 fn is_ours(dir: &Path) -> bool {
-    dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+    // The marker itself, not what a link in its place points to.
+    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+        || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// Removes the staging and old folders that a killed build left beside `out_dir`: a full
+/// copy of the site, secret parts included. Only real folders with the marker, named
+/// for this output, whose process is gone.
+fn remove_stale(parent: &Path, out_dir: &Path) {
+    let name = out_dir.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = [".tmp-", ".old-"]
+            .iter()
+            .find_map(|kind| file.strip_prefix(&format!(".{name}{kind}")))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let path = entry.path();
+        let real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let marked = fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
+        if pid != std::process::id() && real_dir && marked && !process_alive(pid) {
+            let _ = remove_tree(&path);
+        }
+    }
+}
+
+/// Whether a process with this id runs; where that cannot be told, it is taken to run,
+/// so that nothing another build still fills is removed.
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") { Path::new("/proc").join(pid.to_string()).exists() } else { true }
 }
 
 /// Writes a file that must not exist yet, failing with `AlreadyExists` when it does: for
@@ -290,6 +334,11 @@ fn swap(out_dir: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {
 /// sub-folders go in parallel on more threads than there are cores.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     const THREADS: usize = 8;
+    // A link in the folder's place (an output that was a symlink, exchanged by the swap)
+    // goes itself; what it points to is not ours.
+    if fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        return fs::remove_file(dir);
+    }
     let mut folders = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;

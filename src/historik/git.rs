@@ -94,7 +94,17 @@ fn read_repo(repo: &gix::Repository, root: &Path, dir: &str, files: &[(&str, &st
     for (file, text) in &wanted {
         let v = versions.remove(file).unwrap_or_default();
         let now = gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, text.as_bytes())?;
-        let ej_incheckad = v.first().is_none_or(|(_, blob)| *blob != now);
+        // A checkout with `core.autocrlf=true` has CRLF where the commit has LF.
+        let lf = if text.contains("\r\n") {
+            Some(gix::objs::compute_hash(
+                repo.object_hash(),
+                gix::objs::Kind::Blob,
+                text.replace("\r\n", "\n").as_bytes(),
+            )?)
+        } else {
+            None
+        };
+        let ej_incheckad = v.first().is_none_or(|(_, blob)| *blob != now && lf != Some(*blob));
         let beslutad = beslutad_version(repo, &v)?;
         let andringar = v.into_iter().map(|(a, _)| a).collect();
         filer.insert(format!("{dir}/{file}"), FilHistorik { andringar, ej_incheckad, beslutad });

@@ -74,7 +74,9 @@ fn walk(value: &Value, path: &str, label: &str, out: &mut Flat) {
 
 fn text(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        // Git for Windows checks files out with CRLF (`core.autocrlf=true`) and in with LF:
+        // the same text either way.
+        Value::String(s) => s.replace("\r\n", "\n"),
         Value::Boolean(true) => "ja".to_owned(),
         Value::Boolean(false) => "nej".to_owned(),
         Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(", "),

@@ -13,6 +13,7 @@ use crate::write::write_new;
 /// Every file `init` writes, relative to the new repository.
 pub const FILES: &[(&str, &str)] = &[
     (".gitignore", include_str!("gitignore")),
+    (".gitattributes", include_str!("gitattributes")),
     ("README.md", include_str!("README.md")),
     ("content/policy.toml", include_str!("../../content/policy.toml")),
     ("content/bedomningar/microsoft-365.toml", include_str!("../../content/bedomningar/microsoft-365.toml")),

@@ -14,7 +14,10 @@ pub struct Datum(pub Date);
 impl Datum {
     /// Stands in for a date that is secret in the open extract (see `crate::sekretess`).
     /// It shows as [`Datum::MASKERAD_TEXT`], so no renderer needs to know about secrecy.
-    pub const MASKERAD: Datum = Datum(Date::constant(1, 1, 1));
+    /// A year before any that TOML can write (0000–9999), so no real date shows as it.
+    pub const MASKERAD: Datum = Datum(Date::constant(-9999, 1, 1));
+    /// A second stand-in, never shown: `crate::sekretess` compares derivations under both.
+    pub const MASKERAD_ALT: Datum = Datum(Date::constant(-9998, 1, 1));
     pub const MASKERAD_TEXT: &'static str = "sekretessbelagt datum";
 
     pub fn new(year: i16, month: i8, day: i8) -> Option<Datum> {

@@ -91,8 +91,8 @@ fn template_texts(root: &Path) -> Result<Vec<(&'static str, String, String)>, Te
         let rel = format!("{TEMPLATE_DIR}/{name}");
         let own = root.join(&rel);
         texts.push(if own.is_file() {
-            let text =
-                std::fs::read_to_string(&own).map_err(|source| TemplateReadError { path: rel.clone(), source })?;
+            let text = crate::load::read_text_limited(&own)
+                .map_err(|source| TemplateReadError { path: rel.clone(), source })?;
             (*name, text, rel)
         } else {
             (*name, (*builtin).to_owned(), format!("{rel} (inbyggd)"))

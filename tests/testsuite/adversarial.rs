@@ -157,7 +157,9 @@ fn record(payload: &str, pick: &dyn Fn(&str) -> bool) -> (String, usize) {
 /// A rejected build: exit 1, the file named, an `error[code]`, and no output/.
 fn assert_rejected(root: &Path, file: &str, code: &str, what: &str, (status, stderr): (i32, String)) {
     assert_eq!(status, 1, "{what}: exit code\n{stderr}");
-    assert!(stderr.contains(&format!("content/bedomningar/{file}")), "{what}: file not named\n{stderr}");
+    // Named as the terminal shows it: control characters escaped.
+    let named = molnkoll::diagnostic::terminal(&format!("content/bedomningar/{file}")).into_owned();
+    assert!(stderr.contains(&named), "{what}: file not named\n{stderr}");
     assert!(stderr.contains(&format!("error[{code}")), "{what}: expected error[{code}\n{stderr}");
     assert!(!root.join("output").exists(), "{what}: output/ was written");
 }

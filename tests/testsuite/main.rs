@@ -21,6 +21,7 @@ mod export;
 mod fuzz_regressions;
 mod granser;
 mod historik;
+mod hostile;
 mod inkrementell;
 mod korpus;
 mod mallar;

@@ -25,9 +25,9 @@ fn a_new_organisation_from_init_to_export() {
     molnkoll(tmp.path(), &["init", "org"])
         .code(0)
         .stderr_is(
-            "  skapade .gitignore\n  skapade README.md\n  skapade content/policy.toml\n  \
+            "  skapade .gitignore\n  skapade .gitattributes\n  skapade README.md\n  skapade content/policy.toml\n  \
              skapade content/bedomningar/microsoft-365.toml\n  skapade content/sidor/rutin.md\n  \
-             skapade content/sidor/riktlinje.md\nmolnkoll init: 6 av 6 filer skapade i org, <tid>. Gå till mappen och kör \
+             skapade content/sidor/riktlinje.md\nmolnkoll init: 7 av 7 filer skapade i org, <tid>. Gå till mappen och kör \
              `molnkoll check`; README.md beskriver resten.\n",
         )
         .stdout_is("");
@@ -180,9 +180,10 @@ fn init_force_adds_what_is_missing_and_overwrites_nothing() {
 
     molnkoll(&org, &["init", ".", "--force"]).code(0).stderr_is(
         "  skapade content/sidor/rutin.md\n  fanns redan, lämnades orörd: .gitignore\n  \
+         fanns redan, lämnades orörd: .gitattributes\n  \
          fanns redan, lämnades orörd: README.md\n  fanns redan, lämnades orörd: content/policy.toml\n  \
          fanns redan, lämnades orörd: content/bedomningar/microsoft-365.toml\n  \
-         fanns redan, lämnades orörd: content/sidor/riktlinje.md\nmolnkoll init: 1 av 6 filer skapade i ., <tid>. \
+         fanns redan, lämnades orörd: content/sidor/riktlinje.md\nmolnkoll init: 1 av 7 filer skapade i ., <tid>. \
          Gå till mappen och kör `molnkoll check`; README.md beskriver resten.\n",
     );
     assert_eq!(read(org.join("README.md")), "Vår egen README\n");
@@ -236,8 +237,8 @@ fn hostile_names_give_a_safe_slug_or_a_clear_error() {
 
     // Nothing was written outside content/bedomningar, and every file checks clean.
     let files = paths(&org, "");
-    assert_eq!(files.len(), 6 + 6, "{files:?}");
-    assert!(files.iter().filter(|f| !f.starts_with("content/bedomningar/")).count() == 5, "{files:?}");
+    assert_eq!(files.len(), 7 + 6, "{files:?}");
+    assert!(files.iter().filter(|f| !f.starts_with("content/bedomningar/")).count() == 6, "{files:?}");
     let run = molnkoll(&org, &["check", "--today", TODAY]);
     // Each draft: no information set and no country yet; and the policy's duplicate driftform.
     assert_eq!(run.summary(), "molnkoll check: 10 filer, 7 bedömningar härledda, 0 fel, 13 varningar, <tid>");
