@@ -100,3 +100,78 @@ fn pdf_text(pdf: &Path) -> String {
     // Join lines so that a sentence broken across lines still matches.
     String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A word's box on a page, in points: x0, y0, x1, y1 and the word.
+type Ord = (f64, f64, f64, f64, String);
+
+/// The value of `name="…"` in a tag of pdftotext's bbox output.
+fn attr(tag: &str, name: &str) -> f64 {
+    let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    tag[start..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// Every page of `pdf` as (width, words), from `pdftotext -bbox-layout`.
+fn word_boxes(pdf: &Path) -> Vec<(f64, Vec<Ord>)> {
+    let out = std::process::Command::new("pdftotext").arg("-bbox-layout").arg(pdf).arg("-").output().unwrap();
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let mut pages = Vec::new();
+    for page in xml.split("<page ").skip(1) {
+        let width = attr(page, "width");
+        let mut words = Vec::new();
+        for w in page.split("<word ").skip(1) {
+            let (tag, rest) = w.split_once('>').unwrap();
+            let text = rest.split("</word>").next().unwrap().to_owned();
+            words.push((attr(tag, "xMin"), attr(tag, "yMin"), attr(tag, "xMax"), attr(tag, "yMax"), text));
+        }
+        pages.push((width, words));
+    }
+    pages
+}
+
+/// Words that overlap (by more than a point both ways) or leave the text area between the
+/// side margins (2.3 cm in templates/pdf/molnkoll.typ), one line each.
+fn layout_faults(pdf: &Path) -> Vec<String> {
+    const MARGIN: f64 = 2.3 / 2.54 * 72.0;
+    const SLACK: f64 = 1.0;
+    let mut out = Vec::new();
+    for (p, (width, words)) in word_boxes(pdf).iter().enumerate() {
+        for (i, a) in words.iter().enumerate() {
+            if a.0 < MARGIN - SLACK || a.2 > width - MARGIN + SLACK {
+                out.push(format!("{} s. {}: «{}» utanför textytan", pdf.display(), p + 1, a.4));
+            }
+            for b in &words[i + 1..] {
+                let x = a.2.min(b.2) - a.0.max(b.0);
+                let y = a.3.min(b.3) - a.1.max(b.1);
+                if x > SLACK && y > SLACK {
+                    out.push(format!("{} s. {}: «{}» överlappar «{}»", pdf.display(), p + 1, a.4, b.4));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_shipped_pdf_keeps_its_words_apart_and_inside_the_text_area() {
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::cargo_bin("molnkoll")
+        .unwrap()
+        .args(["build", "--today", common::TODAY, "--root"])
+        .arg(common::repo())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let pdfs: Vec<_> = walkdir::WalkDir::new(out.path())
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .map(|e| e.into_path())
+        .collect();
+    assert!(pdfs.len() > 20, "{} PDF", pdfs.len());
+    let faults: Vec<String> = pdfs.iter().flat_map(|p| layout_faults(p)).collect();
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
