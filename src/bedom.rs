@@ -80,11 +80,10 @@ pub fn granska(policy: &Policy, loaded: &Loaded<Bedomning>, h: &Harledning, toda
     }
 
     // Decision.
-    let level3 = policy.atgarder.iter().filter(|a| a.typ == AtgardTyp::Riskanalys).map(|a| a.niva).min();
-    let needs_risk = match (level3, &h.styrande) {
-        (Some(n), Some(s)) => h.rutin.galler && s.niva >= n,
-        _ => false,
-    };
+    // Asked for only where derive found the measure to apply: never at level 4, where no
+    // measure can open the way.
+    let needs_risk =
+        h.atgarder.iter().any(|u| u.tillamplig && policy.atgard(&u.id).is_some_and(|a| a.typ == AtgardTyp::Riskanalys));
     match &b.beslut {
         None => {
             if needs_risk && b.riskanalys.is_none() {

@@ -210,7 +210,7 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
         .collect::<Vec<_>>();
     let utlatande = utlatande(policy, b, &rutin, styrande.as_ref(), &atgarder);
     let handlingar = handlingar(b, styrande.as_ref(), &utlatande);
-    let bevakningar = bevakningar(policy, b, &utlatande, today);
+    let bevakningar = bevakningar(policy, b, &utlatande, &atgarder, today);
     Harledning { rutin, styrande, usa_koppling, usa, atgarder, utlatande, handlingar, bevakningar }
 }
 
@@ -240,18 +240,22 @@ pub enum ForfallTyp {
 }
 
 /// Reviews (of an approved assessment only), certificate expiries and DPF re-checks, in
-/// that order. Pure in the record, so it gives the masked dates for the open extract.
-pub fn forfallodagar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande) -> Vec<Forfall> {
+/// that order, each only where its measure applies (`atgarder`, derive's outcomes): no
+/// certificate is watched where certification is not demanded, no DPF listing without a US
+/// link. Pure in the record, so it gives the masked dates for the open extract.
+pub fn forfallodagar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande, atgarder: &[AtgardUtfall]) -> Vec<Forfall> {
+    let galler =
+        |typ: AtgardTyp| atgarder.iter().any(|u| u.tillamplig && policy.atgard(&u.id).is_some_and(|a| a.typ == typ));
     let mut out = Vec::new();
     if utlatande.godkand()
         && let Some(next) = b.beslut.as_ref().and_then(|x| x.nasta_granskning)
     {
         out.push(Forfall { typ: ForfallTyp::Granskning, datum: next, kalla: next });
     }
-    for (i, c) in b.certifikat.iter().enumerate() {
+    for (i, c) in b.certifikat.iter().enumerate().filter(|_| galler(AtgardTyp::Certifiering)) {
         out.push(Forfall { typ: ForfallTyp::Certifikat(i), datum: c.giltigt_till, kalla: c.giltigt_till });
     }
-    if let Some(d) = &b.dpf {
+    if let Some(d) = b.dpf.as_ref().filter(|_| galler(AtgardTyp::Dpf)) {
         let due = d.kontrollerad.plus_months(policy.regler.max_manader_sedan_dpf_kontroll as i32);
         out.push(Forfall { typ: ForfallTyp::Dpf, datum: due, kalla: d.kontrollerad });
     }
@@ -340,10 +344,16 @@ pub fn uppmarksamhet<'a, T>(h: &'a Harledning, sedan_beslut: Option<&[T]>) -> Ve
 
 /// Reviews of approved assessments, certificates, and DPF checks, against the policy's
 /// look-ahead windows. A rejected or disallowed service has nothing to review.
-fn bevakningar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande, today: Datum) -> Vec<Bevakning> {
+fn bevakningar(
+    policy: &Policy,
+    b: &Bedomning,
+    utlatande: &Utlatande,
+    atgarder: &[AtgardUtfall],
+    today: Datum,
+) -> Vec<Bevakning> {
     let regler = &policy.regler;
     let mut out = Vec::new();
-    for f in forfallodagar(policy, b, utlatande) {
+    for f in forfallodagar(policy, b, utlatande, atgarder) {
         let (typ, certifikat) = match f.typ {
             ForfallTyp::Granskning if f.datum < today => (BevakningTyp::GranskningForsenad, None),
             ForfallTyp::Granskning if f.datum <= today.plus_days(regler.bevaka_granskning_dagar as i32) => {
@@ -503,6 +513,11 @@ fn utfall(
             atgard.niva, styrande.niva
         ));
     }
+    // Level 4 is a hard stop: where a prohibition covers the level, no other measure is asked
+    // for, so that nothing suggests a measure could open the way.
+    if atgard.typ != AtgardTyp::Forbud && forbud_galler(policy, styrande.niva) {
+        return ej(format!("Molntjänst är ej tillåten på nivå {}; ingen annan åtgärd efterfrågas.", styrande.niva));
+    }
     if atgard.galler_endast_vid == Some(Villkor::UsaKoppling) && usa.is_empty() {
         return ej("Gäller bara vid USA-koppling; varken leverantören eller något underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.".to_owned());
     }
@@ -531,6 +546,14 @@ fn utfall(
         }
     }
     AtgardUtfall { id: atgard.id.clone(), niva: atgard.niva, tillamplig: true, status: Some(status), skal }
+}
+
+/// Whether a prohibition of the policy covers `niva` (level 4 in the shipped table).
+fn forbud_galler(policy: &Policy, niva: u8) -> bool {
+    policy.atgarder.iter().any(|a| {
+        a.typ == AtgardTyp::Forbud
+            && if policy.regler.kumulativ_atgardstabell { a.niva <= niva } else { a.niva == niva }
+    })
 }
 
 /// Judges a measure from the recorded evidence alone.

@@ -45,7 +45,7 @@ pub fn handelser(site: &Site) -> (String, Vec<Handelse>) {
         let namn = &b.tjanst.namn;
         let ref_ = &b.tjanst.referens;
         // A date masked in the open extract has no day to put in a calendar.
-        let due = derive::forfallodagar(policy, b, &item.harledning.utlatande);
+        let due = derive::forfallodagar(policy, b, &item.harledning.utlatande, &item.harledning.atgarder);
         for f in due.into_iter().filter(|f| f.kalla != Datum::MASKERAD) {
             match f.typ {
                 ForfallTyp::Granskning => {

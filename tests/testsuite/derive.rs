@@ -449,6 +449,9 @@ fn a_dpf_check_older_than_12_months_is_stale() {
     us_dpf(&mut b, true); // checked 2026-10-01
     b.certifikat.clear();
     b.certifieringsredogorelse = Some("Redogörelse.".into());
+    // The listing is watched only where the DPF measure applies: with a US link.
+    assert_eq!(bevakningar(&b, "2027-10-02"), []);
+    b.leverantor.land = "US".into();
     assert_eq!(bevakningar(&b, "2027-10-01"), []);
     assert_eq!(bevakningar(&b, "2027-10-02"), [(BevakningTyp::DpfInaktuell, "2026-10-01".into())]);
 }
