@@ -15,6 +15,7 @@ mod common;
 
 mod adversarial;
 mod avbrott;
+mod beslut;
 mod check_cli;
 mod derive;
 mod export;

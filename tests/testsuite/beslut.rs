@@ -2,8 +2,6 @@
 //! everything a reader sees, and warnings only where their measure applies. The real binary
 //! on fixture projects, with the exact diagnostics pinned.
 
-mod common;
-
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -11,7 +9,7 @@ use assert_cmd::Command;
 /// The base record, undecided, with a US supplier, an expired certificate and a DPF check
 /// older than the policy allows, classified `klassning`.
 fn record(klassning: &str) -> String {
-    let base = common::BASE;
+    let base = crate::common::BASE;
     let mut s = base[..base.find("[beslut]").unwrap()].to_owned();
     s = s
         .replace("klassning = { K = 1, R = 2, T = 2 }", &format!("klassning = {klassning}"))
@@ -25,7 +23,7 @@ fn record(klassning: &str) -> String {
 fn check(root: &Path) -> String {
     let out = Command::cargo_bin("molnkoll")
         .unwrap()
-        .args(["check", "--today", common::TODAY, "--root"])
+        .args(["check", "--today", crate::common::TODAY, "--root"])
         .arg(root)
         .output()
         .unwrap();
@@ -50,12 +48,11 @@ fn headers(stderr: &str) -> Vec<String> {
 
 #[test]
 fn level_4_asks_for_nothing_and_warns_of_nothing() {
-    let dir = common::project(&[("fyra.toml", &record("{ K = 4, R = 2, T = 2 }"))]);
+    let dir = crate::common::project(&[("fyra.toml", &record("{ K = 4, R = 2, T = 2 }"))]);
     let stderr = check(dir.path());
     assert_eq!(headers(&stderr), Vec::<String>::new(), "{stderr}");
 
-    let (ok, log) = common::build(dir.path());
-    assert!(ok, "{log}");
+    dir.build().ok();
     let out = dir.path().join("output/bedomningar/fyra");
     let page = std::fs::read_to_string(out.join("index.html")).unwrap();
     // Only the prohibition is unmet; every other measure is set aside, with the reason.
@@ -72,7 +69,7 @@ fn level_4_asks_for_nothing_and_warns_of_nothing() {
 
 #[test]
 fn dpf_and_certificate_warnings_only_where_their_measure_applies() {
-    let dir = common::project(&[
+    let dir = crate::common::project(&[
         ("noll.toml", &record("{ K = 0, R = 0, T = 0 }")),
         ("ett.toml", &record("{ K = 1, R = 1, T = 1 }")),
         ("tva.toml", &record("{ K = 2, R = 1, T = 1 }")),
@@ -157,8 +154,8 @@ fn every_shipped_pdf_keeps_its_words_apart_and_inside_the_text_area() {
     let out = tempfile::tempdir().unwrap();
     let status = Command::cargo_bin("molnkoll")
         .unwrap()
-        .args(["build", "--today", common::TODAY, "--root"])
-        .arg(common::repo())
+        .args(["build", "--today", crate::common::TODAY, "--root"])
+        .arg(crate::common::repo())
         .arg("--out")
         .arg(out.path())
         .output()
