@@ -13,12 +13,12 @@ step "install test dependencies (Chromium, Java, npm packages)"
 bash scripts/install-test-deps.sh
 
 step "cargo test"
-cargo test --release --locked --all-targets
+cargo test --release --locked --all-targets --features korpus
 molnkoll=target/release/molnkoll
 
 # In release like every step here, so that it shares target/release (build scripts, proc macros).
 step "cargo clippy (warnings are errors)"
-cargo clippy --release --locked --all-targets -- -D warnings
+cargo clippy --release --locked --all-targets --features korpus -- -D warnings
 
 # The fuzz targets (scripts/fuzz.sh) build the library without `full`; keep that build working.
 step "cargo check --no-default-features --lib"

@@ -12,7 +12,13 @@ use crate::path;
 use crate::validate::{Report, note};
 
 /// Checks one assessment against what derive made of it.
-pub fn granska(policy: &Policy, loaded: &Loaded<Bedomning>, h: &Harledning, today: Datum, out: &mut Vec<Diagnostic>) {
+pub(crate) fn granska(
+    policy: &Policy,
+    loaded: &Loaded<Bedomning>,
+    h: &Harledning,
+    today: Datum,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(b) = &loaded.value else { return };
     let mut r = Report { file: loaded, out };
     // What derive flagged as due or stale, each at the date it concerns.

@@ -214,6 +214,7 @@ pub enum Command {
     /// Policyn och sidorna är de inbyggda; bedömningarna varierar nivåer, driftformer,
     /// leverantörer, utlösare, certifikat och beslut. Samma frö ger samma filer, byte för byte.
     /// Ett verktyg för utvecklare, därför dolt i hjälpen.
+    #[cfg(feature = "korpus")]
     #[command(
         hide = true,
         after_help = "Exempel:

@@ -12,7 +12,7 @@ use crate::model::Datum;
 use crate::view::Site;
 use crate::write::OutputFile;
 
-pub const FIL: &str = "bevakning.ics";
+pub(crate) const FIL: &str = "bevakning.ics";
 
 fn naive(d: Datum) -> NaiveDate {
     NaiveDate::from_ymd_opt(i32::from(d.0.year()), d.0.month() as u32, d.0.day() as u32).expect("a valid date")
@@ -28,7 +28,7 @@ fn event(e: &Handelse) -> Event {
 
 /// One calendar event, as plain data: everything the feed is made from.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Handelse {
+pub(crate) struct Handelse {
     pub datum: Datum,
     pub uid: String,
     pub rubrik: String,
@@ -36,7 +36,7 @@ pub struct Handelse {
 }
 
 /// The calendar's name and events, sorted by date: the whole input of [`render_calendar`].
-pub fn handelser(site: &Site) -> (String, Vec<Handelse>) {
+pub(crate) fn handelser(site: &Site) -> (String, Vec<Handelse>) {
     let policy = site.policy;
     let mut events = Vec::new();
     let mut push = |datum, uid, rubrik, text| events.push(Handelse { datum, uid, rubrik, text });
@@ -74,7 +74,7 @@ pub fn handelser(site: &Site) -> (String, Vec<Handelse>) {
 
 /// The feed: one event per approved assessment's next review, per certificate's expiry
 /// and per DPF check's renewal, sorted by date.
-pub fn render_calendar(name: &str, events: &[Handelse]) -> OutputFile {
+pub(crate) fn render_calendar(name: &str, events: &[Handelse]) -> OutputFile {
     let mut calendar = Calendar::new();
     calendar.name(name);
     for e in events {

@@ -59,7 +59,7 @@ pub fn content_key(bytes: &[u8]) -> Key {
 
 /// One assessment's parse: its file id, name and text, and where its bytes stopped being
 /// UTF-8.
-pub fn parse(file: u64, name: &str, text: &str, bad_utf8: Option<usize>) -> Key {
+pub(crate) fn parse(file: u64, name: &str, text: &str, bad_utf8: Option<usize>) -> Key {
     let mut key = KeyBuilder::new("parse");
     key.part(&file.to_le_bytes()).part(name.as_bytes()).part(text.as_bytes());
     key.part(&bad_utf8.map_or(u64::MAX, |b| b as u64).to_le_bytes());
@@ -68,7 +68,7 @@ pub fn parse(file: u64, name: &str, text: &str, bad_utf8: Option<usize>) -> Key 
 
 /// What every assessment's judgement depends on besides the file itself: the policy's
 /// text, whether it was valid, and the day.
-pub fn judge_base(policy_text: &str, policy_ok: bool, today: Datum) -> KeyBuilder {
+pub(crate) fn judge_base(policy_text: &str, policy_ok: bool, today: Datum) -> KeyBuilder {
     let mut base = KeyBuilder::new("judge");
     base.part(policy_text.as_bytes()).part(&[u8::from(policy_ok)]);
     base.part(today.to_string().as_bytes());
@@ -77,7 +77,7 @@ pub fn judge_base(policy_text: &str, policy_ok: bool, today: Datum) -> KeyBuilde
 
 /// One assessment's judgement: `base`, the file's name and text, and its history (whose
 /// debug form holds all of it).
-pub fn judge(base: &KeyBuilder, name: &str, text: &str, history: &impl std::fmt::Debug) -> Key {
+pub(crate) fn judge(base: &KeyBuilder, name: &str, text: &str, history: &impl std::fmt::Debug) -> Key {
     let mut key = base.clone();
     key.part(name.as_bytes()).part(text.as_bytes()).part(format!("{history:?}").as_bytes());
     key.finish()
@@ -85,7 +85,7 @@ pub fn judge(base: &KeyBuilder, name: &str, text: &str, history: &impl std::fmt:
 
 /// What every page and PDF depends on: the policy, so any change to it rebuilds them
 /// all, and the profile, so an internal page is never reused in an open extract.
-pub fn site(policy: &Policy, open: bool) -> KeyBuilder {
+pub(crate) fn site(policy: &Policy, open: bool) -> KeyBuilder {
     let mut base = KeyBuilder::new("site");
     base.part(&serde_json::to_vec(policy).expect("the policy serialises"));
     base.part(if open { b"oppen" } else { b"intern" });

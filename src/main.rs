@@ -140,6 +140,7 @@ fn run(command: Command, o: &Out) -> Result<ExitCode, Stop> {
             let advice = ". Fyll i den och kör `molnkoll check` efter varje ändring.";
             o.summary("new", format_args!("skrev {file}"), advice);
         }
+        #[cfg(feature = "korpus")]
         Command::Korpus { dir, antal, seed } => {
             let files = molnkoll::korpus::write(&dir, antal, seed)?;
             o.summary("korpus", format_args!("{} bedömningar skrivna till {}", files.len(), dir.display()), "");

@@ -100,7 +100,7 @@ impl Memo {
 }
 
 /// Moves diagnostics made for file `from` to file `to`; others keep their file.
-pub fn refile(diagnostics: &[Diagnostic], from: FileId, to: FileId) -> Vec<Diagnostic> {
+pub(crate) fn refile(diagnostics: &[Diagnostic], from: FileId, to: FileId) -> Vec<Diagnostic> {
     diagnostics
         .iter()
         .cloned()

@@ -43,7 +43,7 @@ impl Profil {
 
 /// Shortest masked text the leak check looks for, in characters. Shorter values ("SE",
 /// "Ja.", a date) recur across unrelated records and would stop every build.
-pub const MIN_SOKLANGD: usize = 12;
+pub(crate) const MIN_SOKLANGD: usize = 12;
 
 /// One secret part of one record, with where it was marked.
 #[derive(Debug, Clone)]
@@ -80,7 +80,12 @@ impl Markering {
 }
 
 /// The markings of one record: the policy's, then its own.
-pub fn markeringar(policy: &Loaded<Policy>, record: &Loaded<Bedomning>, p: &Policy, b: &Bedomning) -> Vec<Markering> {
+pub(crate) fn markeringar(
+    policy: &Loaded<Policy>,
+    record: &Loaded<Bedomning>,
+    p: &Policy,
+    b: &Bedomning,
+) -> Vec<Markering> {
     let from = |loaded_file: FileId, span: Option<Range<usize>>, s: &Sekretess, fran_policyn: bool| Markering {
         falt: s.falt.trim().to_owned(),
         paragraf: s.paragraf.trim().to_owned(),
@@ -112,7 +117,7 @@ pub fn markeringar(policy: &Loaded<Policy>, record: &Loaded<Bedomning>, p: &Poli
 const EJ_MASKERBARA: [&str; 2] = ["slug", "sekretess"];
 
 /// Errors for markings whose path names no field of the record, or that lack a paragraph.
-pub fn validate<T>(loaded: &Loaded<T>, list: &[Sekretess], out: &mut Vec<Diagnostic>) {
+pub(crate) fn validate<T>(loaded: &Loaded<T>, list: &[Sekretess], out: &mut Vec<Diagnostic>) {
     // Made once: this runs for every file.
     static SCHEMA: std::sync::LazyLock<serde_json::Value> =
         std::sync::LazyLock::new(|| schemars::schema_for!(Bedomning).to_value());
@@ -383,7 +388,7 @@ fn strangar(value: &Json, path: &[&str], out: &mut Vec<String>) {
 
 /// A secret text to look for in the open build's output, and the marking that hid it.
 #[derive(Debug, Clone)]
-pub struct Hemlighet {
+pub(crate) struct Hemlighet {
     pub text: String,
     pub markering: Markering,
     pub slug: String,
@@ -398,7 +403,7 @@ const MIN_KORT: usize = 3;
 
 /// Applies `profil` to every item: the open profile masks them in place. Returns the
 /// texts that were masked, for [`sok`]. `today` is the day the items were derived for.
-pub fn tillampa(policy: &Policy, items: &mut [Item], profil: Profil, today: Datum) -> Vec<Hemlighet> {
+pub(crate) fn tillampa(policy: &Policy, items: &mut [Item], profil: Profil, today: Datum) -> Vec<Hemlighet> {
     if !profil.oppen() {
         return Vec::new();
     }
@@ -557,7 +562,7 @@ fn tidigare_markeringar(text: &str) -> Vec<(String, String)> {
 
 /// Each record's derived texts and change view, by a name [`sok`] knows, for the search
 /// for short values and marked ids' names.
-pub fn harledda_texter(items: &[Item]) -> Vec<(String, String)> {
+pub(crate) fn harledda_texter(items: &[Item]) -> Vec<(String, String)> {
     items
         .iter()
         .filter(|i| !i.sekretess.is_empty())
@@ -606,7 +611,7 @@ fn avkoda(text: &str) -> String {
 
 /// One error per marking whose masked text still stands in one of `texts` (name, text).
 /// The open build writes nothing when any is found.
-pub fn sok<N: AsRef<str>, T: AsRef<str>>(
+pub(crate) fn sok<N: AsRef<str>, T: AsRef<str>>(
     hemliga: &[Hemlighet],
     texts: impl IntoIterator<Item = (N, T)>,
 ) -> Vec<Diagnostic> {
@@ -653,7 +658,7 @@ pub fn sok<N: AsRef<str>, T: AsRef<str>>(
 }
 
 /// Every string in a JSON value, one per line, for [`sok`].
-pub fn json_text(value: &Json) -> String {
+pub(crate) fn json_text(value: &Json) -> String {
     let mut out = Vec::new();
     strangar_alla(value, &mut out);
     out.join("\n")
@@ -689,7 +694,7 @@ fn avsnitt(falt: &str) -> &'static str {
 
 /// What the HTML and PDF templates show about an item's secret parts: one entry per
 /// marking, and the same entries by page section.
-pub fn vy(item: &Item, profil: Profil) -> Json {
+pub(crate) fn vy(item: &Item, profil: Profil) -> Json {
     let markeringar: Vec<Json> = item
         .sekretess
         .iter()

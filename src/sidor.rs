@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Sources};
 use crate::load::{self, LoadError};
 use crate::model::Datum;
 
-pub const SIDOR_DIR: &str = "content/sidor";
+pub(crate) const SIDOR_DIR: &str = "content/sidor";
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct SidaMeta {
@@ -32,7 +32,7 @@ pub struct Sida {
 }
 
 /// Reads every page; problems become diagnostics on the page's file.
-pub fn load(root: &Path, sources: &mut Sources, out: &mut Vec<Diagnostic>) -> Result<Vec<Sida>, LoadError> {
+pub(crate) fn load(root: &Path, sources: &mut Sources, out: &mut Vec<Diagnostic>) -> Result<Vec<Sida>, LoadError> {
     let dir = root.join(SIDOR_DIR);
     let mut sidor = Vec::new();
     if !dir.is_dir() {

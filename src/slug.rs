@@ -8,7 +8,7 @@ use crate::model::Bedomning;
 
 /// Longest slug made from a name; well under what [`valid_slug`] accepts, so a
 /// suffix for uniqueness still fits.
-pub const MAX_LEN: usize = 60;
+pub(crate) const MAX_LEN: usize = 60;
 
 /// Names Windows reserves in every folder, with or without an extension.
 pub(crate) const RESERVED: &[&str] = &[
@@ -19,7 +19,7 @@ pub(crate) const RESERVED: &[&str] = &[
 /// A slug from a name: lowercase ASCII letters and digits joined by single hyphens, with
 /// å/ä/ö and a few other letters folded, at most [`MAX_LEN`] bytes. `None` when nothing
 /// usable is left, e.g. for a name of only spaces or punctuation.
-pub fn slugify(name: &str) -> Option<String> {
+pub(crate) fn slugify(name: &str) -> Option<String> {
     let mut out = String::new();
     for c in name.to_lowercase().chars() {
         let c = match c {
@@ -53,7 +53,7 @@ pub fn slugify(name: &str) -> Option<String> {
 }
 
 /// The slug an assessment is published under: its `slug` key or its file name.
-pub fn slug_of(name: &str, b: &Bedomning) -> String {
+pub(crate) fn slug_of(name: &str, b: &Bedomning) -> String {
     b.slug.clone().unwrap_or_else(|| {
         let file = name.rsplit('/').next().unwrap_or(name);
         file.strip_suffix(".toml").unwrap_or(file).to_owned()
@@ -62,7 +62,7 @@ pub fn slug_of(name: &str, b: &Bedomning) -> String {
 
 /// A slug becomes a folder name on every intranet; keep it to what every file system
 /// and URL takes unchanged.
-pub fn valid_slug(slug: &str) -> bool {
+pub(crate) fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 80
         && slug.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
@@ -73,8 +73,6 @@ pub fn valid_slug(slug: &str) -> bool {
 }
 
 /// Only plain relative paths: no `..`, no root, no drive, no empty segment.
-// The cache and the writer use it; the light build (fuzz targets) has neither.
-#[cfg_attr(not(feature = "full"), allow(dead_code))]
 pub(crate) fn safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.contains('\\')

@@ -136,7 +136,7 @@ fn land_for(value: &str) -> Option<String> {
 
 /// Two to four capitalised words of letters, like `Anna Andersson` or `Per-Olof Ek`, that
 /// are no misspelt role: most likely a person's name.
-pub fn looks_like_person(value: &str, roller: &[&str]) -> bool {
+pub(crate) fn looks_like_person(value: &str, roller: &[&str]) -> bool {
     let words: Vec<&str> = value.split_whitespace().collect();
     (2..=4).contains(&words.len())
         && words.iter().all(|w| {
@@ -153,7 +153,7 @@ pub(crate) fn note(d: &mut Diagnostic, text: impl Into<String>) {
 }
 
 /// Checks the policy source against itself.
-pub fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut Vec<Diagnostic>) {
     let Some(p) = &loaded.value else { return };
     crate::sekretess::validate(loaded, &p.sekretess, out);
     let mut r = Report { file: loaded, out };
@@ -280,7 +280,7 @@ pub(crate) fn serde_plain<T: serde::Serialize>(value: T) -> String {
 }
 
 /// Checks one assessment against the policy; the checks that need its derivation are in `bedom`.
-pub fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, name: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, name: &str, out: &mut Vec<Diagnostic>) {
     let Some(b) = &loaded.value else { return };
     let mut r = Report { file: loaded, out };
     let roller: Vec<&str> = policy.roller.iter().map(|x| x.id.as_str()).collect();
@@ -597,7 +597,7 @@ pub fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, name: &st
 }
 
 /// Slugs must be unique across the project, also when a file system ignores case.
-pub fn validate_slugs(items: &[(String, &Loaded<Bedomning>)], out: &mut Vec<Diagnostic>) {
+pub(crate) fn validate_slugs(items: &[(String, &Loaded<Bedomning>)], out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (name, loaded) in items {
         let Some(b) = &loaded.value else { continue };
@@ -618,7 +618,7 @@ pub fn validate_slugs(items: &[(String, &Loaded<Bedomning>)], out: &mut Vec<Diag
 /// KLASSA's advice is roles, not people, and a record is a public document: warn about
 /// anything shaped like a Swedish personal identity number (or coordination number) with a
 /// valid date part and check digit, wherever it appears in the file, comments included.
-pub fn personnummer(file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn personnummer(file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
     // Every number this can warn about has six ASCII digits in a row (a non-ASCII digit
     // never parses below). Most files have none, and the pattern, with Unicode word
     // boundaries, runs on a slow engine.

@@ -11,9 +11,9 @@ use molnkoll::load::Content;
 use molnkoll::markdown::{Glossary, Term, blocks, render, render_page};
 use molnkoll::model::Datum;
 
-pub const POLICY: &[u8] = include_bytes!("../../content/policy.toml");
-pub const BEDOMNING: &[u8] = include_bytes!("../../content/bedomningar/microsoft-365.toml");
-pub const NAME: &str = "content/bedomningar/fuzz.toml";
+pub(super) const POLICY: &[u8] = include_bytes!("../../content/policy.toml");
+pub(super) const BEDOMNING: &[u8] = include_bytes!("../../content/bedomningar/microsoft-365.toml");
+pub(super) const NAME: &str = "content/bedomningar/fuzz.toml";
 
 fn today() -> Datum {
     Datum::new(2026, 11, 23).expect("a valid date")
@@ -21,7 +21,7 @@ fn today() -> Datum {
 
 /// An assessment file's bytes, through the same stages as `molnkoll check`, against the
 /// shipped policy.
-pub fn bedomning(data: &[u8]) {
+pub(super) fn bedomning(data: &[u8]) {
     // The policy is the same every run: load it once, as a project holds it while its
     // assessments are read.
     static LOADED: LazyLock<Content> = LazyLock::new(|| molnkoll::load::from_bytes(POLICY, &[]));
@@ -44,7 +44,7 @@ pub fn bedomning(data: &[u8]) {
 }
 
 /// The policy source's bytes, with a shipped assessment judged by it.
-pub fn policy(data: &[u8]) {
+pub(super) fn policy(data: &[u8]) {
     let checked = molnkoll::check_content(molnkoll::load::from_bytes(data, &[(NAME, BEDOMNING)]), today());
     assert_diagnostics_located(&checked);
     if let Some(policy) = &checked.policy {
@@ -56,7 +56,7 @@ pub fn policy(data: &[u8]) {
 /// Untrusted Markdown through the renderer and sanitiser the site uses, with what
 /// src/markdown.rs promises checked on every output: no scripts, no event handlers, no
 /// links or images that run code, ids that cannot clash with the page's own.
-pub fn markdown(data: &[u8]) {
+pub(super) fn markdown(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let terms = [
         Term { id: "saas".into(), spellings: vec!["SaaS".into(), "programvara som tjänst".into()] },

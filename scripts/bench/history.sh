@@ -3,7 +3,7 @@
 # COMMITS commits (default 1,000), each after the first changing one assessment, against
 # the same files with no repository. Runs `check` and `build` on both, side by side.
 #
-#     cargo build --release && bash scripts/bench/history.sh
+#     cargo build --release --features korpus && bash scripts/bench/history.sh
 #
 # Needs hyperfine (Debian's package) and git. The corpus comes from `molnkoll korpus`.
 set -euo pipefail

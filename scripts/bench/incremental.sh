@@ -3,7 +3,7 @@
 # N assessments (default 1,000). The incremental run edits one assessment's description
 # before each build (alternating between two texts), so every run has one real change.
 #
-#   cargo build --release && bash scripts/bench/incremental.sh
+#   cargo build --release --features korpus && bash scripts/bench/incremental.sh
 #   N=100 RUNS=5 BIN=/path/to/molnkoll bash scripts/bench/incremental.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."

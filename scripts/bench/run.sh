@@ -27,7 +27,7 @@ if [ -n "${BINDIR:-}" ]; then
     # Binaries built earlier (molnkoll, html_only, hugo_site), e.g. while the machine was busy.
     cp "$BINDIR/molnkoll" "$BINDIR/html_only" "$BINDIR/hugo_site" "$work/bin/"
 else
-    cargo build --release --quiet --bin molnkoll --example html_only --example hugo_site
+    cargo build --release --quiet --features korpus --bin molnkoll --example html_only --example hugo_site
     # A copy, so that another build into the same target folder cannot swap it mid-run.
     cp "$target/release/molnkoll" "$target/release/examples/html_only" "$target/release/examples/hugo_site" "$work/bin/"
 fi
@@ -40,7 +40,7 @@ pdf)
     if ! "$typst" --version 2>/dev/null | grep -q '0\.15\.1'; then
         cargo install typst-cli --version 0.15.1 --locked --root "$cache/typst"
     fi
-    MOLNKOLL_TYPST=$typst cargo bench --bench pdf
+    MOLNKOLL_TYPST=$typst cargo bench --features korpus --bench pdf
     ;;
 html)
     apt_need hugo hugo

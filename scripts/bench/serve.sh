@@ -3,7 +3,7 @@
 # assessments (default 1,000): serve logs each rebuild's time, and this script edits one
 # record EDITS times (default 5), waiting for each rebuild, then prints the logged lines.
 #
-#   cargo build --release && bash scripts/bench/serve.sh
+#   cargo build --release --features korpus && bash scripts/bench/serve.sh
 #   N=100 EDITS=10 BIN=/path/to/molnkoll bash scripts/bench/serve.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."

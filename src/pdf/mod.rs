@@ -215,7 +215,7 @@ enum Data<'a> {
 }
 
 impl Planned<'_> {
-    pub fn data(&self) -> Cow<'_, Value> {
+    pub(crate) fn data(&self) -> Cow<'_, Value> {
         match &self.data {
             Data::Given(v) => Cow::Borrowed(*v),
             Data::Made(make) => Cow::Owned(make()),

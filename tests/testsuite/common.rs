@@ -13,12 +13,12 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub const TODAY: &str = "2026-11-23";
+pub(crate) const TODAY: &str = "2026-11-23";
 
 /// A complete, decided level-2 procurement with an EU-only supply chain.
-pub const BASE: &str = include_str!("../fixtures/site/tjanst.toml");
+pub(crate) const BASE: &str = include_str!("../fixtures/site/tjanst.toml");
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -32,7 +32,7 @@ fn replaced(text: &str, needle: &str, replacement: &str, what: &dyn Fn() -> Stri
 }
 
 /// Checked edits of fixture text: `BASE.edit("land = \"SE\"", "land = \"US\"")`.
-pub trait Edit {
+pub(crate) trait Edit {
     /// The text with every `needle` replaced; panics when there is none.
     fn edit(&self, needle: &str, replacement: &str) -> String;
 }
@@ -49,7 +49,7 @@ impl Edit for str {
 
 /// Edits the file at `path` in place; panics when `needle` is not in it.
 #[track_caller]
-pub fn edit(path: impl AsRef<Path>, needle: &str, replacement: &str) {
+pub(crate) fn edit(path: impl AsRef<Path>, needle: &str, replacement: &str) {
     let path = path.as_ref();
     let text = read(path);
     fs::write(path, replaced(&text, needle, replacement, &|| path.display().to_string())).unwrap();
@@ -57,13 +57,13 @@ pub fn edit(path: impl AsRef<Path>, needle: &str, replacement: &str) {
 
 /// The file's text; the path is in the message when it cannot be read.
 #[track_caller]
-pub fn read(path: impl AsRef<Path>) -> String {
+pub(crate) fn read(path: impl AsRef<Path>) -> String {
     let path = path.as_ref();
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Every file under `dir`, by relative path, with its bytes.
-pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
@@ -73,7 +73,7 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The relative paths of the files under `dir` whose name ends in `suffix` ("" for all), sorted.
-pub fn paths(dir: &Path, suffix: &str) -> Vec<String> {
+pub(crate) fn paths(dir: &Path, suffix: &str) -> Vec<String> {
     let mut list: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
@@ -85,12 +85,12 @@ pub fn paths(dir: &Path, suffix: &str) -> Vec<String> {
 }
 
 /// A project in a temporary folder, removed when the value is dropped.
-pub struct Project {
+pub(crate) struct Project {
     dir: tempfile::TempDir,
 }
 
 /// A project with the shipped policy and the given assessments (file name, text).
-pub fn project(records: &[(&str, &str)]) -> Project {
+pub(crate) fn project(records: &[(&str, &str)]) -> Project {
     let p = Project::new();
     for (name, text) in records {
         p.write(&format!("content/bedomningar/{name}"), text);
@@ -100,7 +100,7 @@ pub fn project(records: &[(&str, &str)]) -> Project {
 
 impl Project {
     /// The shipped policy, and empty `bedomningar/` and `sidor/` folders.
-    pub fn new() -> Project {
+    pub(crate) fn new() -> Project {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("content");
         fs::create_dir_all(content.join("bedomningar")).unwrap();
@@ -111,7 +111,7 @@ impl Project {
 
     /// A project from a fixture folder: its `policy.toml` if it has one, else the shipped
     /// policy; every other `.toml` file becomes an assessment, keeping subfolders.
-    pub fn from_fixture(fixture: &Path) -> Project {
+    pub(crate) fn from_fixture(fixture: &Path) -> Project {
         let p = Project::new();
         let own_policy = fixture.join("policy.toml");
         if own_policy.exists() {
@@ -125,12 +125,12 @@ impl Project {
         p
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes `text` to `rel` under the project, making its folders.
-    pub fn write(&self, rel: &str, text: &str) -> &Self {
+    pub(crate) fn write(&self, rel: &str, text: &str) -> &Self {
         let path = self.path().join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
@@ -139,29 +139,29 @@ impl Project {
 
     /// [`edit`]s the file at `rel` under the project.
     #[track_caller]
-    pub fn edit(&self, rel: &str, needle: &str, replacement: &str) -> &Self {
+    pub(crate) fn edit(&self, rel: &str, needle: &str, replacement: &str) -> &Self {
         edit(self.path().join(rel), needle, replacement);
         self
     }
 
     /// The text of `rel` in the built site, `output/`.
     #[track_caller]
-    pub fn output(&self, rel: &str) -> String {
+    pub(crate) fn output(&self, rel: &str) -> String {
         read(self.path().join("output").join(rel))
     }
 
     /// Runs molnkoll with `args` inside the project, as a person in a terminal there would.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         molnkoll(self.path(), args)
     }
 
     /// `molnkoll build --today TODAY --root <project>`.
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         self.with_root("build", &[])
     }
 
     /// `molnkoll check --today TODAY --root <project>`, plus `flags`.
-    pub fn check(&self, flags: &[&str]) -> Run {
+    pub(crate) fn check(&self, flags: &[&str]) -> Run {
         self.with_root("check", flags)
     }
 
@@ -174,7 +174,7 @@ impl Project {
 }
 
 /// What one run of the binary printed, and how it ended.
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     /// Standard error with each elapsed time as `<tid>` (see [`without_time`]), so that it
@@ -185,7 +185,7 @@ pub struct Run {
 }
 
 /// Runs molnkoll with `args` in `dir`.
-pub fn molnkoll(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn molnkoll(dir: &Path, args: &[&str]) -> Run {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_molnkoll")).current_dir(dir).args(args).output().unwrap();
     let raw_stderr = String::from_utf8(out.stderr).unwrap();
     Run {
@@ -199,67 +199,67 @@ pub fn molnkoll(dir: &Path, args: &[&str]) -> Run {
 impl Run {
     /// Exit code 0.
     #[track_caller]
-    pub fn ok(&self) -> &Self {
+    pub(crate) fn ok(&self) -> &Self {
         self.code(0)
     }
 
     /// Exactly this exit code.
     #[track_caller]
-    pub fn code(&self, code: i32) -> &Self {
+    pub(crate) fn code(&self, code: i32) -> &Self {
         assert_eq!(self.code, code, "exit code; stderr:\n{}", self.stderr);
         self
     }
 
     /// Any exit code but 0.
     #[track_caller]
-    pub fn fails(&self) -> &Self {
+    pub(crate) fn fails(&self) -> &Self {
         assert_ne!(self.code, 0, "expected a failure; stderr:\n{}", self.stderr);
         self
     }
 
     /// Standard error is exactly `expected`, times as `<tid>`.
     #[track_caller]
-    pub fn stderr_is(&self, expected: impl AsRef<str>) -> &Self {
+    pub(crate) fn stderr_is(&self, expected: impl AsRef<str>) -> &Self {
         assert_eq!(self.stderr, expected.as_ref(), "stderr");
         self
     }
 
     /// Standard error contains `part`.
     #[track_caller]
-    pub fn stderr_has(&self, part: &str) -> &Self {
+    pub(crate) fn stderr_has(&self, part: &str) -> &Self {
         assert!(self.stderr.contains(part), "stderr lacks {part:?}:\n{}", self.stderr);
         self
     }
 
     /// Standard error does not contain `part`.
     #[track_caller]
-    pub fn stderr_lacks(&self, part: &str) -> &Self {
+    pub(crate) fn stderr_lacks(&self, part: &str) -> &Self {
         assert!(!self.stderr.contains(part), "stderr has {part:?}:\n{}", self.stderr);
         self
     }
 
     /// Standard output is exactly `expected`.
     #[track_caller]
-    pub fn stdout_is(&self, expected: impl AsRef<str>) -> &Self {
+    pub(crate) fn stdout_is(&self, expected: impl AsRef<str>) -> &Self {
         assert_eq!(self.stdout, expected.as_ref(), "stdout");
         self
     }
 
     /// Standard output contains `part`.
     #[track_caller]
-    pub fn stdout_has(&self, part: &str) -> &Self {
+    pub(crate) fn stdout_has(&self, part: &str) -> &Self {
         assert!(self.stdout.contains(part), "stdout lacks {part:?}:\n{}", self.stdout);
         self
     }
 
     /// The last line of stderr: every command ends with a one-line summary.
-    pub fn summary(&self) -> &str {
+    pub(crate) fn summary(&self) -> &str {
         self.stderr.lines().last().unwrap_or_default()
     }
 }
 
 /// `text` with each summary line's elapsed time (`, 0,45 s`) as `, <tid>`, for exact comparisons.
-pub fn without_time(text: &str) -> String {
+pub(crate) fn without_time(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(", ") {
@@ -280,7 +280,7 @@ pub fn without_time(text: &str) -> String {
 
 /// Runs git in `dir` with a fixed identity and date, isolated from the user's config; its
 /// standard output, trimmed.
-pub fn git(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
     let out = std::process::Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -299,13 +299,13 @@ pub fn git(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
 }
 
 /// The PDF's text, line breaks and hyphenation folded, so that phrases can be searched.
-pub fn pdf_text(pdf: &Path) -> String {
+pub(crate) fn pdf_text(pdf: &Path) -> String {
     let raw = tool("pdftotext", &["-enc", "UTF-8", "-layout"], pdf);
     raw.replace("-\n", "").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A poppler or qpdf tool's standard output for `pdf`.
-pub fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
+pub(crate) fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
     let out = std::process::Command::new(name)
         .args(args)
         .arg(pdf)

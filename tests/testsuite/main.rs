@@ -24,6 +24,7 @@ mod granser;
 mod historik;
 mod hostile;
 mod inkrementell;
+#[cfg(feature = "korpus")]
 mod korpus;
 mod mallar;
 mod modules;
