@@ -23,7 +23,17 @@ fn event(e: &Handelse) -> Event {
     let day = naive(e.datum);
     // An all-day event ends, exclusively, on the next day (RFC 5545, 3.6.1).
     let next = day.succ_opt().expect("a day after");
-    Event::new().uid(&e.uid).timestamp(stamp).starts(day).ends(next).summary(&e.rubrik).description(&e.text).done()
+    // icalendar escapes a line feed but not a bare carriage return, which would end the line
+    // and start a property of the text's choosing.
+    let text = |s: &str| s.replace("\r\n", "\n").replace('\r', "\n");
+    Event::new()
+        .uid(&e.uid)
+        .timestamp(stamp)
+        .starts(day)
+        .ends(next)
+        .summary(&text(&e.rubrik))
+        .description(&text(&e.text))
+        .done()
 }
 
 /// One calendar event, as plain data: everything the feed is made from.

@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use crate::common::Edit;
+
 use assert_cmd::Command;
 
 /// The base record, undecided, with a US supplier, an expired certificate and a DPF check
@@ -12,9 +14,9 @@ fn record(klassning: &str) -> String {
     let base = crate::common::BASE;
     let mut s = base[..base.find("[beslut]").unwrap()].to_owned();
     s = s
-        .replace("klassning = { K = 1, R = 2, T = 2 }", &format!("klassning = {klassning}"))
-        .replace("land = \"SE\"", "land = \"US\"")
-        .replace("giltigt_till = 2027-06-30", "giltigt_till = 2026-01-01");
+        .edit("klassning = { K = 1, R = 2, T = 2 }", &format!("klassning = {klassning}"))
+        .edit("land = \"SE\"", "land = \"US\"")
+        .edit("giltigt_till = 2027-06-30", "giltigt_till = 2026-01-01");
     s.push_str("\n[dpf]\nlistad = true\nkontrollerad = 2024-01-01\n");
     s
 }

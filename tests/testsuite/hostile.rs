@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{BASE, TODAY, git, pdf_text, project};
+use crate::common::{BASE, Edit, TODAY, git, pdf_text, project};
 use assert_cmd::Command;
 
 /// The binary's exit code and standard error.
@@ -152,9 +152,9 @@ fn class9_write_errors_name_the_path_and_the_os_error() {
 /// The base record with short secret values in marked fields that derived text quotes.
 fn short_secrets() -> String {
     let text = BASE
-        .replace("namn = \"Schema AB\"\nland = \"SE\"", "namn = \"AWS\"\nland = \"US\"")
-        .replace("utfardare = \"Certifieringsorgan AB\"", "utfardare = \"IBM\"")
-        .replace("[driftform]", "[[underbitraden]]\nnamn = \"QZX\"\nland = \"US\"\nuppgift = \"Drift\"\n\n[driftform]");
+        .edit("namn = \"Schema AB\"\nland = \"SE\"", "namn = \"AWS\"\nland = \"US\"")
+        .edit("utfardare = \"Certifieringsorgan AB\"", "utfardare = \"IBM\"")
+        .edit("[driftform]", "[[underbitraden]]\nnamn = \"QZX\"\nland = \"US\"\nuppgift = \"Drift\"\n\n[driftform]");
     format!(
         r#"{text}
 [[sekretess]]
@@ -235,7 +235,7 @@ fn class2_the_change_view_masks_by_the_markings_then_and_now() {
          [[sekretess]]\nfalt = \"riskanalys\"\nparagraf = \"18 kap. 8 § OSL\"\n\n\
          [[sekretess]]\nfalt = \"certifikat.bevis\"\nparagraf = \"18 kap. 8 § OSL\"\n"
     )
-    .replace("bevis = \"SML-2026-0001-3\"", &format!("bevis = \"{OLD_BEVIS}\""));
+    .edit("bevis = \"SML-2026-0001-3\"", &format!("bevis = \"{OLD_BEVIS}\""));
     let dir = project(&[("tjanst.toml", &decided)]);
     let root = dir.path();
     git(root, "Handläggare", "2026-02-01", &["init", "-q", "-b", "main"]);
@@ -243,7 +243,7 @@ fn class2_the_change_view_masks_by_the_markings_then_and_now() {
     git(root, "Handläggare", "2026-02-01", &["commit", "-q", "-m", "Beslut"]);
     // The section and its marking removed together; the certificate's proof changed and
     // its marking dropped.
-    fs::write(root.join("content/bedomningar/tjanst.toml"), BASE.replace("SML-2026-0001-3", "NY-BEVIS-1")).unwrap();
+    fs::write(root.join("content/bedomningar/tjanst.toml"), BASE.edit("SML-2026-0001-3", "NY-BEVIS-1")).unwrap();
     git(root, "Handläggare", "2026-03-10", &["commit", "-q", "-a", "-m", "Utan riskanalys"]);
 
     let (code, stderr) = build(root, &["--profile", "oppen"]);
@@ -265,7 +265,7 @@ fn class2_the_change_view_masks_by_the_markings_then_and_now() {
 
 #[test]
 fn class10_a_real_date_0001_01_01_shows_as_itself() {
-    let record = BASE.replace("klassad_datum = 2026-01-10", "klassad_datum = 0001-01-01");
+    let record = BASE.edit("klassad_datum = 2026-01-10", "klassad_datum = 0001-01-01");
     let dir = project(&[("tjanst.toml", &record)]);
     for profile in ["intern", "oppen"] {
         let (code, stderr) = build(dir.path(), &["--profile", profile]);
@@ -380,14 +380,11 @@ fn class3_serve_answers_only_its_own_names_and_never_redirects_off_the_site() {
 #[test]
 fn class4_crlf_checkouts_are_not_changes() {
     let record = BASE
-        .replace(
+        .edit(
             "motivering = \"Risken är acceptabel.\"",
             "motivering = \"\"\"\nRisken är acceptabel.\nLeverantören är granskad.\n\"\"\"",
         )
-        .replace(
-            "beskrivning = \"Schemaläggning för hemtjänsten.\"",
-            "beskrivning = \"\"\"\nRad ett.\nRad två.\n\"\"\"",
-        );
+        .edit("beskrivning = \"Schemaläggning för hemtjänsten.\"", "beskrivning = \"\"\"\nRad ett.\nRad två.\n\"\"\"");
     let dir = project(&[("tjanst.toml", &record)]);
     let root = dir.path();
     git(root, "Handläggare", "2026-02-01", &["init", "-q", "-b", "main"]);
@@ -426,9 +423,9 @@ fn class5_csv_cells_a_spreadsheet_would_evaluate_are_neutralised() {
         .map(|(i, p)| {
             let quoted = serde_json::to_string(p).unwrap();
             let text = BASE
-                .replace("namn = \"Schemaläggning\"", &format!("namn = {quoted}"))
-                .replace("namn = \"Schema AB\"", &format!("namn = {quoted}"))
-                .replace("referens = \"SML-2026-0001\"", &format!("referens = {quoted}"));
+                .edit("namn = \"Schemaläggning\"", &format!("namn = {quoted}"))
+                .edit("namn = \"Schema AB\"", &format!("namn = {quoted}"))
+                .edit("referens = \"SML-2026-0001\"", &format!("referens = {quoted}"));
             (format!("t{i}.toml"), text)
         })
         .collect();
@@ -463,16 +460,22 @@ fn class5_csv_cells_a_spreadsheet_would_evaluate_are_neutralised() {
 
 #[test]
 fn class5_hostile_pass_a_name_cannot_add_lines_to_the_calendar_feed() {
-    // A line break in a name must not become a property of its own (an attachment, an alarm).
-    let name = "Schema\nATTACH:https://evil.example/x.exe\nBEGIN:VALARM";
-    let record = BASE.replace("namn = \"Schemaläggning\"", &format!("namn = {}", serde_json::to_string(name).unwrap()));
-    let dir = project(&[("tjanst.toml", &record)]);
-    let (code, stderr) = build(dir.path(), &[]);
-    assert_eq!(code, 0, "{stderr}");
-    let ics = fs::read_to_string(dir.path().join("output/bevakning.ics")).unwrap();
-    assert!(ics.contains("Schema"), "the event is there");
-    for line in ics.split("\r\n") {
-        assert!(!line.starts_with("ATTACH") && !line.starts_with("BEGIN:VALARM"), "{line:?} in\n{ics}");
+    // A line break in a name, LF, CRLF or a bare CR, must not become a property of its own
+    // (an attachment, an alarm).
+    for brk in ["\n", "\r\n", "\r"] {
+        let name = format!("Schema{brk}ATTACH:https://evil.example/x.exe{brk}BEGIN:VALARM");
+        let record =
+            BASE.edit("namn = \"Schemaläggning\"", &format!("namn = {}", serde_json::to_string(&name).unwrap()));
+        let dir = project(&[("tjanst.toml", &record)]);
+        let (code, stderr) = build(dir.path(), &[]);
+        assert_eq!(code, 0, "{stderr}");
+        let ics = fs::read_to_string(dir.path().join("output/bevakning.ics")).unwrap();
+        // Long lines are folded (CRLF and a space); unfolded, the text is there, escaped.
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(unfolded.contains("Schema\\nATTACH:https://evil.example"), "{brk:?}: {ics}");
+        for line in ics.split(['\r', '\n']) {
+            assert!(!line.starts_with("ATTACH") && !line.starts_with("BEGIN:VALARM"), "{brk:?}: {line:?} in\n{ics}");
+        }
     }
 }
 
@@ -485,10 +488,10 @@ fn class6_control_characters_never_reach_the_terminal() {
     // source line and names the file.
     let osc = "\u{1b}]0;pwned\u{7}";
     let clipboard = "\u{1b}]52;c;ZWNobyBoaQ==\u{7}";
-    let value = BASE.replace("Schemaläggning för hemtjänsten.", &format!("Schema {osc}"));
+    let value = BASE.edit("Schemaläggning för hemtjänsten.", &format!("Schema {osc}"));
     let comment = format!("# {clipboard}\n{BASE}");
     let key = format!("{BASE}\n[extra]\n\"a{osc}\" = 1\n");
-    let csi = BASE.replace("Export till CSV.", "\u{1b}[2J\u{1b}[31mrött\u{9b}31m");
+    let csi = BASE.edit("Export till CSV.", "\u{1b}[2J\u{1b}[31mrött\u{9b}31m");
     let dir = project(&[
         ("varde.toml", &value),
         ("kommentar.toml", &comment),
@@ -653,11 +656,11 @@ fn class8_a_missing_or_wrong_assessment_folder_is_an_error() {
 #[test]
 fn class8_symlinked_records_are_followed_inside_the_project_and_refused_outside() {
     let outside = tempfile::tempdir().unwrap();
-    fs::write(outside.path().join("extern.toml"), BASE.replace("Schemaläggning", "Extern tjänst")).unwrap();
+    fs::write(outside.path().join("extern.toml"), BASE.edit("Schemaläggning", "Extern tjänst")).unwrap();
     let dir = project(&[]);
     let root = dir.path();
     fs::create_dir_all(root.join("underlag")).unwrap();
-    fs::write(root.join("underlag/inne.toml"), BASE.replace("Schemaläggning", "Länkad tjänst")).unwrap();
+    fs::write(root.join("underlag/inne.toml"), BASE.edit("Schemaläggning", "Länkad tjänst")).unwrap();
     let records = root.join("content/bedomningar");
     std::os::unix::fs::symlink("../../underlag/inne.toml", records.join("inne.toml")).unwrap();
 
@@ -718,7 +721,7 @@ fn class10_text_fields_refuse_invisible_and_bidi_characters_where_they_stand() {
     let records: Vec<(String, String)> = chars
         .iter()
         .enumerate()
-        .map(|(i, c)| (format!("t{i}.toml"), BASE.replace("namn = \"Schema AB\"", &format!("namn = \"Schema{c} AB\""))))
+        .map(|(i, c)| (format!("t{i}.toml"), BASE.edit("namn = \"Schema AB\"", &format!("namn = \"Schema{c} AB\""))))
         .collect();
     let refs: Vec<(&str, &str)> = records.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     let dir = project(&refs);
