@@ -19,6 +19,10 @@ use serde::{Deserialize, Serialize};
 /// The manifest's name inside the output folder.
 pub const MANIFEST: &str = ".molnkoll-cache.json";
 
+/// What the last build read of the git history, beside the manifest (see [`historik::Minne`]).
+pub const HISTORIK: &str = ".molnkoll-historik.json";
+
+use crate::historik;
 pub use crate::keys::{Key, KeyBuilder, build_id, content_key};
 use crate::memo::Memo;
 
@@ -54,6 +58,8 @@ pub struct Cache {
     inputs: HashMap<String, (Key, Key)>,
     /// What `serve`'s previous render made on the way to its files.
     memo: Option<Memo>,
+    /// What earlier reads of the git history found; the next read starts from it.
+    historik: historik::Minne,
 }
 
 fn from_hex(s: &str) -> Option<Key> {
@@ -98,7 +104,9 @@ impl Cache {
                 Some((path, (key, Source::Disk { file, hash })))
             })
             .collect();
-        Cache { entries, inputs, memo: None }
+        // Read only when the manifest is: a history without the files is no build's.
+        let historik = fs::read(out_dir.join(HISTORIK)).map(|b| historik::Minne::from_bytes(&b)).unwrap_or_default();
+        Cache { entries, inputs, memo: None, historik }
     }
 
     /// The previous render's files, kept in memory by `serve`: each one's path, key, the
@@ -116,12 +124,28 @@ impl Cache {
             }
             entries.insert(path, (key, Source::Memory(bytes)));
         }
-        Cache { entries, inputs, memo: Some(memo) }
+        Cache { entries, inputs, memo: Some(memo), historik: historik::Minne::default() }
+    }
+
+    /// The same cache, starting its history from `minne`: `serve` hands it on.
+    pub fn with_historik(self, minne: historik::Minne) -> Self {
+        Cache { historik: minne, ..self }
+    }
+
+    /// What earlier reads of the git history found; a read adds to it.
+    pub fn historik(&self) -> &historik::Minne {
+        &self.historik
     }
 
     /// Nothing to reuse yet, but what the first render makes on the way is kept.
     pub fn with_memo() -> Self {
-        Cache { memo: Some(Memo::default()), ..Cache::default() }
+        Cache::empty().keeping_memo()
+    }
+
+    /// The same cache, keeping what the next render makes on the way: `serve` starts
+    /// from the output folder's cache with it.
+    pub fn keeping_memo(self) -> Self {
+        Cache { memo: Some(Memo::default()), ..self }
     }
 
     /// What the previous render made on the way to its files; only `serve` keeps it.

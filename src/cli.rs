@@ -150,6 +150,10 @@ pub enum Command {
         /// Adressen att lyssna på. Ange 0.0.0.0 bara om andra datorer ska nå förhandsvisningen.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Utmappen som `build` skriver till. Serve börjar från det som är oförändrat där,
+        /// i stället för att bygga allt, men skriver aldrig i den.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
         #[command(flatten)]
         today: Today,
         #[command(flatten)]

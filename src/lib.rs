@@ -119,18 +119,23 @@ impl Checked {
 
 /// Loads, validates and derives a whole project. `today` fixes "now" for every date rule.
 pub fn check(root: &Path, today: Datum) -> Result<Checked, load::LoadError> {
-    check_in(root, today, None)
+    check_in(root, today, None, None)
 }
 
 /// [`check`] in a long-lived process, taking what an earlier run made from unchanged
-/// files from `memo` (see [`memo`]).
-pub(crate) fn check_in(root: &Path, today: Datum, memo: Option<&memo::Memo>) -> Result<Checked, load::LoadError> {
+/// files from `memo` (see [`memo`]), and what earlier reads of the history found from `minne`.
+pub(crate) fn check_in(
+    root: &Path,
+    today: Datum,
+    memo: Option<&memo::Memo>,
+    minne: Option<&historik::Minne>,
+) -> Result<Checked, load::LoadError> {
     let mut content = load::load(root, memo)?;
     let mut diagnostics = std::mem::take(&mut content.diagnostics);
     let sidor = sidor::load(root, &mut content.sources, &mut diagnostics)?;
     let texts: Vec<(&str, &str)> =
         content.bedomningar.iter().map(|l| (content.sources.name(l.file), content.sources.text(l.file))).collect();
-    let historik = historik::read(root, load::BEDOMNING_DIR, &texts);
+    let historik = historik::read(root, load::BEDOMNING_DIR, &texts, minne);
     Ok(judge(content, diagnostics, sidor, historik, today, memo))
 }
 

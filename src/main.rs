@@ -77,9 +77,10 @@ fn run(command: Command, o: &Out) -> Result<ExitCode, Stop> {
             );
             o.summary("build", facts, "");
         }
-        Command::Serve { root, port, bind, today, profil } => {
+        Command::Serve { root, port, bind, out, today, profil } => {
             let addr = std::net::SocketAddr::new(bind, port);
-            let opts = molnkoll::serve::Options { root: root.root, addr, today: today.today, profil: profil.profil };
+            let opts =
+                molnkoll::serve::Options { root: root.root, addr, out, today: today.today, profil: profil.profil };
             molnkoll::serve::serve(opts, |line| say(line))?;
         }
         Command::Schema { vad, root } => {

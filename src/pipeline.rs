@@ -122,8 +122,9 @@ pub fn build(opts: &Options, out_dir: &Path) -> Result<Built, BuildError> {
 /// is made, and the returned file keeps only its name and hash.
 pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -> Result<Rendered, BuildError> {
     let mut timings = Vec::new();
-    let mut checked =
-        timed(&mut timings, "läs, validera, härled", || crate::check_in(opts.root, opts.today, cache.memo()))?;
+    let mut checked = timed(&mut timings, "läs, validera, härled", || {
+        crate::check_in(opts.root, opts.today, cache.memo(), Some(cache.historik()))
+    })?;
     let Some(policy) = checked.policy.as_ref().filter(|_| checked.errors() == 0) else {
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     };

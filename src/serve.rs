@@ -32,6 +32,8 @@ const QUIET: Duration = Duration::from_millis(100);
 pub struct Options {
     pub root: PathBuf,
     pub addr: SocketAddr,
+    /// The output folder `build` writes: the first render reuses what is unchanged there.
+    pub out: PathBuf,
     /// A fixed "today"; `None` takes the clock's date at each rebuild.
     pub today: Option<Datum>,
     /// The publication profile to preview.
@@ -78,8 +80,9 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
 
     // Paths and diagnostics in a line come from the content: escaped before the terminal.
     let log = Arc::new(move |line: &str| log(&crate::diagnostic::terminal(line)));
-    // The last good render: a rebuild reuses its unchanged pages and PDFs.
-    let mut cache = Cache::with_memo();
+    // The last good render: a rebuild reuses its unchanged pages and PDFs. The first
+    // starts from the last build's output, as `build` does, and only reads it.
+    let mut cache = Cache::from_output(&opts.out).keeping_memo();
     let state: Shared = Arc::new(RwLock::new(State { site: rebuild(&opts, &mut cache, &*log), generation: 1 }));
 
     let (tx, rx) = mpsc::channel();
@@ -92,6 +95,18 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
     for (path, mode) in watched {
         watcher.watch(&path, mode).map_err(|e| ServeError::Watch(path.clone(), e))?;
     }
+    // A commit, a checkout or a rebase moves HEAD or a ref, and the history with it.
+    let git = crate::historik::refs(&opts.root).map(|(dir, common)| {
+        let canonical = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+        (canonical(dir), canonical(common))
+    });
+    if let Some((dir, common)) = &git {
+        let refs = common.join("refs");
+        let flat = [dir, common].into_iter().map(|d| (d.clone(), RecursiveMode::NonRecursive));
+        for (path, mode) in flat.chain([(refs, RecursiveMode::Recursive)]).filter(|(p, _)| p.is_dir()) {
+            watcher.watch(&path, mode).map_err(|e| ServeError::Watch(path.clone(), e))?;
+        }
+    }
     let watch_state = state.clone();
     let watch_log = log.clone();
     let templates = opts.root.join("templates");
@@ -100,10 +115,17 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
         let _keep = watcher;
         // The content is read as TOML and Markdown; an editor's swap file or a tool's
         // temporary file beside them is no reason to rebuild.
+        let moves_head = |p: &Path| {
+            let Some((dir, common)) = &git else { return false };
+            // Git writes `x.lock` and renames it to `x`: the rename is the change.
+            p.extension().is_none_or(|e| e != "lock")
+                && (p == dir.join("HEAD") || p == common.join("packed-refs") || p.starts_with(common.join("refs")))
+        };
         let relevant = |p: &Path| {
             let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
             let source = p.extension().is_some_and(|e| e == "toml" || e == "md");
-            !hidden && (p == templates || p.starts_with(&templates) || (p.starts_with(&content) && source))
+            let own = p == templates || p.starts_with(&templates) || (p.starts_with(&content) && source);
+            (!hidden && own) || moves_head(p)
         };
         // Reading a file is an event too, and every rebuild reads every file: only a
         // change may start a rebuild, or one rebuild would start the next, for ever.
@@ -171,7 +193,8 @@ fn rebuild(opts: &Options, cache: &mut Cache, log: &dyn Fn(&str)) -> Site {
             ));
             let site = files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
             let memo = cache.take_memo();
-            *cache = Cache::from_memory(files, memo);
+            let historik = cache.historik().clone();
+            *cache = Cache::from_memory(files, memo).with_historik(historik);
             Site::Built(site)
         }
         Ok(crate::Rendered { checked, files: None, .. }) => {

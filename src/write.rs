@@ -187,6 +187,10 @@ impl<'a> Staging<'a> {
         let manifest = self.lock().manifest.bytes();
         let path = self.staging.join(cache::MANIFEST);
         fs::write(&path, manifest).map_err(io_err(&path))?;
+        if let Some(historik) = self.previous.historik().to_bytes() {
+            let path = self.staging.join(cache::HISTORIK);
+            fs::write(&path, historik).map_err(io_err(&path))?;
+        }
         swap(&self.out_dir, &self.staging, &self.old)?;
         let mut state = self.lock();
         state.finished = true;

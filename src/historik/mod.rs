@@ -7,6 +7,10 @@
 //! changed since then is a field-by-field comparison of that version with the file now.
 //!
 //! Content outside a git repository still builds; it just has no history.
+//!
+//! A read remembers what each commit did ([`Minne`]), so the next read walks only the
+//! commits it has not seen: `serve` keeps the memory in the process, `build` in a file
+//! beside the output's manifest.
 
 #[cfg(feature = "full")]
 mod git;
@@ -18,7 +22,7 @@ use serde::Serialize;
 
 use crate::model::Datum;
 #[cfg(feature = "full")]
-pub use git::read;
+pub use git::{Minne, read, refs};
 pub use skillnad::{Skillnad, skillnader};
 
 /// One commit that changed an assessment's file.
@@ -87,6 +91,11 @@ impl Historik {
 
 /// Without the `full` feature there is no git reader: every file has no history.
 #[cfg(not(feature = "full"))]
-pub fn read(_root: &std::path::Path, _dir: &str, _files: &[(&str, &str)]) -> Historik {
+pub fn read(_root: &std::path::Path, _dir: &str, _files: &[(&str, &str)], _minne: Option<&Minne>) -> Historik {
     Historik::saknas("molnkoll är byggt utan git-stöd")
 }
+
+/// Without git there is nothing to remember.
+#[cfg(not(feature = "full"))]
+#[derive(Debug, Clone, Default)]
+pub struct Minne;

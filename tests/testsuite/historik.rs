@@ -194,3 +194,54 @@ fn a_shallow_clone_has_history_from_its_boundary() {
     assert_eq!(h.andringar[0].commit, f.changed);
     assert!(!h.ej_incheckad);
 }
+
+/// A build from scratch into `ren/` equals `output/`, byte for byte: every page, every PDF,
+/// and the history memory itself.
+#[track_caller]
+fn assert_same_as_fresh(root: &Path) {
+    let opts = molnkoll::Options { incremental: false, ..molnkoll::Options::new(root, today(TODAY)) };
+    molnkoll::build(&opts, &root.join("ren")).unwrap();
+    let (kept, fresh) = (crate::common::files(&root.join("output")), crate::common::files(&root.join("ren")));
+    assert_eq!(kept.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
+    for (path, bytes) in &kept {
+        assert!(bytes == &fresh[path], "{path} differs from a fresh read of the history");
+    }
+    fs::remove_dir_all(root.join("ren")).unwrap();
+}
+
+#[test]
+fn history_kept_by_the_build_equals_history_read_fresh_and_is_never_stale() {
+    let f = history_project();
+    let root = f.dir.path();
+    f.dir.build().ok();
+    assert!(root.join("output").join(molnkoll::cache::HISTORIK).is_file(), "the build keeps what it read");
+    assert_same_as_fresh(root);
+
+    // A new commit: the next build reads it, and takes the older ones from the memory.
+    f.dir.edit("content/bedomningar/stannat.toml", "namn = \"Stannat\"", "namn = \"Stannat igen\"");
+    commit(root, "Doris Dahl", "2026-04-01", "Stannat: nytt namn");
+    f.dir.build().ok();
+    let page = || f.dir.output("bedomningar/stannat/index.html");
+    assert!(page().contains("<td>2026-04-01</td><td>Stannat: nytt namn</td>"), "{}", page());
+    assert_same_as_fresh(root);
+
+    // An amend replaces the commit (keeping its author date): its old message must go.
+    git(root, "Doris Dahl", "2026-04-02", &["commit", "-q", "--amend", "-m", "Stannat: omdöpt"]);
+    f.dir.build().ok();
+    assert!(page().contains("<td>2026-04-01</td><td>Stannat: omdöpt</td>"), "{}", page());
+    assert!(!page().contains("nytt namn"), "{}", page());
+    assert_same_as_fresh(root);
+
+    // A reset to an older commit: HEAD is now an ancestor of what was read.
+    git(root, "x", TODAY, &["reset", "-q", "--hard", &f.decided]);
+    f.dir.build().ok();
+    let schema = f.dir.output("bedomningar/schema/index.html");
+    assert!(!schema.contains("ny klassning"), "{schema}");
+    assert!(!page().contains("omdöpt"), "{}", page());
+    assert_same_as_fresh(root);
+
+    // A memory that is not ours (garbled, or another version's) only costs a full walk.
+    fs::write(root.join("output").join(molnkoll::cache::HISTORIK), b"{\"version\": \"0\"").unwrap();
+    f.dir.build().ok();
+    assert_same_as_fresh(root);
+}

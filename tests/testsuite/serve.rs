@@ -7,12 +7,14 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{BASE, Edit, TODAY, project};
+use crate::common::{BASE, Edit, TODAY, git, project};
 
 /// Kills the server when the test ends, however it ends.
 struct Server {
     child: Child,
     port: u16,
+    /// The log line of the first build.
+    first: String,
 }
 
 impl Drop for Server {
@@ -40,10 +42,10 @@ fn start(root: &std::path::Path) -> Server {
         }
         seen.push(line);
     };
-    assert!(seen.iter().any(|l| l.starts_with("byggd: ")), "{seen:?}");
+    let first = seen.iter().find(|l| l.starts_with("byggd: ")).unwrap_or_else(|| panic!("{seen:?}")).clone();
     // Keep reading the log so the server never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    Server { child, port }
+    Server { child, port, first }
 }
 
 /// A raw HTTP/1.1 GET, so that the path reaches the server exactly as written.
@@ -144,4 +146,75 @@ fn serve_says_when_the_port_is_taken() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.trim(), format!("fel: adressen 127.0.0.1:{port} är upptagen; välj en annan port med --port"));
+}
+
+fn commit(dir: &std::path::Path, date: &str, message: &str) {
+    git(dir, "Anna Andersson", date, &["add", "-A"]);
+    git(dir, "Anna Andersson", date, &["commit", "-q", "-m", message]);
+}
+
+#[test]
+fn a_commit_during_serve_shows_in_the_history_and_an_amend_is_never_shown_stale() {
+    let dir = project(&[("schema.toml", BASE)]);
+    let root = dir.path();
+    git(root, "x", "2026-01-15", &["init", "-q", "-b", "main"]);
+    commit(root, "2026-01-15", "Schemaläggning: första utkastet");
+    // Work in progress, not yet committed, when serve starts.
+    dir.edit("content/bedomningar/schema.toml", "Personalens arbetsscheman.", "Scheman och frånvaro.");
+    let server = start(root);
+    let port = server.port;
+    let (_, page) = get(port, "/bedomningar/schema/");
+    assert!(page.contains("Schemaläggning: första utkastet"), "{page}");
+    assert!(!page.contains("Schemaläggning: frånvaro"), "{page}");
+
+    // Committing changes no content file, only HEAD: the history still follows.
+    commit(root, "2026-02-01", "Schemaläggning: frånvaro");
+    let has = |text: &'static str| move |_: u16, b: &str| b.contains(text);
+    let (_, page) = wait_for(port, "/bedomningar/schema/", has("<td>2026-02-01</td><td>Schemaläggning: frånvaro</td>"));
+    assert!(page.contains("<td>2026-02-01</td><td>Schemaläggning: frånvaro</td>"), "the commit never showed: {page}");
+
+    // An amend rewrites the commit (keeping its author date): the old message goes.
+    git(
+        root,
+        "Anna Andersson",
+        "2026-02-02",
+        &["commit", "-q", "--amend", "-m", "Schemaläggning: frånvaro och scheman"],
+    );
+    let (_, page) = wait_for(port, "/bedomningar/schema/", has("Schemaläggning: frånvaro och scheman"));
+    assert!(page.contains("<td>2026-02-01</td><td>Schemaläggning: frånvaro och scheman</td>"), "{page}");
+    assert!(!page.contains("<td>Schemaläggning: frånvaro</td>"), "the amended commit is still shown: {page}");
+
+    // A reset back to the first commit: the work is uncommitted again, and no later commit shows.
+    git(root, "x", TODAY, &["reset", "-q", "--soft", "HEAD~1"]);
+    let (_, page) = wait_for(port, "/bedomningar/schema/", |_, b| !b.contains("frånvaro och scheman"));
+    assert!(!page.contains("frånvaro och scheman"), "{page}");
+    assert!(page.contains("Schemaläggning: första utkastet"), "{page}");
+}
+
+#[test]
+fn serve_starts_from_an_up_to_date_output_and_leaves_it_alone() {
+    let dir = project(&[("schema.toml", BASE)]);
+    let root = dir.path();
+    git(root, "x", "2026-01-15", &["init", "-q", "-b", "main"]);
+    commit(root, "2026-01-15", "Schemaläggning");
+    crate::common::molnkoll(root, &["build", "--today", TODAY]).ok();
+    let before = crate::common::files(&root.join("output"));
+    let pages = before.keys().filter(|p| p.ends_with(".html")).count();
+    let pdfs = before.keys().filter(|p| p.ends_with(".pdf")).count();
+
+    let server = start(root);
+    // Nothing was typeset or rendered again: every page and PDF came from output/.
+    assert!(server.first.contains(&format!("({pages} sidor och {pdfs} PDF oförändrade)")), "{}", server.first);
+    let (status, page) = get(server.port, "/bedomningar/schema/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Schemaläggning</h1>"), "{page}");
+    let (_, pdf) = get(server.port, "/bedomningar/schema/beslutsunderlag.pdf");
+    assert!(pdf.contains("%PDF-"), "the PDF is served from the reused bytes");
+
+    // An edit still rebuilds, in memory; output/ stays as the build left it.
+    dir.edit("content/bedomningar/schema.toml", "namn = \"Schemaläggning\"", "namn = \"Schemaläggning 2\"");
+    let (_, page) = wait_for(server.port, "/bedomningar/schema/", |_, b| b.contains("<h1>Schemaläggning 2</h1>"));
+    assert!(page.contains("<h1>Schemaläggning 2</h1>"), "{page}");
+    drop(server);
+    assert!(crate::common::files(&root.join("output")) == before, "serve wrote to output/");
 }
