@@ -40,6 +40,9 @@ struct Logg {
     commits: HashMap<ObjectId, Incheckning>,
     /// A version's decision (status and date), by blob.
     beslut: HashMap<ObjectId, Option<(String, String)>>,
+    /// The text of each decided version, by blob: reading it from a pack means undoing
+    /// its deltas, which for a thousand files costs more than the rest of the read.
+    texter: HashMap<ObjectId, String>,
     /// The last HEAD, and the commits that changed the folder, in the order of the walk.
     senast: Option<(ObjectId, Vec<ObjectId>)>,
 }
@@ -58,6 +61,7 @@ struct Fil {
     ordning: Vec<String>,
     commits: BTreeMap<String, FilIncheckning>,
     beslut: BTreeMap<String, Option<(String, String)>>,
+    texter: BTreeMap<String, String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -115,12 +119,13 @@ impl Minne {
             commits.insert(id, Incheckning { mapp, andrade });
         }
         let beslut = fil.beslut.into_iter().map(|(b, v)| Some((oid(&b)?, v))).collect::<Option<_>>()?;
+        let texter = fil.texter.into_iter().map(|(b, t)| Some((oid(&b)?, t))).collect::<Option<_>>()?;
         let ordning = fil.ordning.iter().map(|c| oid(c)).collect::<Option<Vec<_>>>()?;
         // Every commit the order names must be known, or the memory is not whole.
         if !ordning.iter().all(|c| commits.get(c).is_some_and(|i: &Incheckning| i.andrade.is_some())) {
             return None;
         }
-        Some(Logg { prefix: fil.prefix, commits, beslut, senast: Some((oid(&fil.head)?, ordning)) })
+        Some(Logg { prefix: fil.prefix, commits, beslut, texter, senast: Some((oid(&fil.head)?, ordning)) })
     }
 
     /// The memory as the next build reads it; `None` when no history was read.
@@ -147,6 +152,7 @@ impl Minne {
             ordning: ordning.iter().map(ToString::to_string).collect(),
             commits,
             beslut: logg.beslut.iter().map(|(b, v)| (b.to_string(), v.clone())).collect(),
+            texter: logg.texter.iter().map(|(b, t)| (b.to_string(), t.clone())).collect(),
         };
         Some(serde_json::to_vec(&fil).expect("the history memory serialises"))
     }
@@ -230,7 +236,9 @@ fn read_repo(
     }
 
     let mut beslut = std::mem::take(&mut logg.beslut);
+    let mut texter = std::mem::take(&mut logg.texter);
     let mut used = HashMap::new();
+    let mut used_texter = HashMap::new();
     let mut filer = HashMap::new();
     for (file, text) in &wanted {
         let v = versions.remove(file.as_str()).unwrap_or_default();
@@ -246,12 +254,13 @@ fn read_repo(
             None
         };
         let ej_incheckad = v.first().is_none_or(|(_, blob)| *blob != now && lf != Some(*blob));
-        let beslutad = beslutad_version(repo, &v, &mut beslut, &mut used)?;
+        let beslutad = beslutad_version(repo, &v, (&mut beslut, &mut used), (&mut texter, &mut used_texter))?;
         let andringar = v.into_iter().map(|(a, _)| a.clone()).collect();
         filer.insert(format!("{dir}/{file}"), FilHistorik { andringar, ej_incheckad, beslutad });
     }
     // Only the versions of files that still exist are worth keeping.
     logg.beslut = used;
+    logg.texter = used_texter;
     logg.senast = Some((head, ordning));
     Ok(Historik { kalla: Kalla::Git { head: head.to_string() }, filer })
 }
@@ -378,12 +387,15 @@ fn describe(repo: &gix::Repository, id: ObjectId) -> GitResult<Andring> {
 
 /// The newest version whose decision status or date differs from the version before it,
 /// and has a decision: that is when the decision was recorded. Each version's decision is
-/// taken from `known` by blob when an earlier read parsed it, and noted in `used`.
+/// taken from `known` by blob when an earlier read parsed it, and noted in `used`; the
+/// decided version's text likewise from `texter`.
+type Kept<'a, T> = (&'a mut HashMap<ObjectId, T>, &'a mut HashMap<ObjectId, T>);
+
 fn beslutad_version(
     repo: &gix::Repository,
     versions: &[(&Andring, ObjectId)],
-    known: &mut HashMap<ObjectId, Option<(String, String)>>,
-    used: &mut HashMap<ObjectId, Option<(String, String)>>,
+    (known, used): Kept<Option<(String, String)>>,
+    texter: Kept<String>,
 ) -> GitResult<Option<Beslutsversion>> {
     let mut previous = None;
     let mut found = None;
@@ -399,7 +411,11 @@ fn beslutad_version(
         previous = beslut;
     }
     let Some((andring, blob)) = found else { return Ok(None) };
-    let text = repo.find_blob(blob)?.data.to_str_lossy().into_owned();
+    let text = match texter.0.remove(&blob).or_else(|| texter.1.get(&blob).cloned()) {
+        Some(text) => text,
+        None => repo.find_blob(blob)?.data.to_str_lossy().into_owned(),
+    };
+    texter.1.insert(blob, text.clone());
     Ok(Some(Beslutsversion { andring: andring.clone(), text }))
 }
 
