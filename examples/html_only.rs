@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use molnkoll::cache::{Cache, KeyBuilder};
+use molnkoll::cache::{Cache, KeyBuilder, PageKeys};
 use molnkoll::model::Datum;
 use molnkoll::render;
 use molnkoll::view::Site;
@@ -38,7 +38,10 @@ fn main() -> ExitCode {
     };
     // From scratch, as Hugo renders: no cache, so every page is rendered and written.
     let empty = Cache::empty();
-    let files = render::render_site(&site, &tera, &empty, &KeyBuilder::new("site")).expect("the site renders").files;
+    let sidor: Vec<(&str, &str)> = checked.sidor.iter().map(|s| (s.slug.as_str(), s.meta.titel.as_str())).collect();
+    let historik = format!("{:?}", checked.historik);
+    let keys = PageKeys::new(&KeyBuilder::new("site"), tera.fingerprint(), today, &historik, &sidor);
+    let files = render::render_site(&site, &tera, &empty, &keys).expect("the site renders").files;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     molnkoll::write::write_output(&PathBuf::from(out), &files, &empty).expect("the site is written");
     eprintln!("{} assessments, {pages} HTML pages, {} files", checked.items.len(), files.len());

@@ -23,7 +23,7 @@ pub const MANIFEST: &str = ".molnkoll-cache.json";
 pub const HISTORIK: &str = ".molnkoll-historik.json";
 
 use crate::historik;
-pub use crate::keys::{Key, KeyBuilder, build_id, content_key};
+pub use crate::keys::{DocKeys, Key, KeyBuilder, PageKeys, build_id, content_key};
 use crate::memo::Memo;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

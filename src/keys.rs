@@ -75,11 +75,12 @@ pub(crate) fn judge_base(policy_text: &str, policy_ok: bool, today: Datum) -> Ke
     base
 }
 
-/// One assessment's judgement: `base`, the file's name and text, and its history (whose
-/// debug form holds all of it).
-pub(crate) fn judge(base: &KeyBuilder, name: &str, text: &str, history: &impl std::fmt::Debug) -> Key {
+/// One assessment's judgement: `base`, the file's name and text, and all of its history.
+/// The history is hashed, not formatted: a decided version's text is a whole file.
+pub(crate) fn judge(base: &KeyBuilder, name: &str, text: &str, history: &impl std::hash::Hash) -> Key {
     let mut key = base.clone();
-    key.part(name.as_bytes()).part(text.as_bytes()).part(format!("{history:?}").as_bytes());
+    key.part(name.as_bytes()).part(text.as_bytes());
+    history.hash(&mut key.0);
     key.finish()
 }
 
@@ -90,4 +91,94 @@ pub(crate) fn site(policy: &Policy, open: bool) -> KeyBuilder {
     base.part(&serde_json::to_vec(policy).expect("the policy serialises"));
     base.part(if open { b"oppen" } else { b"intern" });
     base
+}
+
+/// The keys of the site's pages, so that the HTML renderer only formats.
+#[cfg(feature = "full")]
+pub struct PageKeys {
+    /// What every page depends on: the tool, the policy, the templates.
+    base: KeyBuilder,
+    /// `base`, and what else a page made from one assessment depends on besides the
+    /// assessment itself: the program that builds its view, the day, where history came
+    /// from, the content pages in the menu.
+    item_base: KeyBuilder,
+}
+
+#[cfg(feature = "full")]
+impl PageKeys {
+    /// `site` is [`site`]'s key; `templates` the page templates' fingerprint; `historik`
+    /// where the history came from, in its debug form; `sidor` each content page's slug
+    /// and title.
+    pub fn new(site: &KeyBuilder, templates: Key, today: Datum, historik: &str, sidor: &[(&str, &str)]) -> Self {
+        let mut base = site.key(templates);
+        base.part(b"html");
+        let mut item_base = base.clone();
+        item_base.part(&build_id().to_le_bytes()).part(today.to_string().as_bytes()).part(historik.as_bytes());
+        for (slug, titel) in sidor {
+            item_base.part(slug.as_bytes()).part(titel.as_bytes());
+        }
+        PageKeys { base, item_base }
+    }
+
+    /// A page: its path, template and whole context, serialised.
+    pub fn page(&self, path: &str, template: &str, context: &[u8]) -> Key {
+        self.base.clone().part(path.as_bytes()).part(template.as_bytes()).part(context).finish()
+    }
+
+    /// What a page made from one assessment (its judgement's key `item`) is made from,
+    /// found without making its context: `parts` are the page's path, template, title and
+    /// whatever else it shows that is not in the assessment.
+    pub fn item_page(&self, item: Key, parts: &[&str]) -> Key {
+        let mut input = self.item_base.key(item);
+        for part in parts {
+            input.part(part.as_bytes());
+        }
+        input.finish()
+    }
+}
+
+/// The keys of the typeset documents, so that the PDF renderer only typesets.
+#[cfg(feature = "full")]
+pub struct DocKeys {
+    /// What every document depends on: the tool, the policy, the templates.
+    base: KeyBuilder,
+}
+
+#[cfg(feature = "full")]
+impl DocKeys {
+    /// `site` is [`site`]'s key, `templates` the Typst templates' fingerprint.
+    pub fn new(site: &KeyBuilder, templates: Key) -> Self {
+        let mut base = site.key(templates);
+        base.part(b"pdf");
+        DocKeys { base }
+    }
+
+    /// A document: its path, template, date and data, serialised.
+    pub fn document(&self, path: &str, template: &str, date: Datum, data: &[u8]) -> Key {
+        let mut key = self.base.clone();
+        key.part(path.as_bytes()).part(template.as_bytes()).part(date.to_string().as_bytes()).part(data);
+        key.finish()
+    }
+
+    /// What a document made from one assessment (its judgement's key `item`) is made
+    /// from, found without making its data.
+    pub fn item_document(&self, item: Key, path: &str, template: &str, date: Datum) -> Key {
+        let mut input = self.base.key(item);
+        input.part(&build_id().to_le_bytes());
+        input.part(path.as_bytes()).part(template.as_bytes()).part(date.to_string().as_bytes());
+        input.finish()
+    }
+}
+
+/// The review calendar, found by its name and its events' dates, ids, titles and texts.
+#[cfg(feature = "full")]
+pub(crate) fn calendar<'a>(file: &str, name: &str, events: impl Iterator<Item = [&'a [u8]; 4]>) -> Key {
+    let mut input = KeyBuilder::new(file);
+    input.part(&build_id().to_le_bytes()).part(name.as_bytes());
+    for parts in events {
+        for part in parts {
+            input.part(part);
+        }
+    }
+    input.finish()
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::cache::Cache;
 use crate::diagnostic::Diagnostic;
-use crate::keys::{self, KeyBuilder};
+use crate::keys;
 use crate::model::Datum;
 use crate::sekretess::{self, Profil};
 use crate::{Checked, kalender, load, pdf, schema, write};
@@ -141,15 +141,19 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
     let base = keys::site(policy, opts.profil.oppen());
     let typ = pdf::templates(opts.root, cache.memo())?;
     let tera = crate::render::templates(opts.root, cache.memo());
-    let html = match tera.and_then(|tera| crate::render::render_site(&site, &tera, cache, &base)) {
-        Ok(html) => html,
-        Err(e) => {
-            // A broken page template is reported like a broken record, and nothing is written.
-            let found = e.diagnostics(opts.root, &mut checked.sources);
-            checked.diagnostics.extend(found);
-            return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
-        }
-    };
+    let sidor: Vec<(&str, &str)> = site.sidor.iter().map(|s| (s.slug.as_str(), s.meta.titel.as_str())).collect();
+    let page_keys =
+        |fingerprint| keys::PageKeys::new(&base, fingerprint, site.today, &format!("{:?}", site.historik), &sidor);
+    let html =
+        match tera.and_then(|tera| crate::render::render_site(&site, &tera, cache, &page_keys(tera.fingerprint()))) {
+            Ok(html) => html,
+            Err(e) => {
+                // A broken page template is reported like a broken record, and nothing is written.
+                let found = e.diagnostics(opts.root, &mut checked.sources);
+                checked.diagnostics.extend(found);
+                return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
+            }
+        };
     let mut reused = Reused { pages: html.reused, ..Reused::default() };
     let mut files = html.files;
     files.push(calendar(&site, cache));
@@ -167,7 +171,9 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
         Some(s) => s.put(f),
         None => f,
     };
-    let pdfs = timed(&mut timings, "sätt PDF", || pdf::render_pdfs(&site, &typ, cache, &base, opts.progress, &keep));
+    let pdfs = timed(&mut timings, "sätt PDF", || {
+        pdf::render_pdfs(&site, &typ, cache, &keys::DocKeys::new(&base, typ.fingerprint()), opts.progress, &keep)
+    });
     match pdfs {
         Ok(pdfs) => {
             reused.pdfs = pdfs.reused;
@@ -215,13 +221,12 @@ fn leaks(
 /// found by its events, so a rebuild that leaves them alone reuses it.
 fn calendar(site: &crate::view::Site, cache: &Cache) -> write::OutputFile {
     let (name, events) = kalender::handelser(site);
-    let mut input = KeyBuilder::new(kalender::FIL);
-    input.part(&keys::build_id().to_le_bytes()).part(name.as_bytes());
-    for e in &events {
-        input.part(e.datum.to_string().as_bytes()).part(e.uid.as_bytes()).part(e.rubrik.as_bytes());
-        input.part(e.text.as_bytes());
-    }
-    let input = input.finish();
+    let dates: Vec<String> = events.iter().map(|e| e.datum.to_string()).collect();
+    let parts = events
+        .iter()
+        .zip(&dates)
+        .map(|(e, d)| [d.as_bytes(), e.uid.as_bytes(), e.rubrik.as_bytes(), e.text.as_bytes()]);
+    let input = keys::calendar(kalender::FIL, &name, parts);
     match cache.find(kalender::FIL, input) {
         Some((key, bytes, hash)) => write::OutputFile::reused(kalender::FIL, bytes, key, hash),
         None => kalender::render_calendar(&name, &events),

@@ -14,7 +14,7 @@ use serde_json::json;
 use tera::{Context, Tera};
 
 use crate::Item;
-use crate::cache::{Cache, Key, KeyBuilder};
+use crate::cache::{Cache, Key, KeyBuilder, PageKeys};
 use crate::derive::Utlatande;
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::historik::Kalla;
@@ -101,6 +101,13 @@ fn tera_error(name: &str, e: &tera::Error) -> TemplateError {
 pub struct Templates {
     pub tera: Tera,
     fingerprint: Key,
+}
+
+impl Templates {
+    /// A hash of every template's name and text.
+    pub fn fingerprint(&self) -> Key {
+        self.fingerprint
+    }
 }
 
 /// Reads and parses the templates, the project's own where it has them; from `memo` when
@@ -195,12 +202,7 @@ struct Renderer<'a> {
     tera: &'a Tera,
     site: &'a Site<'a>,
     cache: &'a Cache,
-    /// What every page depends on: the tool, the policy, the templates.
-    base: KeyBuilder,
-    /// `base`, and what else a page made from one assessment depends on besides the
-    /// assessment itself: the program that builds its view, the day, where history came
-    /// from, the content pages in the menu.
-    memo_base: KeyBuilder,
+    keys: &'a PageKeys,
     reused: AtomicUsize,
     terms: Vec<Term>,
     /// Supplier name → folder; two names that fold to one slug get `-2`, `-3`, …
@@ -216,8 +218,8 @@ pub struct Html {
 }
 
 /// Renders every page. A page whose key (see [`crate::cache`]) `cache` holds is not
-/// rendered again; `base` holds what every page depends on.
-pub fn render_site(site: &Site, templates: &Templates, cache: &Cache, base: &KeyBuilder) -> Result<Html, RenderError> {
+/// rendered again; `keys` makes each page's key.
+pub fn render_site(site: &Site, templates: &Templates, cache: &Cache, keys: &PageKeys) -> Result<Html, RenderError> {
     let terms = site
         .policy
         .begrepp
@@ -241,22 +243,11 @@ pub fn render_site(site: &Site, templates: &Templates, cache: &Cache, base: &Key
         }
         supplier_slugs.insert(name.to_owned(), slug);
     }
-    let mut base = base.key(templates.fingerprint);
-    base.part(b"html");
-    let mut memo_base = base.clone();
-    memo_base
-        .part(&crate::cache::build_id().to_le_bytes())
-        .part(site.today.to_string().as_bytes())
-        .part(format!("{:?}", site.historik).as_bytes());
-    for s in site.sidor {
-        memo_base.part(s.slug.as_bytes()).part(s.meta.titel.as_bytes());
-    }
     let mut r = Renderer {
         tera: &templates.tera,
         site,
         cache,
-        base,
-        memo_base,
+        keys,
         reused: AtomicUsize::new(0),
         terms,
         supplier_slugs,
@@ -305,7 +296,7 @@ impl Renderer<'_> {
         // The context is the page's whole input; serialising it costs a fraction of rendering.
         let value = ctx.into_json();
         let json = serde_json::to_vec(&value).expect("a page context serialises");
-        let key = self.base.clone().part(path.as_bytes()).part(template.as_bytes()).part(&json).finish();
+        let key = self.keys.page(path, template, &json);
         if let Some((bytes, hash)) = self.cache.get(path, key) {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(OutputFile::reused(path, bytes, key, hash));
@@ -327,10 +318,8 @@ impl Renderer<'_> {
         nav: &str,
         ctx: impl FnOnce() -> Context,
     ) -> Result<OutputFile, RenderError> {
-        let mut input = self.memo_base.key(item.key);
-        input.part(path.as_bytes()).part(template.as_bytes()).part(title.as_bytes()).part(nav.as_bytes());
-        input.part(self.supplier_slug(&item.bedomning.leverantor.namn).as_bytes());
-        let input = input.finish();
+        let supplier = self.supplier_slug(&item.bedomning.leverantor.namn);
+        let input = self.keys.item_page(item.key, &[path, template, title, nav, &supplier]);
         if let Some((key, bytes, hash)) = self.cache.find(path, input) {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(OutputFile::reused(path, bytes, key, hash).with_input(input));

@@ -26,7 +26,7 @@ pub use git::{Minne, read, refs};
 pub use skillnad::{Skillnad, skillnader};
 
 /// One commit that changed an assessment's file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Andring {
     pub commit: String,
     /// The abbreviated id, as `git log --oneline` shows it.
@@ -39,14 +39,15 @@ pub struct Andring {
 }
 
 /// The version of a file at the commit that last recorded a decision.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Beslutsversion {
     pub andring: Andring,
     pub text: String,
 }
 
-/// What git knows about one assessment's file.
-#[derive(Debug, Clone, Default)]
+/// What git knows about one assessment's file. Hashed whole into the key of the
+/// assessment's judgement (see `keys::judge`).
+#[derive(Debug, Clone, Default, Hash)]
 pub struct FilHistorik {
     /// The commits that changed the file, newest first.
     pub andringar: Vec<Andring>,

@@ -23,7 +23,7 @@ use typst::syntax::{FileId, Source};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::cache::{Cache, Key, KeyBuilder};
+use crate::cache::{Cache, DocKeys, Key, KeyBuilder};
 use crate::derive::Handling;
 use crate::model::Datum;
 use crate::view::Site;
@@ -113,13 +113,15 @@ fn parse_templates(texts: Vec<(&'static str, String, String)>) -> Templates {
 }
 
 impl Templates {
-    /// Feeds every template's name and text into `key`, in a stable order.
-    pub fn fingerprint(&self, key: &mut KeyBuilder) {
+    /// A hash of every template's name and text, in a stable order.
+    pub fn fingerprint(&self) -> Key {
         let mut files: Vec<(String, &str)> = self.files().collect();
         files.sort();
+        let mut key = KeyBuilder::new("pdf-templates");
         for (name, text) in files {
             key.part(name.as_bytes()).part(text.as_bytes());
         }
+        key.finish()
     }
 
     /// Each template's virtual path and text, for running the same sources elsewhere.
@@ -172,20 +174,19 @@ pub struct Compiled {
     pub reused: usize,
 }
 
-/// Every assessment's documents and the whole-policy document. `base` holds what every
-/// document depends on (the tool's version and the policy); a document whose key is in
-/// `cache` is not typeset again.
+/// Every assessment's documents and the whole-policy document. `keys` makes each
+/// document's key; a document whose key is in `cache` is not typeset again.
 pub fn render_pdfs(
     site: &Site,
     templates: &Templates,
     cache: &Cache,
-    base: &KeyBuilder,
+    keys: &DocKeys,
     progress: Progress,
     keep: Keep,
 ) -> Result<Compiled, Vec<TemplateError>> {
     let tables = data::policy_tables(site.policy);
     let total = site.items.iter().map(|i| i.harledning.handlingar.len()).sum::<usize>() + 1;
-    compile_batches(job_iter(site, &tables), total, templates, cache, base, progress, keep)
+    compile_batches(job_iter(site, &tables), total, templates, cache, keys, progress, keep)
 }
 
 /// The documents a site gets, with their data, in a stable order.
@@ -265,7 +266,8 @@ pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterat
 
 /// Compiles every job in parallel over one shared engine, with no cache.
 pub fn compile_all(jobs: &[Job], templates: &Templates) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
-    compile_cached(jobs, templates, &Cache::empty(), &KeyBuilder::new("pdf"), &|_, _| {}).map(|c| c.files)
+    let keys = DocKeys::new(&KeyBuilder::new("site"), templates.fingerprint());
+    compile_cached(jobs, templates, &Cache::empty(), &keys, &|_, _| {}).map(|c| c.files)
 }
 
 /// Compiles the jobs whose key `cache` does not hold, in parallel over one shared engine,
@@ -274,10 +276,10 @@ pub fn compile_cached(
     jobs: &[Job],
     templates: &Templates,
     cache: &Cache,
-    base: &KeyBuilder,
+    keys: &DocKeys,
     progress: Progress,
 ) -> Result<Compiled, Vec<TemplateError>> {
-    compile_batches(jobs.iter().map(Planned::from), jobs.len(), templates, cache, base, progress, &|f| f)
+    compile_batches(jobs.iter().map(Planned::from), jobs.len(), templates, cache, keys, progress, &|f| f)
 }
 
 /// The engine of [`compile_cached`] over any source of documents, taken a batch at a time.
@@ -286,13 +288,10 @@ fn compile_batches<'a>(
     total: usize,
     templates: &Templates,
     cache: &Cache,
-    base: &KeyBuilder,
+    keys: &DocKeys,
     progress: Progress,
     keep: Keep,
 ) -> Result<Compiled, Vec<TemplateError>> {
-    let mut base = base.clone();
-    base.part(b"pdf");
-    templates.fingerprint(&mut base);
     let engine = Engine::shared();
     let done = AtomicUsize::new(0);
     let reused = AtomicUsize::new(0);
@@ -306,12 +305,8 @@ fn compile_batches<'a>(
         let results: Vec<_> = batch
             .par_iter()
             .map(|job| {
-                let (path, template, date) = (job.path.as_str(), job.template, job.date.to_string());
-                let input = job.input.map(|k| {
-                    let mut input = base.key(k);
-                    input.part(&crate::cache::build_id().to_le_bytes());
-                    input.part(path.as_bytes()).part(template.as_bytes()).part(date.as_bytes()).finish()
-                });
+                let (path, template) = (job.path.as_str(), job.template);
+                let input = job.input.map(|k| keys.item_document(k, path, template, job.date));
                 let found = input.and_then(|i| cache.find(path, i));
                 let result = match found {
                     Some((key, bytes, hash)) => {
@@ -320,13 +315,7 @@ fn compile_batches<'a>(
                     }
                     None => {
                         let data = serde_json::to_vec(&*job.data()).expect("document data serialises");
-                        let key = base
-                            .clone()
-                            .part(path.as_bytes())
-                            .part(template.as_bytes())
-                            .part(date.as_bytes())
-                            .part(&data)
-                            .finish();
+                        let key = keys.document(path, template, job.date, &data);
                         match cache.get(path, key) {
                             Some((bytes, hash)) => {
                                 reused.fetch_add(1, Ordering::Relaxed);
