@@ -414,7 +414,7 @@ impl Renderer<'_> {
             let first = &items[0].bedomning.leverantor;
             let mut ctx = Context::new();
             ctx.insert("namn", namn);
-            ctx.insert("land", &first.land);
+            ctx.insert("land", view::land_namn(&first.land));
             ctx.insert("rows", &items.iter().map(|i| self.register_row(i)).collect::<Vec<_>>());
             ctx.insert("certifikat", &certs);
             let path = format!("leverantorer/{slug}/index.html");
@@ -426,7 +426,7 @@ impl Renderer<'_> {
                 &items.iter().map(|i| i.bedomning.tjanst.namn.as_str()).collect::<Vec<_>>().join(" "),
             );
             supplier_list.push(
-                json!({"namn": namn, "url": format!("{slug}/index.html"), "land": first.land, "antal": items.len()}),
+                json!({"namn": namn, "url": format!("{slug}/index.html"), "land": view::land_namn(&first.land), "antal": items.len()}),
             );
         }
         let mut ctx = Context::new();
@@ -574,7 +574,7 @@ impl Renderer<'_> {
                     })
                     .collect();
                 json!({"namn": m.namn, "beskrivning": m.beskrivning, "klassning": klassning,
-                       "klassad_av": self.roll(&m.klassad_av), "klassad_datum": m.klassad_datum.to_string()})
+                       "klassad_av": policy.roll_bestamd(&m.klassad_av), "klassad_datum": m.klassad_datum.to_string()})
             })
             .collect();
         let atgarder: Vec<_> = h.atgarder.iter().map(|u| view::atgard(policy, u)).collect();
@@ -632,6 +632,7 @@ impl Renderer<'_> {
             "fil": item.file,
             "tjanst": b.tjanst,
             "informationsagare": self.roll(&b.tjanst.informationsagare),
+            "leverantor_land": view::land_namn(&b.leverantor.land),
             "leverantor": b.leverantor,
             "leverantor_slug": self.supplier_slug(&b.leverantor.namn),
             "underbitraden": view::underbitraden(item),
@@ -654,7 +655,7 @@ impl Renderer<'_> {
             "certifikat": certifikat,
             "redogorelse": b.certifieringsredogorelse.as_deref().map(md),
             "dpf": b.dpf.as_ref().map(|d| json!({"listad": d.listad, "ramverk": d.ramverk, "kontrollerad": d.kontrollerad.to_string(), "organisation": d.organisation, "bevis": d.bevis})),
-            "riskanalys": b.riskanalys.as_ref().map(|r| json!({"referens": r.referens, "datum": r.datum.to_string(), "genomford_av": self.roll(&r.genomford_av)})),
+            "riskanalys": b.riskanalys.as_ref().map(|r| json!({"referens": r.referens, "datum": r.datum.to_string(), "genomford_av": policy.roll_bestamd(&r.genomford_av)})),
             "fragor": fragor,
             "lamplighet": lamplighet,
             "checklista": checklista,

@@ -173,6 +173,11 @@ impl<'a> From<&'a Driftform> for DriftformVy<'a> {
     }
 }
 
+/// A country's Swedish name from its ISO 3166-1 alpha-2 code, or the code itself.
+pub fn land_namn(kod: &str) -> &str {
+    crate::model::land_namn(kod).unwrap_or(kod)
+}
+
 /// The condition of a measure that applies only with a US link.
 pub const USA_VILLKOR: &str = "Gäller bara när leverantören eller ett underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.";
 
@@ -219,6 +224,7 @@ pub struct UnderbitradeVy<'a> {
     pub underbitrade: &'a Underbitrade,
     /// Its own flag, or a country in the policy's `usa_koppling_lander`.
     pub usa: bool,
+    pub land_namn: &'a str,
 }
 
 pub fn underbitraden(item: &Item) -> Vec<UnderbitradeVy<'_>> {
@@ -227,7 +233,7 @@ pub fn underbitraden(item: &Item) -> Vec<UnderbitradeVy<'_>> {
         .underbitraden
         .iter()
         .zip(usa)
-        .map(|(underbitrade, &usa)| UnderbitradeVy { underbitrade, usa })
+        .map(|(underbitrade, &usa)| UnderbitradeVy { underbitrade, usa, land_namn: land_namn(&underbitrade.land) })
         .collect()
 }
 
@@ -259,14 +265,18 @@ pub fn beslut(policy: &Policy, x: &Beslut, md: &dyn Fn(&str) -> Value) -> Value 
     let roll = |id: &str| roll_namn(policy, id);
     json!({
         "status": beslut_namn(x.status), "beslutsfattare": roll(&x.beslutsfattare), "datum": x.datum.to_string(),
+        // For running text: "Godkänd 2026-03-16 av informationsägaren."
+        "beslutsfattare_bestamd": policy.roll_bestamd(&x.beslutsfattare),
         "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),
         "juridiskt": md(&x.juridiskt_ansvar_och_varumarke),
         "nasta_granskning": x.nasta_granskning.map(|d| d.to_string()),
         "it_centerchef": x.it_centerchef.as_ref().map(|it| json!({
             "stallning": if it.tillstyrker { "Tillstyrker" } else { "Avstyrker" },
+            "mening": format!("{} {} den {}.", versal(&policy.roll_bestamd("it-centerchef")),
+                if it.tillstyrker { "tillstyrkte" } else { "avstyrkte" }, it.datum),
             "datum": it.datum.to_string(), "motivering": md(&it.motivering)})),
         "eskalering": x.eskalering.as_ref().map(|e| json!({
-            "till": roll(&e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
+            "till": roll(&e.till), "till_bestamd": policy.roll_bestamd(&e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
             "motivering": md(&e.motivering)})),
     })
 }
