@@ -354,8 +354,8 @@ fn class4_crlf_checkouts_are_not_changes() {
     let (code, stderr) = build(root, &[]);
     assert_eq!(code, 0, "{stderr}");
     let page = fs::read_to_string(root.join("output/bedomningar/tjanst/index.html")).unwrap();
-    assert!(!page.contains("Ändrad sedan beslut"), "CRLF is no change since the decision");
-    assert!(!page.contains("inte är incheckade"), "nor uncommitted work");
+    assert!(!page.contains("Ändrad efter beslutet"), "CRLF is no change since the decision");
+    assert!(!page.contains("ännu inte är sparade i git"), "nor uncommitted work");
 }
 
 #[test]
