@@ -305,6 +305,10 @@ pub fn andrad_sedan_beslut<T>(sedan_beslut: Option<&[T]>) -> bool {
 /// Why an assessment needs someone's attention.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Uppmarksamhet<'a> {
+    /// Level 4: the service must not be used as a cloud service.
+    EjTillaten,
+    /// Rejected: the service must not be used.
+    Avslagen,
     Blockerad {
         orsaker: &'a [String],
     },
@@ -320,11 +324,97 @@ pub enum Uppmarksamhet<'a> {
     Bevakning(&'a Bevakning),
 }
 
-/// What in one assessment needs attention, most pressing first: its state, unmet
-/// measures of an approval, changes since the decision, then the dates being watched.
+/// How urgent something is, most urgent first: the service must not be used; a date has
+/// passed; something is missing or unmet; a decision is due; a date is coming up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bradska {
+    Stopp,
+    Forsenad,
+    Brist,
+    Beslut,
+    Snart,
+}
+
+/// Who must act: the service's information owner, or whoever carries out the routine for
+/// the assessment's trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aktor {
+    Informationsagare,
+    Utforare,
+}
+
+impl Uppmarksamhet<'_> {
+    pub fn bradska(&self) -> Bradska {
+        match self {
+            Uppmarksamhet::EjTillaten | Uppmarksamhet::Avslagen => Bradska::Stopp,
+            Uppmarksamhet::Bevakning(b) => match b.typ {
+                BevakningTyp::GranskningSnart | BevakningTyp::CertifikatGarUt => Bradska::Snart,
+                BevakningTyp::GranskningForsenad
+                | BevakningTyp::CertifikatUtganget
+                | BevakningTyp::DpfInaktuell
+                | BevakningTyp::BeslutDrojer => Bradska::Forsenad,
+            },
+            Uppmarksamhet::Blockerad { .. }
+            | Uppmarksamhet::Ouppfyllda { .. }
+            | Uppmarksamhet::AndradSedanBeslut { .. } => Bradska::Brist,
+            Uppmarksamhet::VantarPaBeslut => Bradska::Beslut,
+        }
+    }
+
+    /// The date it is about, for the ones that have one.
+    pub fn datum(&self) -> Option<Datum> {
+        match self {
+            Uppmarksamhet::Bevakning(b) => Some(b.datum),
+            _ => None,
+        }
+    }
+
+    /// Decisions and reviews are the information owner's; completing the assessment and
+    /// following up with the supplier are the work of whoever carries out the routine.
+    pub fn aktor(&self) -> Aktor {
+        match self {
+            Uppmarksamhet::VantarPaBeslut
+            | Uppmarksamhet::Ouppfyllda { .. }
+            | Uppmarksamhet::AndradSedanBeslut { .. }
+            | Uppmarksamhet::Avslagen => Aktor::Informationsagare,
+            Uppmarksamhet::Bevakning(b) => match b.typ {
+                BevakningTyp::GranskningForsenad | BevakningTyp::GranskningSnart | BevakningTyp::BeslutDrojer => {
+                    Aktor::Informationsagare
+                }
+                BevakningTyp::CertifikatUtganget | BevakningTyp::CertifikatGarUt | BevakningTyp::DpfInaktuell => {
+                    Aktor::Utforare
+                }
+            },
+            Uppmarksamhet::EjTillaten | Uppmarksamhet::Blockerad { .. } => Aktor::Utforare,
+        }
+    }
+
+    /// Sorts by urgency, then by date (the earliest first; undated last).
+    fn nyckel(&self) -> (Bradska, bool, Option<Datum>) {
+        (self.bradska(), self.datum().is_none(), self.datum())
+    }
+}
+
+/// The role id of an [`Aktor`] for one assessment: the record's information owner, or the
+/// first role the policy says carries out the routine for its trigger.
+pub fn aktor_roll<'a>(policy: &'a Policy, b: &'a Bedomning, aktor: Aktor) -> &'a str {
+    match aktor {
+        Aktor::Informationsagare => &b.tjanst.informationsagare,
+        Aktor::Utforare => policy
+            .utlosare(b.utlosare)
+            .and_then(|u| u.utfor.first())
+            .map_or(b.tjanst.informationsagare.as_str(), String::as_str),
+    }
+}
+
+/// What in one assessment needs attention, most urgent first (see [`Bradska`]); within
+/// one urgency the earliest date first, and otherwise the order of the checks.
 pub fn uppmarksamhet<'a, T>(h: &'a Harledning, sedan_beslut: Option<&[T]>) -> Vec<Uppmarksamhet<'a>> {
     let mut out = Vec::new();
     match &h.utlatande {
+        Utlatande::EjTillaten => out.push(Uppmarksamhet::EjTillaten),
+        Utlatande::Beslutad { status: BeslutStatus::Avslagen } => out.push(Uppmarksamhet::Avslagen),
         Utlatande::Blockerad { orsaker } => out.push(Uppmarksamhet::Blockerad { orsaker }),
         Utlatande::RedoForBeslut => out.push(Uppmarksamhet::VantarPaBeslut),
         _ => {}
@@ -339,7 +429,20 @@ pub fn uppmarksamhet<'a, T>(h: &'a Harledning, sedan_beslut: Option<&[T]>) -> Ve
         out.push(Uppmarksamhet::AndradSedanBeslut { falt: sedan_beslut.map_or(0, <[T]>::len) });
     }
     out.extend(h.bevakningar.iter().map(Uppmarksamhet::Bevakning));
+    out.sort_by_key(Uppmarksamhet::nyckel);
     out
+}
+
+/// The order of the start page's list: the service with the most urgent matter first, each
+/// service's list as [`uppmarksamhet`] gives it; ties by name, so the order is stable.
+pub fn ordna_uppmarksamhet<T>(services: &mut [T], key: impl Fn(&T) -> (&[Uppmarksamhet<'_>], &str)) {
+    services.sort_by(|a, b| {
+        let (la, na) = key(a);
+        let (lb, nb) = key(b);
+        let first = |l: &[Uppmarksamhet<'_>]| l.first().map(Uppmarksamhet::nyckel);
+        // `None` (nothing to do) sorts last.
+        (first(la).is_none(), first(la), na).cmp(&(first(lb).is_none(), first(lb), nb))
+    });
 }
 
 /// Reviews of approved assessments, certificates, and DPF checks, against the policy's
@@ -614,7 +717,7 @@ fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], toda
                     ),
                 )
             } else if brister.is_empty() {
-                (Status::Okand, "Inget certifikat och ingen redogörelse är registrerad.".to_owned())
+                (Status::Okand, "Varken certifikat eller redogörelse är registrerade.".to_owned())
             } else {
                 (Status::EjUppfylld, format!("Inget giltigt certifikat: {}.", brister.join("; ")))
             }

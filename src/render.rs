@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostic, Sources};
 use crate::historik::Kalla;
 use crate::markdown::{self, Glossary, Term};
 use crate::model::Bedomning;
-use crate::view::{self, Site, UTLATANDEN};
+use crate::view::{self, Site};
 use crate::write::OutputFile;
 
 /// Templates ship inside the binary; a project overrides one by placing a file with the
@@ -333,25 +333,23 @@ impl Renderer<'_> {
 
     fn render_all(&mut self) -> Result<(), RenderError> {
         let policy = self.site.policy;
-        let rows: Vec<serde_json::Value> = self.site.items.par_iter().map(|i| self.register_row(i)).collect();
+        let items = self.site.items;
+        let rows: Vec<view::RegisterRad<'_>> = items.par_iter().map(|i| self.register_row(i)).collect();
+        let organisationer = view::organisationer(policy, items);
 
-        // Start page.
+        // Start page: what needs doing first, then the counts.
         let mut ctx = Context::new();
-        ctx.insert("stats", &self.stats());
-        ctx.insert("attention", &view::uppmarksamhet(self.site.policy, self.site.items));
+        ctx.insert("stats", &view::statistik(policy, items, &organisationer));
+        ctx.insert("attention", &view::uppmarksamhet(policy, items));
         self.page("index.html", "index.html", "Molntjänstbedömningar", "start", ctx)?;
 
         // Register: one pre-rendered view per filter and sort order, so it works without JavaScript.
-        let links = self.register_view_links();
-        let register: Vec<_> = self
-            .register_views(&rows)
+        let links = view::register_lankar(policy, &organisationer);
+        let register: Vec<_> = view::register_sidor(policy, &links, &organisationer, &rows)
             .into_par_iter()
-            .map(|view| {
-                // The rows are moved in: inserting a thousand of them would copy them.
-                let mut json = json!({"views": links, "current": view.path, "heading": view.heading});
-                json["rows"] = serde_json::Value::Array(view.rows);
-                let ctx = Context::from_value(json).expect("an object");
-                self.make_page(&view.path, "register.html", &view.heading, "register", ctx)
+            .map(|sida| {
+                let ctx = Context::from_serialize(&sida).expect("a register page serialises");
+                self.make_page(&sida.current, "register.html", &sida.heading, "register", ctx)
             })
             .collect::<Result<_, _>>()?;
         self.out.extend(register);
@@ -405,7 +403,7 @@ impl Renderer<'_> {
             let first = &items[0].bedomning.leverantor;
             let mut ctx = Context::new();
             ctx.insert("namn", namn);
-            ctx.insert("land", &first.land);
+            ctx.insert("land", view::land_namn(&first.land));
             ctx.insert("rows", &items.iter().map(|i| self.register_row(i)).collect::<Vec<_>>());
             ctx.insert("certifikat", &certs);
             let path = format!("leverantorer/{slug}/index.html");
@@ -417,7 +415,7 @@ impl Renderer<'_> {
                 &items.iter().map(|i| i.bedomning.tjanst.namn.as_str()).collect::<Vec<_>>().join(" "),
             );
             supplier_list.push(
-                json!({"namn": namn, "url": format!("{slug}/index.html"), "land": first.land, "antal": items.len()}),
+                json!({"namn": namn, "url": format!("{slug}/index.html"), "land": view::land_namn(&first.land), "antal": items.len()}),
             );
         }
         let mut ctx = Context::new();
@@ -536,24 +534,8 @@ impl Renderer<'_> {
         view::niva_namn(self.site.policy, niva)
     }
 
-    fn register_row(&self, item: &Item) -> serde_json::Value {
-        let b = &item.bedomning;
-        let h = &item.harledning;
-        json!({
-            "slug": item.slug,
-            "namn": b.tjanst.namn,
-            "leverantor": b.leverantor.namn,
-            "leverantor_slug": self.supplier_slug(&b.leverantor.namn),
-            "driftform": b.driftform.id,
-            "niva": h.styrande.as_ref().map(|s| s.niva),
-            "niva_namn": h.styrande.as_ref().map(|s| self.niva_namn(s.niva)),
-            "utlatande": view::utlatande_id(&h.utlatande),
-            "utlatande_namn": view::utlatande_namn(&h.utlatande),
-            "beslutsdatum": b.beslut.as_ref().map(|x| x.datum.to_string()),
-            "nasta_granskning": b.beslut.as_ref().and_then(|x| x.nasta_granskning).map(|d| d.to_string()),
-            "senast_andrad": item.senast_andrad.map(|d| d.to_string()),
-            "andrad_sedan_beslut": view::andrad_sedan_beslut(item),
-        })
+    fn register_row<'i>(&self, item: &'i Item) -> view::RegisterRad<'i> {
+        view::register_rad(self.site.policy, item, self.supplier_slug(&item.bedomning.leverantor.namn))
     }
 
     fn bedomning_view(&self, item: &Item, prefix: &str) -> serde_json::Value {
@@ -581,7 +563,7 @@ impl Renderer<'_> {
                     })
                     .collect();
                 json!({"namn": m.namn, "beskrivning": m.beskrivning, "klassning": klassning,
-                       "klassad_av": self.roll(&m.klassad_av), "klassad_datum": m.klassad_datum.to_string()})
+                       "klassad_av": policy.roll_bestamd(&m.klassad_av), "klassad_datum": m.klassad_datum.to_string()})
             })
             .collect();
         let atgarder: Vec<_> = h.atgarder.iter().map(|u| view::atgard(policy, u)).collect();
@@ -639,6 +621,7 @@ impl Renderer<'_> {
             "fil": item.file,
             "tjanst": b.tjanst,
             "informationsagare": self.roll(&b.tjanst.informationsagare),
+            "leverantor_land": view::land_namn(&b.leverantor.land),
             "leverantor": b.leverantor,
             "leverantor_slug": self.supplier_slug(&b.leverantor.namn),
             "underbitraden": view::underbitraden(item),
@@ -661,7 +644,7 @@ impl Renderer<'_> {
             "certifikat": certifikat,
             "redogorelse": b.certifieringsredogorelse.as_deref().map(md),
             "dpf": b.dpf.as_ref().map(|d| json!({"listad": d.listad, "ramverk": d.ramverk, "kontrollerad": d.kontrollerad.to_string(), "organisation": d.organisation, "bevis": d.bevis})),
-            "riskanalys": b.riskanalys.as_ref().map(|r| json!({"referens": r.referens, "datum": r.datum.to_string(), "genomford_av": self.roll(&r.genomford_av)})),
+            "riskanalys": b.riskanalys.as_ref().map(|r| json!({"referens": r.referens, "datum": r.datum.to_string(), "genomford_av": policy.roll_bestamd(&r.genomford_av)})),
             "fragor": fragor,
             "lamplighet": lamplighet,
             "checklista": checklista,
@@ -710,104 +693,6 @@ impl Renderer<'_> {
         })
     }
 
-    fn stats(&self) -> serde_json::Value {
-        let policy = self.site.policy;
-        let items = self.site.items;
-        let mut by_verdict: BTreeMap<&str, usize> = BTreeMap::new();
-        for i in items {
-            *by_verdict.entry(view::utlatande_id(&i.harledning.utlatande)).or_default() += 1;
-        }
-        let verdicts: Vec<_> = UTLATANDEN
-            .iter()
-            .map(|(id, namn)| json!({"id": id, "namn": namn, "antal": by_verdict.get(id).copied().unwrap_or(0)}))
-            .collect();
-        let levels: Vec<_> = policy
-            .nivaer
-            .iter()
-            .map(|n| json!({"namn": self.niva_namn(n.varde), "antal": items.iter().filter(|i| i.harledning.styrande.as_ref().is_some_and(|s| s.niva == n.varde)).count()}))
-            .collect();
-        let driftformer: Vec<_> = policy
-            .driftformer
-            .iter()
-            .map(|d| json!({"id": d.id, "antal": items.iter().filter(|i| i.bedomning.driftform.id == d.id).count()}))
-            .collect();
-        let orgs: Vec<_> = policy
-            .organisation
-            .kommuner
-            .iter()
-            .chain(&policy.organisation.bolag)
-            .map(|o| json!({"namn": o, "antal": items.iter().filter(|i| i.bedomning.tjanst.anvands_av.contains(o)).count()}))
-            .collect();
-        let max = verdicts.iter().filter_map(|v| v["antal"].as_u64()).max().unwrap_or(0).max(1);
-        json!({"total": items.len(), "verdicts": verdicts, "levels": levels, "driftformer": driftformer, "organisationer": orgs, "max": max, "chart": chart(&verdicts, max)})
-    }
-
-    fn register_views(&self, rows: &[serde_json::Value]) -> Vec<RegisterView> {
-        let mut views = Vec::new();
-        let mut by_name = rows.to_vec();
-        by_name.sort_by(|a, b| a["namn"].as_str().cmp(&b["namn"].as_str()));
-        views.push(RegisterView {
-            path: "register/index.html".into(),
-            heading: "Register över bedömningar".into(),
-            rows: by_name.clone(),
-        });
-        let mut by_level = by_name.clone();
-        by_level.sort_by(|a, b| b["niva"].as_u64().cmp(&a["niva"].as_u64()));
-        views.push(RegisterView {
-            path: "register/niva.html".into(),
-            heading: "Register sorterat på nivå, högst först".into(),
-            rows: by_level,
-        });
-        let mut by_review = by_name.clone();
-        by_review.sort_by(|a, b| {
-            (a["nasta_granskning"].is_null(), a["nasta_granskning"].as_str())
-                .cmp(&(b["nasta_granskning"].is_null(), b["nasta_granskning"].as_str()))
-        });
-        views.push(RegisterView {
-            path: "register/granskning.html".into(),
-            heading: "Register sorterat på nästa granskning".into(),
-            rows: by_review,
-        });
-        for (id, label) in UTLATANDEN {
-            let rows: Vec<_> = by_name.iter().filter(|r| r["utlatande"] == *id).cloned().collect();
-            views.push(RegisterView {
-                path: format!("register/{id}.html"),
-                heading: format!("Register: {label}"),
-                rows,
-            });
-        }
-        for d in &self.site.policy.driftformer {
-            let rows: Vec<_> = by_name.iter().filter(|r| r["driftform"] == d.id).cloned().collect();
-            views.push(RegisterView {
-                path: format!("register/driftform-{}.html", d.id),
-                heading: format!("Register: driftform {}", d.id),
-                rows,
-            });
-        }
-        views
-    }
-
-    fn register_view_links(&self) -> serde_json::Value {
-        let filters: Vec<_> =
-            UTLATANDEN.iter().map(|(id, label)| json!({"url": format!("{id}.html"), "namn": label})).collect();
-        let driftformer: Vec<_> = self
-            .site
-            .policy
-            .driftformer
-            .iter()
-            .map(|d| json!({"url": format!("driftform-{}.html", d.id), "namn": format!("Driftform {}", d.id)}))
-            .collect();
-        json!({
-            "sort": [
-                {"url": "index.html", "namn": "Tjänst (A–Ö)"},
-                {"url": "niva.html", "namn": "Nivå, högst först"},
-                {"url": "granskning.html", "namn": "Nästa granskning"},
-            ],
-            "filters": filters,
-            "driftformer": driftformer,
-        })
-    }
-
     fn atgard_table(&self) -> Vec<serde_json::Value> {
         let policy = self.site.policy;
         let mut levels: Vec<&crate::model::Niva> = policy.nivaer.iter().collect();
@@ -844,25 +729,6 @@ impl Renderer<'_> {
             })
             .collect()
     }
-}
-
-struct RegisterView {
-    path: String,
-    heading: String,
-    rows: Vec<serde_json::Value>,
-}
-
-/// Bars for the start page's chart, computed here so the SVG template only draws.
-fn chart(verdicts: &[serde_json::Value], max: u64) -> Vec<serde_json::Value> {
-    const WIDTH: u64 = 300;
-    verdicts
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let n = v["antal"].as_u64().unwrap_or(0);
-            json!({"y": i * 34, "w": n * WIDTH / max, "antal": n, "namn": v["namn"], "id": v["id"]})
-        })
-        .collect()
 }
 
 /// A folder name from a supplier's name; one that gives no slug gets a neutral one.

@@ -113,19 +113,16 @@ impl<T> Report<'_, T> {
 /// The alpha-2 code a mistyped country most likely means: the code in other case, an
 /// alpha-3 code, an English name (all from the ISO list), or a Swedish name.
 fn land_for(value: &str) -> Option<String> {
-    // Swedish names for the countries suppliers are usually registered in; only for the hint.
-    #[rustfmt::skip]
-    const SVENSKA: &[(&str, &str)] = &[
-        ("sverige", "SE"), ("norge", "NO"), ("danmark", "DK"), ("finland", "FI"), ("island", "IS"),
-        ("tyskland", "DE"), ("irland", "IE"), ("nederlanderna", "NL"), ("holland", "NL"), ("belgien", "BE"),
-        ("luxemburg", "LU"), ("frankrike", "FR"), ("storbritannien", "GB"), ("england", "GB"),
-        ("forenade kungariket", "GB"), ("schweiz", "CH"), ("osterrike", "AT"), ("polen", "PL"), ("estland", "EE"),
-        ("lettland", "LV"), ("litauen", "LT"), ("spanien", "ES"), ("italien", "IT"), ("usa", "US"),
-        ("forenta staterna", "US"), ("kanada", "CA"), ("indien", "IN"), ("kina", "CN"), ("japan", "JP"),
-    ];
-    let folded: String = value.trim().to_lowercase().replace(['å', 'ä'], "a").replace('ö', "o");
-    if let Some((_, code)) = SVENSKA.iter().find(|(namn, _)| *namn == folded) {
-        return Some((*code).to_owned());
+    // Other Swedish names for countries in the shared table, for the hint only.
+    const ANDRA_NAMN: &[(&str, &str)] =
+        &[("holland", "NL"), ("england", "GB"), ("forenade kungariket", "GB"), ("forenta staterna", "US")];
+    let fold = |s: &str| s.trim().to_lowercase().replace(['å', 'ä'], "a").replace('ö', "o");
+    let folded = fold(value);
+    let svenska = crate::model::LANDER.iter().map(|(kod, namn)| (fold(namn), *kod));
+    if let Some((_, code)) =
+        svenska.chain(ANDRA_NAMN.iter().map(|(n, k)| ((*n).to_owned(), *k))).find(|(namn, _)| *namn == folded)
+    {
+        return Some(code.to_owned());
     }
     let compact: String = folded.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     if compact.is_empty() {
@@ -238,7 +235,7 @@ pub(crate) fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut V
             r.error(
                 "missing-key",
                 &path!["utlosare"],
-                format!("policyn beskriver inte utlösaren `{}`", serde_plain(id)),
+                format!("policyn har ingen `[[utlosare]]` med id `{}`", serde_plain(id)),
                 "lägg till en [[utlosare]]",
             );
         }
@@ -541,7 +538,7 @@ pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, na
                         r.warning(
                             "needless-escalation",
                             &path!["beslut", "eskalering"],
-                            "ärendet är eskalerat fast IT-centerchefen tillstyrker".to_owned(),
+                            "ärendet är lyft till en högre instans fast IT-centerchefen tillstyrker".to_owned(),
                             "eskalering",
                         );
                     }

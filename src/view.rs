@@ -5,11 +5,13 @@
 //! view models more than one renderer shows. It decides nothing; a renderer formats what
 //! this module hands it, and no renderer imports another.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::Item;
-use crate::derive::{self, AtgardUtfall, BevakningTyp, Handling, Status, Uppmarksamhet, Utlatande};
+use crate::derive::{self, AtgardUtfall, BevakningTyp, Bradska, Handling, Status, Uppmarksamhet, Utlatande};
 use crate::model::{
     Atgard, AtgardTyp, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, Driftform, Policy, TextKalla,
     Tillampning, Underbitrade,
@@ -33,7 +35,7 @@ pub struct Site<'a> {
 pub const UTLATANDEN: [(&str, &str); 6] = [
     ("godkand", "Beslutad: godkänd"),
     ("redo-for-beslut", "Redo för beslut"),
-    ("blockerad", "Blockerad"),
+    ("blockerad", "Inte klar för beslut"),
     ("avslagen", "Beslutad: avslagen"),
     ("ej-tillaten", "Ej tillåten"),
     ("rutinen-galler-ej", "Rutinen gäller inte"),
@@ -108,12 +110,12 @@ pub fn bekraftelse_namn(s: Option<BekraftelseStatus>) -> &'static str {
 
 pub fn bevakning_namn(t: BevakningTyp) -> &'static str {
     match t {
-        BevakningTyp::GranskningForsenad => "Granskning försenad",
-        BevakningTyp::GranskningSnart => "Granskning snart",
-        BevakningTyp::CertifikatUtganget => "Certifikat utgånget",
-        BevakningTyp::CertifikatGarUt => "Certifikat går ut",
-        BevakningTyp::DpfInaktuell => "DPF-kontroll inaktuell",
-        BevakningTyp::BeslutDrojer => "Beslut dröjer",
+        BevakningTyp::GranskningForsenad => "Granskningen är försenad",
+        BevakningTyp::GranskningSnart => "Dags att granska",
+        BevakningTyp::CertifikatUtganget => "Certifikatet har gått ut",
+        BevakningTyp::CertifikatGarUt => "Certifikatet går snart ut",
+        BevakningTyp::DpfInaktuell => "DPF-listningen behöver kontrolleras igen",
+        BevakningTyp::BeslutDrojer => "Beslutet dröjer",
     }
 }
 
@@ -171,6 +173,11 @@ impl<'a> From<&'a Driftform> for DriftformVy<'a> {
     }
 }
 
+/// A country's Swedish name from its ISO 3166-1 alpha-2 code, or the code itself.
+pub fn land_namn(kod: &str) -> &str {
+    crate::model::land_namn(kod).unwrap_or(kod)
+}
+
 /// The condition of a measure that applies only with a US link.
 pub const USA_VILLKOR: &str = "Gäller bara när leverantören eller ett underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.";
 
@@ -217,6 +224,7 @@ pub struct UnderbitradeVy<'a> {
     pub underbitrade: &'a Underbitrade,
     /// Its own flag, or a country in the policy's `usa_koppling_lander`.
     pub usa: bool,
+    pub land_namn: &'a str,
 }
 
 pub fn underbitraden(item: &Item) -> Vec<UnderbitradeVy<'_>> {
@@ -225,7 +233,7 @@ pub fn underbitraden(item: &Item) -> Vec<UnderbitradeVy<'_>> {
         .underbitraden
         .iter()
         .zip(usa)
-        .map(|(underbitrade, &usa)| UnderbitradeVy { underbitrade, usa })
+        .map(|(underbitrade, &usa)| UnderbitradeVy { underbitrade, usa, land_namn: land_namn(&underbitrade.land) })
         .collect()
 }
 
@@ -257,81 +265,170 @@ pub fn beslut(policy: &Policy, x: &Beslut, md: &dyn Fn(&str) -> Value) -> Value 
     let roll = |id: &str| roll_namn(policy, id);
     json!({
         "status": beslut_namn(x.status), "beslutsfattare": roll(&x.beslutsfattare), "datum": x.datum.to_string(),
+        // For running text: "Godkänd 2026-03-16 av informationsägaren."
+        "beslutsfattare_bestamd": policy.roll_bestamd(&x.beslutsfattare),
         "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),
         "juridiskt": md(&x.juridiskt_ansvar_och_varumarke),
         "nasta_granskning": x.nasta_granskning.map(|d| d.to_string()),
         "it_centerchef": x.it_centerchef.as_ref().map(|it| json!({
             "stallning": if it.tillstyrker { "Tillstyrker" } else { "Avstyrker" },
+            "mening": format!("{} {} den {}.", versal(&policy.roll_bestamd("it-centerchef")),
+                if it.tillstyrker { "tillstyrkte" } else { "avstyrkte" }, it.datum),
             "datum": it.datum.to_string(), "motivering": md(&it.motivering)})),
         "eskalering": x.eskalering.as_ref().map(|e| json!({
-            "till": roll(&e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
+            "till": roll(&e.till), "till_bestamd": policy.roll_bestamd(&e.till), "datum": e.datum.to_string(), "beslut": beslut_namn(e.beslut),
             "motivering": md(&e.motivering)})),
     })
 }
 
-/// One row of the start page's list of what needs attention.
+/// The first letter in upper case, for a role's definite form at the start of a sentence.
+fn versal(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// How urgent a service's most urgent matter is, in words (not by colour alone).
+pub fn bradska_namn(b: Bradska) -> &'static str {
+    match b {
+        Bradska::Stopp => "Får inte användas",
+        Bradska::Forsenad => "Försenat",
+        Bradska::Brist => "Behöver åtgärdas",
+        Bradska::Beslut => "Väntar på beslut",
+        Bradska::Snart => "Inom kort",
+    }
+}
+
+/// "åtgärden A är inte uppfylld" or "åtgärderna A och B är inte uppfyllda".
+fn ej_uppfyllda(namn: &[String]) -> String {
+    match namn {
+        [en] => format!("åtgärden {en} är inte uppfylld"),
+        [forsta @ .., sista] => format!("åtgärderna {} och {sista} är inte uppfyllda", forsta.join(", ")),
+        [] => String::new(),
+    }
+}
+
+/// One service on the start page's list of what needs doing, with all its matters.
 #[derive(Serialize)]
 pub struct UppmarksamhetVy<'a> {
     pub url: String,
     pub namn: &'a str,
-    pub typ: &'static str,
-    pub text: String,
+    pub slug: &'a str,
+    /// Its most urgent matter's urgency, as an id (a CSS class) and in words.
+    pub bradska: Bradska,
+    pub bradska_namn: &'static str,
+    pub arenden: Vec<ArendeVy>,
 }
 
-/// What needs someone's attention, in the order derive lists it.
+/// One matter: what it is, who must act (the role in definite form), and a sentence that
+/// says both.
+#[derive(Serialize)]
+pub struct ArendeVy {
+    pub typ: &'static str,
+    pub vem: String,
+    pub text: String,
+    pub url: String,
+}
+
+/// What needs doing, one entry per service, the most urgent first (derive's order).
 pub fn uppmarksamhet<'a>(policy: &Policy, items: &'a [Item]) -> Vec<UppmarksamhetVy<'a>> {
-    let mut out = Vec::new();
-    for i in items {
-        let b = &i.bedomning;
-        let link = format!("bedomningar/{}/index.html", i.slug);
-        let namn = b.tjanst.namn.as_str();
-        for u in derive::uppmarksamhet(&i.harledning, i.sedan_beslut.as_deref()) {
-            let (typ, text, url) = match u {
-                Uppmarksamhet::Blockerad { orsaker } => {
-                    (utlatande_namn(&i.harledning.utlatande), orsaker.join(" "), link.clone())
-                }
-                Uppmarksamhet::VantarPaBeslut => {
-                    ("Väntar på beslut", "Alla åtgärder är uppfyllda.".to_owned(), link.clone())
-                }
-                Uppmarksamhet::Ouppfyllda { atgarder } => (
-                    "Ouppfyllda åtgärder",
-                    format!("Godkänd, men {} är inte uppfyllda.", atgarder.join(", ")),
+    let mut services: Vec<(&Item, Vec<Uppmarksamhet<'_>>)> = items
+        .iter()
+        .map(|i| (i, derive::uppmarksamhet(&i.harledning, i.sedan_beslut.as_deref())))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    derive::ordna_uppmarksamhet(&mut services, |(i, l)| (l.as_slice(), i.bedomning.tjanst.namn.as_str()));
+    services.iter().map(|(i, list)| tjanst_uppmarksamhet(policy, i, list)).collect()
+}
+
+fn tjanst_uppmarksamhet<'a>(policy: &Policy, i: &'a Item, list: &[Uppmarksamhet<'_>]) -> UppmarksamhetVy<'a> {
+    let b = &i.bedomning;
+    let link = format!("bedomningar/{}/index.html", i.slug);
+    let mut arenden = Vec::new();
+    for u in list {
+        let vem = policy.roll_bestamd(derive::aktor_roll(policy, b, u.aktor()));
+        let v = versal(&vem);
+        let (typ, text, url) = match u {
+            Uppmarksamhet::EjTillaten => {
+                let niva = i.harledning.styrande.as_ref().map_or(String::new(), |s| format!(" på nivå {}", s.niva));
+                (
+                    "Molntjänst är inte tillåten",
+                    format!("{v} behöver välja en lösning som inte är en molntjänst: informationen är klassad{niva}."),
                     link.clone(),
-                ),
-                Uppmarksamhet::AndradSedanBeslut { falt } => (
-                    "Ändrad sedan beslut",
-                    format!("{falt} fält har ändrats sedan det senaste beslutet; beslutet behöver ses över."),
-                    format!("{link}#h-historik"),
-                ),
-                Uppmarksamhet::Bevakning(bev) => {
-                    let cert = bev.certifikat.and_then(|n| b.certifikat.get(n));
-                    let cert_namn = |c: &Certifikat| policy.certifiering_namn(&c.standard).to_owned();
-                    let text = match (bev.typ, cert) {
-                        (BevakningTyp::GranskningForsenad, _) => {
-                            format!("Nästa granskning skulle ha skett {}.", bev.datum)
-                        }
-                        (BevakningTyp::GranskningSnart, _) => format!("Nästa granskning senast {}.", bev.datum),
-                        (BevakningTyp::CertifikatUtganget, Some(c)) => {
-                            format!("{} från {} gick ut {}.", cert_namn(c), c.utfardare, c.giltigt_till)
-                        }
-                        (BevakningTyp::CertifikatGarUt, Some(c)) => {
-                            format!("{} från {} går ut {}.", cert_namn(c), c.utfardare, c.giltigt_till)
-                        }
-                        (BevakningTyp::DpfInaktuell, _) => {
-                            format!("DPF-listningen kontrollerades senast {}.", bev.datum)
-                        }
-                        (BevakningTyp::BeslutDrojer, _) => {
-                            format!("Inget beslut, och ingen ändring sedan {}.", bev.datum)
-                        }
-                        _ => continue,
-                    };
-                    (bevakning_namn(bev.typ), text, link.clone())
-                }
-            };
-            out.push(UppmarksamhetVy { url, namn, typ, text });
-        }
+                )
+            }
+            Uppmarksamhet::Avslagen => (
+                "Avslagen",
+                format!("{v} behöver se till att tjänsten inte används: beslutet blev att avslå den."),
+                link.clone(),
+            ),
+            Uppmarksamhet::Blockerad { orsaker } => (
+                utlatande_namn(&i.harledning.utlatande),
+                format!("{v} behöver komplettera bedömningen. {}", orsaker.join(" ")),
+                link.clone(),
+            ),
+            Uppmarksamhet::VantarPaBeslut => {
+                ("Redo för beslut", format!("{v} behöver fatta beslut. Alla åtgärder är uppfyllda."), link.clone())
+            }
+            Uppmarksamhet::Ouppfyllda { atgarder } => {
+                let namn: Vec<String> =
+                    atgarder.iter().map(|id| format!("{} ({id})", policy.atgard_rubrik(id))).collect();
+                (
+                    "Godkänd, men åtgärder saknas",
+                    format!("{v} behöver följa upp: tjänsten är godkänd, men {}.", ej_uppfyllda(&namn)),
+                    link.clone(),
+                )
+            }
+            Uppmarksamhet::AndradSedanBeslut { falt } => (
+                "Ändrad efter beslutet",
+                format!("{v} behöver se över beslutet: {falt} fält har ändrats sedan det fattades."),
+                format!("{link}#h-historik"),
+            ),
+            Uppmarksamhet::Bevakning(bev) => {
+                let cert = bev.certifikat.and_then(|n| b.certifikat.get(n));
+                let cert_namn = |c: &Certifikat| policy.certifiering_namn(&c.standard).to_owned();
+                let text = match (bev.typ, cert) {
+                    (BevakningTyp::GranskningForsenad, _) => {
+                        format!("{v} behöver granska bedömningen. Den skulle ha granskats senast {}.", bev.datum)
+                    }
+                    (BevakningTyp::GranskningSnart, _) => {
+                        format!("{v} behöver granska bedömningen senast {}.", bev.datum)
+                    }
+                    (BevakningTyp::CertifikatUtganget, Some(c)) => format!(
+                        "{v} behöver begära ett giltigt certifikat av leverantören: {} från {} gick ut {}.",
+                        cert_namn(c),
+                        c.utfardare,
+                        c.giltigt_till
+                    ),
+                    (BevakningTyp::CertifikatGarUt, Some(c)) => format!(
+                        "{v} behöver begära det förnyade certifikatet av leverantören: {} från {} går ut {}.",
+                        cert_namn(c),
+                        c.utfardare,
+                        c.giltigt_till
+                    ),
+                    (BevakningTyp::DpfInaktuell, _) => format!(
+                        "{v} behöver kontrollera igen att leverantören finns med i Data Privacy Framework. Den senaste kontrollen gjordes {}.",
+                        bev.datum
+                    ),
+                    (BevakningTyp::BeslutDrojer, _) => format!(
+                        "{v} behöver fatta beslut: bedömningen saknar beslut och har inte ändrats sedan {}.",
+                        bev.datum
+                    ),
+                    _ => continue,
+                };
+                (bevakning_namn(bev.typ), text, link.clone())
+            }
+        };
+        arenden.push(ArendeVy { typ, vem, text, url });
     }
-    out
+    let bradska = list.first().map_or(Bradska::Snart, Uppmarksamhet::bradska);
+    UppmarksamhetVy {
+        url: link,
+        namn: &b.tjanst.namn,
+        slug: &i.slug,
+        bradska,
+        bradska_namn: bradska_namn(bradska),
+        arenden,
+    }
 }
 
 /// Changed since the last decided version (see [`derive::andrad_sedan_beslut`]).
@@ -342,4 +439,257 @@ pub fn andrad_sedan_beslut(item: &Item) -> bool {
 /// The date an assessment's documents carry (see [`derive::handlingsdatum`]).
 pub fn handlingsdatum(item: &Item, today: Datum) -> Datum {
     derive::handlingsdatum(&item.bedomning, item.senast_andrad, today)
+}
+
+/// One row of the register: an assessment as the register tables list it.
+#[derive(Serialize, Clone)]
+pub struct RegisterRad<'a> {
+    pub slug: &'a str,
+    pub namn: &'a str,
+    pub leverantor: &'a str,
+    pub leverantor_slug: String,
+    /// The municipalities and companies that use the service.
+    pub anvands_av: &'a [String],
+    pub driftform: u32,
+    pub niva: Option<u8>,
+    pub niva_namn: Option<String>,
+    pub utlatande: &'static str,
+    pub utlatande_namn: &'static str,
+    pub beslutsdatum: Option<String>,
+    pub nasta_granskning: Option<String>,
+    /// The next review's date has passed (derive's watch, not a date compared here).
+    pub granskning_forsenad: bool,
+    pub senast_andrad: Option<String>,
+    pub andrad_sedan_beslut: bool,
+}
+
+pub fn register_rad<'a>(policy: &Policy, item: &'a Item, leverantor_slug: String) -> RegisterRad<'a> {
+    let b = &item.bedomning;
+    let h = &item.harledning;
+    RegisterRad {
+        slug: &item.slug,
+        namn: &b.tjanst.namn,
+        leverantor: &b.leverantor.namn,
+        leverantor_slug,
+        anvands_av: &b.tjanst.anvands_av,
+        driftform: b.driftform.id,
+        niva: h.styrande.as_ref().map(|s| s.niva),
+        niva_namn: h.styrande.as_ref().map(|s| niva_namn(policy, s.niva)),
+        utlatande: utlatande_id(&h.utlatande),
+        utlatande_namn: utlatande_namn(&h.utlatande),
+        beslutsdatum: b.beslut.as_ref().map(|x| x.datum.to_string()),
+        nasta_granskning: b.beslut.as_ref().and_then(|x| x.nasta_granskning).map(|d| d.to_string()),
+        granskning_forsenad: h.bevakningar.iter().any(|v| v.typ == BevakningTyp::GranskningForsenad),
+        senast_andrad: item.senast_andrad.map(|d| d.to_string()),
+        andrad_sedan_beslut: andrad_sedan_beslut(item),
+    }
+}
+
+/// A municipality or company of the organisation, with its register page.
+#[derive(Serialize, Clone)]
+pub struct OrganisationVy<'a> {
+    pub namn: &'a str,
+    /// The register page's file name inside `register/`.
+    pub url: String,
+    /// How many assessments list it in `anvands_av`.
+    pub antal: usize,
+}
+
+/// The organisation's municipalities, then its companies, each with its register page
+/// (`organisation-<slug>.html`; two names that fold to one slug get `-2`, `-3`, …).
+pub fn organisationer<'a>(policy: &'a Policy, items: &[Item]) -> Vec<OrganisationVy<'a>> {
+    let mut taken = std::collections::BTreeSet::new();
+    let org = &policy.organisation;
+    org.kommuner
+        .iter()
+        .chain(&org.bolag)
+        .map(|namn| {
+            let base = crate::slug::slugify(namn).unwrap_or_else(|| "organisation".to_owned());
+            let mut slug = base.clone();
+            let mut n = 2;
+            while !taken.insert(slug.clone()) {
+                slug = format!("{base}-{n}");
+                n += 1;
+            }
+            OrganisationVy {
+                namn,
+                url: format!("organisation-{slug}.html"),
+                antal: items.iter().filter(|i| i.bedomning.tjanst.anvands_av.contains(namn)).count(),
+            }
+        })
+        .collect()
+}
+
+/// A link to one view of the register.
+#[derive(Serialize, Clone)]
+pub struct LankVy {
+    pub url: String,
+    pub namn: String,
+}
+
+/// The register's views: sort orders, filters by verdict, by driftform, by organisation.
+#[derive(Serialize)]
+pub struct RegisterLankar {
+    pub sort: Vec<LankVy>,
+    pub filters: Vec<LankVy>,
+    pub driftformer: Vec<LankVy>,
+    pub organisationer: Vec<LankVy>,
+}
+
+pub fn register_lankar(policy: &Policy, organisationer: &[OrganisationVy<'_>]) -> RegisterLankar {
+    let lank = |url: &str, namn: &str| LankVy { url: url.to_owned(), namn: namn.to_owned() };
+    RegisterLankar {
+        sort: vec![
+            lank("index.html", "Tjänst (A–Ö)"),
+            lank("niva.html", "Nivå, högst först"),
+            lank("granskning.html", "Nästa granskning"),
+        ],
+        filters: UTLATANDEN.iter().map(|(id, namn)| lank(&format!("{id}.html"), namn)).collect(),
+        driftformer: policy
+            .driftformer
+            .iter()
+            .map(|d| lank(&format!("driftform-{}.html", d.id), &format!("Driftform {}", d.id)))
+            .collect(),
+        organisationer: organisationer.iter().map(|o| lank(&o.url, o.namn)).collect(),
+    }
+}
+
+/// One pre-rendered page of the register.
+#[derive(Serialize)]
+pub struct RegisterSida<'a> {
+    pub views: &'a RegisterLankar,
+    /// The page's path, to mark its own link.
+    pub current: String,
+    pub heading: String,
+    pub rows: Vec<RegisterRad<'a>>,
+}
+
+/// The register's pages: every sort order and filter, so it works without JavaScript.
+pub fn register_sidor<'a>(
+    policy: &Policy,
+    links: &'a RegisterLankar,
+    organisationer: &[OrganisationVy<'_>],
+    rows: &[RegisterRad<'a>],
+) -> Vec<RegisterSida<'a>> {
+    let sida = |path: String, heading: String, rows: Vec<RegisterRad<'a>>| RegisterSida {
+        views: links,
+        current: path,
+        heading,
+        rows,
+    };
+    let mut by_name = rows.to_vec();
+    by_name.sort_by(|a, b| a.namn.cmp(b.namn));
+    let mut by_level = by_name.clone();
+    by_level.sort_by(|a, b| b.niva.cmp(&a.niva));
+    let mut by_review = by_name.clone();
+    by_review.sort_by(|a, b| {
+        (a.nasta_granskning.is_none(), &a.nasta_granskning).cmp(&(b.nasta_granskning.is_none(), &b.nasta_granskning))
+    });
+    let filter = |keep: &dyn Fn(&RegisterRad<'_>) -> bool| by_name.iter().filter(|r| keep(r)).cloned().collect();
+    let mut out = Vec::new();
+    for (id, label) in UTLATANDEN {
+        out.push(sida(format!("register/{id}.html"), format!("Register: {label}"), filter(&|r| r.utlatande == id)));
+    }
+    for d in &policy.driftformer {
+        out.push(sida(
+            format!("register/driftform-{}.html", d.id),
+            format!("Register: driftform {}", d.id),
+            filter(&|r| r.driftform == d.id),
+        ));
+    }
+    for o in organisationer {
+        out.push(sida(
+            format!("register/{}", o.url),
+            format!("Register: tjänster som {} använder", o.namn),
+            filter(&|r| r.anvands_av.iter().any(|a| a == o.namn)),
+        ));
+    }
+    out.insert(0, sida("register/granskning.html".into(), "Register sorterat på nästa granskning".into(), by_review));
+    out.insert(0, sida("register/niva.html".into(), "Register sorterat på nivå, högst först".into(), by_level));
+    out.insert(0, sida("register/index.html".into(), "Register över bedömningar".into(), by_name));
+    out
+}
+
+/// A count, for the start page's tables.
+#[derive(Serialize)]
+pub struct AntalVy<'a> {
+    /// The register page it links to, inside `register/`, if any.
+    pub url: Option<String>,
+    pub id: String,
+    pub namn: Cow<'a, str>,
+    pub antal: usize,
+}
+
+/// One bar of the start page's chart, laid out here so the SVG template only draws.
+#[derive(Serialize)]
+pub struct StapelVy {
+    pub y: usize,
+    pub w: usize,
+    pub antal: usize,
+    pub namn: &'static str,
+    pub id: &'static str,
+}
+
+/// The start page's counts.
+#[derive(Serialize)]
+pub struct Statistik<'a> {
+    pub total: usize,
+    pub verdicts: Vec<AntalVy<'a>>,
+    pub levels: Vec<AntalVy<'a>>,
+    pub driftformer: Vec<AntalVy<'a>>,
+    pub organisationer: Vec<AntalVy<'a>>,
+    pub chart: Vec<StapelVy>,
+}
+
+pub fn statistik<'a>(policy: &'a Policy, items: &[Item], organisationer: &[OrganisationVy<'a>]) -> Statistik<'a> {
+    const WIDTH: usize = 300;
+    let per_utlatande: Vec<(&'static str, &'static str, usize)> = UTLATANDEN
+        .iter()
+        .map(|&(id, namn)| (id, namn, items.iter().filter(|i| utlatande_id(&i.harledning.utlatande) == id).count()))
+        .collect();
+    let max = per_utlatande.iter().map(|v| v.2).max().unwrap_or(0).max(1);
+    Statistik {
+        total: items.len(),
+        verdicts: per_utlatande
+            .iter()
+            .map(|&(id, namn, antal)| AntalVy {
+                url: Some(format!("{id}.html")),
+                id: id.to_owned(),
+                namn: namn.into(),
+                antal,
+            })
+            .collect(),
+        levels: policy
+            .nivaer
+            .iter()
+            .map(|n| AntalVy {
+                url: None,
+                id: n.varde.to_string(),
+                namn: niva_namn(policy, n.varde).into(),
+                antal: items
+                    .iter()
+                    .filter(|i| i.harledning.styrande.as_ref().is_some_and(|s| s.niva == n.varde))
+                    .count(),
+            })
+            .collect(),
+        driftformer: policy
+            .driftformer
+            .iter()
+            .map(|d| AntalVy {
+                url: Some(format!("driftform-{}.html", d.id)),
+                id: d.id.to_string(),
+                namn: format!("Driftform {}", d.id).into(),
+                antal: items.iter().filter(|i| i.bedomning.driftform.id == d.id).count(),
+            })
+            .collect(),
+        organisationer: organisationer
+            .iter()
+            .map(|o| AntalVy { url: Some(o.url.clone()), id: o.url.clone(), namn: o.namn.into(), antal: o.antal })
+            .collect(),
+        chart: per_utlatande
+            .iter()
+            .enumerate()
+            .map(|(i, &(id, namn, antal))| StapelVy { y: i * 34, w: antal * WIDTH / max, antal, namn, id })
+            .collect(),
+    }
 }

@@ -2,8 +2,10 @@
 
 mod bedomning;
 mod datum;
+mod land;
 mod policy;
 
 pub use bedomning::*;
 pub use datum::Datum;
+pub use land::{LANDER, land_namn};
 pub use policy::*;

@@ -399,6 +399,10 @@ pub struct Roll {
     pub kalla: TextKalla,
     pub id: String,
     pub namn: String,
+    /// The name in definite form for running text ("informationsägaren"); without it, a
+    /// one-word name gets the common ending.
+    #[serde(default)]
+    pub bestamd: Option<String>,
     pub beskrivning: String,
 }
 
@@ -533,6 +537,29 @@ impl Policy {
     /// A role's name, or its id when the policy does not know it.
     pub fn roll_namn<'a>(&'a self, id: &'a str) -> &'a str {
         self.roll(id).map_or(id, |r| r.namn.as_str())
+    }
+
+    /// A role's name in definite form for running text: the policy's `bestamd`, or else the
+    /// name with a lower-case first letter (unless it is an abbreviation such as "IT-") and
+    /// the common ending ("-en", "-n" after an "e").
+    pub fn roll_bestamd(&self, id: &str) -> String {
+        let Some(r) = self.roll(id) else { return id.to_owned() };
+        if let Some(b) = &r.bestamd {
+            return b.clone();
+        }
+        let namn = r.namn.as_str();
+        let mut chars = namn.chars();
+        let lower = match (chars.next(), chars.next()) {
+            (Some(a), Some(b)) if !b.is_uppercase() => a.to_lowercase().chain(namn[a.len_utf8()..].chars()).collect(),
+            _ => namn.to_owned(),
+        };
+        if lower.contains(' ') || lower.ends_with("en") || lower.ends_with("et") {
+            lower
+        } else if lower.ends_with('e') {
+            format!("{lower}n")
+        } else {
+            format!("{lower}en")
+        }
     }
 
     /// A certification's name, or its id when the policy does not know it.

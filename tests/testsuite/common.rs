@@ -315,3 +315,56 @@ pub(crate) fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
     assert!(out.status.success(), "{name} {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// A running `molnkoll serve`, killed when the test ends, however it ends.
+pub(crate) struct Server {
+    child: std::process::Child,
+    pub(crate) port: u16,
+    /// What it printed before its address.
+    pub(crate) log: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `molnkoll serve` on a free port from inside the project, with the default
+/// `--root .` as a person runs it (the watcher reports absolute paths, which a relative
+/// root once failed to match), and waits for its address.
+pub(crate) fn serve(root: &Path) -> Server {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_molnkoll"))
+        .args(["serve", "--port", "0", "--today", TODAY])
+        .current_dir(root)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = Vec::new();
+    let port = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(rest) = line.strip_prefix("molnkoll serve: http://127.0.0.1:") {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+        log.push(line);
+    };
+    // Keep reading the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Server { child, port, log }
+}
+
+/// A raw request with exactly these bytes, so that the path and the headers reach the
+/// server as written: the status (0 when there is none) and the whole response.
+pub(crate) fn http(port: u16, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    let response = String::from_utf8_lossy(&bytes).into_owned();
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, response)
+}

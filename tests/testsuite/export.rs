@@ -34,7 +34,7 @@ fn csv_has_a_bom_a_header_and_one_row_per_assessment() {
         ), "{text}");
     assert!(lines[2].starts_with("Åtkomstloggar,"), "{text}");
     // The US record has no DPF check recorded: the measure is unknown, so it is blocked.
-    assert!(lines[2].contains(",Blockerad,\"MK-2-ATERSTALLNING, MK-2-CERTIFIERING\",,MK-1-DPF,"), "{text}");
+    assert!(lines[2].contains(",Inte klar för beslut,\"MK-2-ATERSTALLNING, MK-2-CERTIFIERING\",,MK-1-DPF,"), "{text}");
 }
 
 #[test]

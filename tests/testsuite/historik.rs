@@ -141,8 +141,11 @@ fn the_site_shows_history_and_the_change_view_and_the_pdf_carries_the_last_chang
     f.dir.build().ok();
     let out = f.dir.path().join("output");
     let page = f.dir.output("bedomningar/schema/index.html");
-    assert!(page.contains("<strong>Ändrad sedan beslut.</strong>"), "{page}");
-    assert!(page.contains(&format!("incheckning <code>{}</code> den 2026-02-01", &f.decided[..7])), "{page}");
+    assert!(page.contains("<strong>Ändrad efter beslutet.</strong>"), "{page}");
+    assert!(
+        page.contains(&format!("sparad i git den 2026-02-01 (version <code>{}</code>)", &f.decided[..7])),
+        "{page}"
+    );
     assert!(page.contains("<th scope=\"row\">Informationsmängd 1 › Klassning › K <code class=\"muted\">informationsmangd[1].klassning.K</code></th><td>1</td><td>2</td>"), "{page}");
     // The policy hides git authors by default: the row has no author cell, the page no name.
     assert!(page.contains("<td>2026-03-10</td><td>Schemaläggning: ny klassning och ett underbiträde</td>"), "{page}");
@@ -151,16 +154,16 @@ fn the_site_shows_history_and_the_change_view_and_the_pdf_carries_the_last_chang
     assert!(page.contains("<dt>Senast ändrad</dt><dd>2026-03-10</dd>"), "{page}");
 
     let index = f.dir.output("index.html");
-    assert!(index.contains("Ändrad sedan beslut"), "{index}");
-    assert!(index.contains("4 fält har ändrats sedan det senaste beslutet"), "{index}");
-    assert!(index.contains("Beslut dröjer"), "{index}");
+    assert!(index.contains("Ändrad efter beslutet"), "{index}");
+    assert!(index.contains("behöver se över beslutet: 4 fält har ändrats sedan det fattades."), "{index}");
+    assert!(index.contains("Beslutet dröjer"), "{index}");
     let register = f.dir.output("register/index.html");
-    assert!(register.contains("ändrad sedan beslut</span>"), "{register}");
+    assert!(register.contains("ändrad efter beslutet</span>"), "{register}");
 
     // The stalled one never had a decision: no change view, and it says so.
     let stannat = f.dir.output("bedomningar/stannat/index.html");
-    assert!(stannat.contains("Inget beslut är incheckat ännu."), "{stannat}");
-    assert!(!stannat.contains("Ändrad sedan beslut."));
+    assert!(stannat.contains("Inget beslut är sparat i git ännu."), "{stannat}");
+    assert!(!stannat.contains("Ändrad efter beslutet."));
 
     let text = pdf_text(&out.join("bedomningar/schema/beslutsunderlag.pdf"));
     // The document date is the last commit's, not the decision's (2026-02-01).

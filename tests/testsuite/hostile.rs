@@ -4,13 +4,12 @@
 //! and no read hangs or fills the memory. Each test names the class of the issue it holds.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command as Process, Stdio};
+use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{BASE, Edit, TODAY, git, pdf_text, project};
+use crate::common::{BASE, Edit, TODAY, git, http, pdf_text, project, serve};
 use assert_cmd::Command;
 
 /// The binary's exit code and standard error.
@@ -279,49 +278,8 @@ fn class10_a_real_date_0001_01_01_shows_as_itself() {
 // ---------------------------------------------------------------------------------------
 // 3. serve
 
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(root: &Path) -> Server {
-    let mut child = Process::new(assert_cmd::cargo::cargo_bin("molnkoll"))
-        .args(["serve", "--port", "0", "--today", TODAY, "--root"])
-        .arg(root)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let port = loop {
-        let line = lines.next().expect("serve prints its address").unwrap();
-        if let Some(rest) = line.strip_prefix("molnkoll serve: http://127.0.0.1:") {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    Server { child, port }
-}
-
-/// A raw request with exactly these header lines; status and the whole response.
-fn raw(port: u16, request: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).unwrap();
-    let response = String::from_utf8_lossy(&bytes).into_owned();
-    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, response)
-}
-
 fn get(port: u16, host: &str, path: &str) -> (u16, String) {
-    raw(port, &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"))
+    http(port, &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"))
 }
 
 fn location(response: &str) -> Option<&str> {
@@ -348,7 +306,7 @@ fn class3_serve_answers_only_its_own_names_and_never_redirects_off_the_site() {
         assert_eq!(status, 421, "{host}: {body}");
         assert!(!body.contains("Schemaläggning"), "{host}: no page");
     }
-    let (status, _) = raw(port, "GET / HTTP/1.0\r\n\r\n");
+    let (status, _) = http(port, "GET / HTTP/1.0\r\n\r\n");
     assert_eq!(status, 400, "no Host at all");
 
     let host = format!("localhost:{port}");
@@ -396,8 +354,8 @@ fn class4_crlf_checkouts_are_not_changes() {
     let (code, stderr) = build(root, &[]);
     assert_eq!(code, 0, "{stderr}");
     let page = fs::read_to_string(root.join("output/bedomningar/tjanst/index.html")).unwrap();
-    assert!(!page.contains("Ändrad sedan beslut"), "CRLF is no change since the decision");
-    assert!(!page.contains("inte är incheckade"), "nor uncommitted work");
+    assert!(!page.contains("Ändrad efter beslutet"), "CRLF is no change since the decision");
+    assert!(!page.contains("ännu inte är sparade i git"), "nor uncommitted work");
 }
 
 #[test]

@@ -35,5 +35,6 @@ mod seeds;
 mod sekretess;
 mod serve;
 mod site;
+mod startsida;
 mod utdata;
 mod view;

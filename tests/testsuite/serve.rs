@@ -2,61 +2,20 @@
 //! diagnostics for broken content, refuses paths outside the site, and says when the port
 //! is taken.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::{BASE, Edit, TODAY, git, project};
-
-/// Kills the server when the test ends, however it ends.
-struct Server {
-    child: Child,
-    port: u16,
-    /// The log line of the first build.
-    first: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::common::{BASE, Edit, Server, TODAY, git, http, project, serve};
 
 fn start(root: &std::path::Path) -> Server {
-    // From inside the project with the default `--root .`, as a person runs it: the
-    // watcher reports absolute paths, which a relative root once failed to match.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_molnkoll"))
-        .args(["serve", "--port", "0", "--today", TODAY])
-        .current_dir(root)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut seen = Vec::new();
-    let port = loop {
-        let line = lines.next().expect("serve prints its address").unwrap();
-        if let Some(rest) = line.strip_prefix("molnkoll serve: http://127.0.0.1:") {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-        seen.push(line);
-    };
-    let first = seen.iter().find(|l| l.starts_with("byggd: ")).unwrap_or_else(|| panic!("{seen:?}")).clone();
-    // Keep reading the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Server { child, port, first }
+    let server = serve(root);
+    assert!(server.log.iter().any(|l| l.starts_with("byggd: ")), "{:?}", server.log);
+    server
 }
 
 /// A raw HTTP/1.1 GET, so that the path reaches the server exactly as written.
 fn get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).unwrap();
-    let response = String::from_utf8_lossy(&bytes).into_owned();
-    let status = response.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, response)
+    http(port, &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
 }
 
 /// Polls `path` until `done` holds, for at most ten seconds.
@@ -204,7 +163,8 @@ fn serve_starts_from_an_up_to_date_output_and_leaves_it_alone() {
 
     let server = start(root);
     // Nothing was typeset or rendered again: every page and PDF came from output/.
-    assert!(server.first.contains(&format!("({pages} sidor och {pdfs} PDF oförändrade)")), "{}", server.first);
+    let first = server.log.iter().find(|l| l.starts_with("byggd: ")).unwrap();
+    assert!(first.contains(&format!("({pages} sidor och {pdfs} PDF oförändrade)")), "{first}");
     let (status, page) = get(server.port, "/bedomningar/schema/");
     assert_eq!(status, 200);
     assert!(page.contains("<h1>Schemaläggning</h1>"), "{page}");

@@ -32,7 +32,10 @@ fn a_country_added_to_the_policy_gives_a_us_link_everywhere() {
 
     // The page: the subprocessor's row and the supply chain's sentence.
     let html = page(&p);
-    assert!(html.contains("<td>Drift Ltd</td><td>GB</td><td>Drift av servrarna.</td><td>Ja</td>"), "{html}");
+    assert!(
+        html.contains("<td>Drift Ltd</td><td>Storbritannien</td><td>Drift av servrarna.</td><td>Ja</td>"),
+        "{html}"
+    );
     assert!(html.contains("USA-koppling i leveranskedjan: leverantören Schema AB, underbiträdet Drift Ltd."), "{html}");
 
     // The PDFs: the DPF requirement goes to the supplier, and the decision basis says why.
@@ -55,7 +58,10 @@ fn without_the_country_in_the_policy_there_is_no_us_link() {
     let p = project_with("[\"US\"]");
     p.build().ok();
     let html = page(&p);
-    assert!(html.contains("<td>Drift Ltd</td><td>GB</td><td>Drift av servrarna.</td><td>Nej</td>"), "{html}");
+    assert!(
+        html.contains("<td>Drift Ltd</td><td>Storbritannien</td><td>Drift av servrarna.</td><td>Nej</td>"),
+        "{html}"
+    );
     assert!(html.contains("USA-koppling i leveranskedjan: ingen."), "{html}");
     let krav = pdf_text(&p.path().join("output/bedomningar/brittisk/kravbilaga.pdf"));
     assert!(krav.contains("Krav 2: ") && !krav.contains("Krav 3: "), "two ska-krav without a US link: {krav}");
