@@ -4,7 +4,7 @@
 //! the outcome of each measure, the dates being watched) is checked here, so that
 //! `validate` never depends on `derive`.
 
-use crate::derive::{BevakningTyp, Harledning, Utlatande};
+use crate::derive::{AtgardUtfall, BevakningTyp, Del, Harledning, Utlatande};
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::{AtgardTyp, Bedomning, BeslutStatus, Datum, Policy};
@@ -126,17 +126,81 @@ pub(crate) fn granska(
                     "lägg till [riskanalys]",
                 );
             }
-            if approved {
-                let unmet: Vec<&str> = h.ouppfyllda().map(|u| u.id.as_str()).collect();
-                if !unmet.is_empty() && h.utlatande != Utlatande::EjTillaten {
-                    r.warning(
-                        "approved-with-unmet-measures",
-                        &path!["beslut", "status"],
-                        format!("godkänd, men åtgärderna {} är inte uppfyllda", unmet.join(", ")),
-                        "godkänd",
-                    );
-                }
+            if approved && h.utlatande != Utlatande::EjTillaten {
+                accepterad_risk(policy, b, beslut, h, &mut r);
             }
         }
+    }
+}
+
+/// An approval while a ska-krav is unmet is a decision to accept that risk: the accepted
+/// risk names each such measure, and names nothing else.
+fn accepterad_risk(
+    policy: &Policy,
+    b: &Bedomning,
+    beslut: &crate::model::Beslut,
+    h: &Harledning,
+    r: &mut Report<'_, Bedomning>,
+) {
+    let skakrav = |u: &&AtgardUtfall| u.ouppfylld() && u.del(policy) == Some(Del::Leverantor);
+    let namngiven = |id: &str| beslut.accepterad_risk.iter().any(|a| a.atgard == id);
+    // The decision accepted the risk as it stood on its date; a certificate that expired
+    // since is the watch's warning, not a flaw in the decision.
+    let vid_beslut = crate::derive::harled(policy, b, beslut.datum);
+    let ouppfylld_vid_beslut = |id: &str| vid_beslut.atgarder.iter().any(|u| u.id == id && skakrav(&u));
+    let saknas: Vec<String> = h
+        .atgarder
+        .iter()
+        .filter(skakrav)
+        .filter(|u| ouppfylld_vid_beslut(&u.id) && !namngiven(&u.id))
+        .map(|u| format!("{} ({})", policy.atgard_rubrik(&u.id), u.id))
+        .collect();
+    if !saknas.is_empty() {
+        let d = r.error(
+            "approved-with-unmet-measures",
+            &path!["beslut", "status"],
+            format!("tjänsten är godkänd, men den accepterade risken tar inte upp {}", lista(&saknas)),
+            "godkänd",
+        );
+        note(
+            d,
+            "ett godkännande trots ett ouppfyllt ska-krav är ett beslut att acceptera den risken: lägg till en `[[beslut.accepterad_risk]]` med `atgard` och `motivering` för varje åtgärd, eller avslå",
+        );
+    }
+    for (i, a) in beslut.accepterad_risk.iter().enumerate() {
+        let Some(u) = h.atgarder.iter().find(|u| u.id == a.atgard) else { continue };
+        if !skakrav(&u) && !ouppfylld_vid_beslut(&u.id) && policy.atgard(&u.id).is_some() {
+            r.warning(
+                "accepted-risk-without-shortfall",
+                &path!["beslut", "accepterad_risk", i, "atgard"],
+                format!(
+                    "den accepterade risken tar upp {} ({}), som inte är ett ouppfyllt ska-krav",
+                    policy.atgard_rubrik(&u.id),
+                    u.id
+                ),
+                crate::view::status_namn(u.status).to_lowercase(),
+            );
+        }
+    }
+    let styrande = h.styrande.as_ref().map(|s| s.niva);
+    if let (Some(skydd), Some(niva)) = (beslut.skyddsniva, styrande)
+        && skydd < niva
+    {
+        let d = r.warning(
+            "protection-level-below-classification",
+            &path!["beslut", "skyddsniva"],
+            format!("den beslutade skyddsnivån {skydd} är lägre än den styrande klassningsnivån {niva}"),
+            format!("lägre än {niva}"),
+        );
+        note(d, "en lägre skyddsnivå än klassningen är en accepterad risk: motivera den i `motivering`");
+    }
+}
+
+/// "a", "a och b", "a, b och c".
+fn lista(delar: &[String]) -> String {
+    match delar {
+        [] => String::new(),
+        [ett] => ett.clone(),
+        [forsta @ .., sista] => format!("{} och {sista}", forsta.join(", ")),
     }
 }

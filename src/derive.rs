@@ -710,12 +710,28 @@ fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], toda
                 } else {
                     format!("Inget giltigt certifikat ({}). ", brister.join("; "))
                 };
-                (
-                    Status::Uppfylld,
-                    format!(
-                        "{prefix}Leverantören har i stället redogjort för hur informationssäkerhetskraven uppfylls."
+                let redogjort = "Leverantören har i stället redogjort för hur informationssäkerhetskraven uppfylls";
+                // The routine asks the supplier to explain; the explanation meets the measure
+                // only once someone has judged it.
+                match &b.redogorelse_bedomning {
+                    Some(x) if x.godtagen => (
+                        Status::Uppfylld,
+                        format!(
+                            "{prefix}{redogjort}. Redogörelsen godtogs {} (bedömd av: {}).",
+                            x.datum,
+                            policy.roll_namn(&x.bedomd_av)
+                        ),
                     ),
-                )
+                    Some(x) => (
+                        Status::EjUppfylld,
+                        format!(
+                            "{prefix}{redogjort}, men redogörelsen godtogs inte {} (bedömd av: {}).",
+                            x.datum,
+                            policy.roll_namn(&x.bedomd_av)
+                        ),
+                    ),
+                    None => (Status::Okand, format!("{prefix}{redogjort}, men ingen har ännu bedömt redogörelsen.")),
+                }
             } else if brister.is_empty() {
                 (Status::Okand, "Varken certifikat eller redogörelse är registrerade.".to_owned())
             } else {

@@ -507,13 +507,22 @@ impl Gen<'_> {
             t.str(&c.id, status);
         }
 
+        let mut beslutsdatum = None;
         if !matches!(beslut, Beslut::Inget) {
             let datum = self.dag(-330, -10);
+            beslutsdatum = Some(datum);
             let godkand = matches!(beslut, Beslut::Godkand);
             t.table("beslut");
             t.str("status", if matches!(beslut, Beslut::Avslagen) { "avslagen" } else { "godkand" });
             t.str("beslutsfattare", &self.roll(&["informationsagare"]));
             t.raw("datum", &datum.to_string());
+            if !matches!(beslut, Beslut::Avslagen) {
+                t.raw("skyddsniva", &styrande.to_string());
+            }
+            t.str(
+                "delegation",
+                "Delegeringsordning för nämnden, punkt 4.2: beslut om IT-tjänster för nämndens information",
+            );
             t.str("motivering", if matches!(beslut, Beslut::Avslagen) {
                 "Informationsägaren avslår. Kvarstående risker kan inte hanteras med rimliga åtgärder."
             } else {
@@ -550,7 +559,31 @@ impl Gen<'_> {
                 );
             }
         }
+        if let Some(datum) = beslutsdatum.filter(|_| matches!(beslut, Beslut::Godkand | Beslut::Eskalerad(true))) {
+            self.accepterad_risk(&mut t, datum);
+        }
         Record { namn, text: t.0 }
+    }
+
+    /// An approval names each ska-krav left unmet, on its date or today, as accepted risk:
+    /// derived from the record as written, since the evidence above is drawn at random.
+    fn accepterad_risk(&self, t: &mut Toml, datum: Datum) {
+        let Ok(b) = toml::from_str::<crate::model::Bedomning>(&t.0) else { return };
+        let idag = Datum::parse(REFERENSDAG).expect("a valid date");
+        let mut ids: Vec<String> = Vec::new();
+        for dag in [datum, idag] {
+            let h = crate::derive::harled(self.policy, &b, dag);
+            for u in h.ouppfyllda().filter(|u| u.del(self.policy) == Some(crate::derive::Del::Leverantor)) {
+                if !ids.contains(&u.id) {
+                    ids.push(u.id.clone());
+                }
+            }
+        }
+        for id in ids {
+            t.array_table("beslut.accepterad_risk");
+            t.str("atgard", &id);
+            t.str("motivering", "Informationsägaren accepterar risken till nästa granskning; leverantören har åtagit sig att åtgärda bristen.");
+        }
     }
 }
 

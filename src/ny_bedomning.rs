@@ -163,6 +163,12 @@ pub fn mall(p: &Policy, namn: &str, slug: &str, today: Datum) -> String {
         ));
         m.optional("certifieringsredogorelse = \"\"\"");
         m.optional("\"\"\"");
+        m.comment("Redogörelsen räknas först när någon har bedömt den: vem, när och om den godtogs.");
+        m.optional("[redogorelse_bedomning]");
+        m.optional(&format!("bedomd_av = {}", quote(&roll("informationssakerhetssamordnare"))));
+        m.optional(&format!("datum = {today}"));
+        m.optional("godtagen = true");
+        m.optional("motivering = \"\"");
     }
     m.blank();
 
@@ -430,8 +436,15 @@ pub fn mall(p: &Policy, namn: &str, slug: &str, today: Datum) -> String {
     m.comment(&format!("Vem som beslutade, {roller}."));
     m.key(&format!("beslutsfattare = {}", quote(&roll("informationsagare"))));
     m.key(&format!("datum = {today}"));
-    m.comment("Den accepterade risken och skyddsnivån, i Markdown.");
+    let nivaer: Vec<String> = p.nivaer.iter().map(|n| n.varde.to_string()).collect();
+    m.comment(&format!("Den skyddsnivå informationsägaren beslutar, {}. Krävs vid godkännande.", nivaer.join(", ")));
+    m.key(&format!("skyddsniva = {}", nivaer.get(2).or(nivaer.last()).map_or("0", String::as_str)));
+    m.comment("Delegationen beslutet fattas med stöd av, till exempel en punkt i delegeringsordningen.");
+    m.key("delegation = \"\"");
+    m.comment("Varför informationsägaren beslutar så, i Markdown.");
     m.markdown("motivering");
+    m.comment("Villkor för godkännandet, ett per rad.");
+    m.key("villkor = []");
     m.comment("Riskbedömningen i beslutsunderlaget, i Markdown.");
     m.markdown("riskbedomning");
     m.comment("Hur beslutet kan påverka kommunens juridiska ansvar och varumärke, i Markdown.");
@@ -439,6 +452,12 @@ pub fn mall(p: &Policy, namn: &str, slug: &str, today: Datum) -> String {
     let max = p.regler.max_manader_till_granskning;
     m.comment(&format!("Nästa granskning, senast {max} månader efter beslutet. Krävs vid godkännande."));
     m.key(&format!("nasta_granskning = {}", today.plus_months(max as i32)));
+    m.comment("");
+    m.comment("Den accepterade risken: en post per ska-krav som inte är uppfyllt vid godkännandet, och varför.");
+    m.key("[[beslut.accepterad_risk]]");
+    m.comment("Åtgärdens id i policyn.");
+    m.key("atgard = \"\"");
+    m.key("motivering = \"\"");
     m.comment("");
     m.comment("IT-centerchefens ställningstagande, som riktlinjen kräver i varje beslut.");
     m.key("[beslut.it_centerchef]");

@@ -19,9 +19,9 @@ use crate::diagnostic::{Diagnostic, FileId, did_you_mean, one_of};
 use crate::historik::skillnad::etikett_for;
 use crate::load::{Loaded, dotted};
 use crate::model::{
-    Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, CentralKomponentVal, Certifikat, Datum,
-    DpfKontroll, DriftformVal, Eskalering, Informationsmangd, Leverantor, Policy, Riskanalys, Sekretess,
-    Stallningstagande, Tjanst, Underbitrade, UtlosareId,
+    AccepteradRisk, Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, CentralKomponentVal, Certifikat,
+    Datum, DpfKontroll, DriftformVal, Eskalering, Informationsmangd, Leverantor, Policy, RedogorelseBedomning,
+    Riskanalys, Sekretess, Stallningstagande, Tjanst, Underbitrade, UtlosareId,
 };
 use crate::path;
 
@@ -347,7 +347,7 @@ maska_struct!(Bedomning {
     "tjanstemodell" => tjanstemodell, "leveransmodell" => leveransmodell, "driftform" => driftform,
     "utlosare" => utlosare, "central_komponent" => central_komponent, "informationsmangd" => informationsmangder,
     "aterstallning" => aterstallning, "certifikat" => certifikat, "certifieringsredogorelse" => certifieringsredogorelse,
-    "dpf" => dpf, "riskanalys" => riskanalys, "svar" => svar, "lamplighet" => lamplighet,
+    "redogorelse_bedomning" => redogorelse_bedomning, "dpf" => dpf, "riskanalys" => riskanalys, "svar" => svar, "lamplighet" => lamplighet,
     "checklista" => checklista, "bekraftelse" => bekraftelser, "beslut" => beslut,
 });
 maska_struct!(Tjanst { "namn" => namn, "beskrivning" => beskrivning, "referens" => referens,
@@ -364,8 +364,12 @@ maska_struct!(DpfKontroll { "listad" => listad, "ramverk" => ramverk, "kontrolle
     "organisation" => organisation, "bevis" => bevis });
 maska_struct!(Riskanalys { "referens" => referens, "datum" => datum, "genomford_av" => genomford_av });
 maska_struct!(Bekraftelse { "atgard" => atgard, "status" => status, "datum" => datum, "bevis" => bevis });
+maska_struct!(RedogorelseBedomning { "bedomd_av" => bedomd_av, "datum" => datum, "godtagen" => godtagen,
+    "motivering" => motivering });
+maska_struct!(AccepteradRisk { "atgard" => atgard, "motivering" => motivering });
 maska_struct!(Beslut { "status" => status, "beslutsfattare" => beslutsfattare, "datum" => datum,
-    "motivering" => motivering, "riskbedomning" => riskbedomning,
+    "skyddsniva" => skyddsniva, "delegation" => delegation, "motivering" => motivering,
+    "accepterad_risk" => accepterad_risk, "villkor" => villkor, "riskbedomning" => riskbedomning,
     "juridiskt_ansvar_och_varumarke" => juridiskt_ansvar_och_varumarke, "nasta_granskning" => nasta_granskning,
     "it_centerchef" => it_centerchef, "eskalering" => eskalering });
 maska_struct!(Stallningstagande { "tillstyrker" => tillstyrker, "datum" => datum, "motivering" => motivering });

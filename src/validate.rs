@@ -479,6 +479,18 @@ pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, na
         r.check_one_of("unknown-value", &path!["checklista", key.as_str()], status, &statusar, "checkstatus", false);
     }
 
+    if let Some(x) = &b.redogorelse_bedomning {
+        r.check_role(&path!["redogorelse_bedomning", "bedomd_av"], &x.bedomd_av, &roller);
+        if b.certifieringsredogorelse.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            r.warning(
+                "judgement-without-explanation",
+                &path!["redogorelse_bedomning"],
+                "en redogörelse är bedömd, men bedömningen har ingen `certifieringsredogorelse`".to_owned(),
+                "ingen redogörelse att bedöma",
+            );
+        }
+    }
+
     // Supplier confirmations.
     let atgarder: Vec<&str> = policy.atgarder.iter().filter(|a| a.skakrav.is_some()).map(|a| a.id.as_str()).collect();
     let mut bekraftade = BTreeMap::new();
@@ -547,6 +559,7 @@ pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, na
             if let Some(e) = &beslut.eskalering {
                 r.check_role(&path!["beslut", "eskalering", "till"], &e.till, &roller);
             }
+            beslutets_innehall(&mut r, policy, beslut, approved, &nivaer_ref);
             let max = policy.regler.max_manader_till_granskning as i32;
             match beslut.nasta_granskning {
                 Some(next) if next > beslut.datum.plus_months(max) => {
@@ -589,6 +602,85 @@ pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, na
                     );
                 }
             }
+        }
+    }
+}
+
+/// What the decision itself must hold: the decided protection level and the delegation it
+/// rests on (for an approval), and an accepted risk and conditions that say something.
+fn beslutets_innehall(
+    r: &mut Report<'_, Bedomning>,
+    policy: &Policy,
+    beslut: &crate::model::Beslut,
+    approved: bool,
+    nivaer: &[&str],
+) {
+    const RIKTLINJEN: &str = "riktlinjen: den som är informationsägare, tillika riskägare, behöver besluta om skyddsnivå och accepterad risk- och säkerhetsnivå";
+    match beslut.skyddsniva {
+        Some(n) => {
+            r.check_one_of(
+                "unknown-level",
+                &path!["beslut", "skyddsniva"],
+                &n.to_string(),
+                nivaer,
+                "skyddsnivå",
+                false,
+            );
+        }
+        None if approved => {
+            let d = r.error(
+                "missing-protection-level",
+                &path!["beslut"],
+                "beslutet om godkännande anger ingen skyddsnivå".to_owned(),
+                "lägg till `skyddsniva = <nivå>`",
+            );
+            note(d, RIKTLINJEN);
+        }
+        None => {}
+    }
+    if beslut.delegation.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        let d = r.error(
+            "missing-delegation",
+            &path!["beslut"],
+            "beslutet anger inte vilken delegation det fattas med stöd av".to_owned(),
+            "lägg till `delegation = \"…\"`",
+        );
+        note(
+            d,
+            "ange punkten i delegeringsordningen som ger beslutsfattaren rätt att besluta, till exempel `delegation = \"Delegeringsordning för kommunstyrelsen, punkt 4.2\"`",
+        );
+    }
+    let atgarder: Vec<&str> = policy.atgarder.iter().map(|a| a.id.as_str()).collect();
+    let mut sedda = BTreeMap::new();
+    for (i, a) in beslut.accepterad_risk.iter().enumerate() {
+        r.check_one_of(
+            "unknown-measure",
+            &path!["beslut", "accepterad_risk", i, "atgard"],
+            &a.atgard,
+            &atgarder,
+            "åtgärd",
+            false,
+        );
+        if let Some(first) = sedda.insert(a.atgard.as_str(), i) {
+            r.error(
+                "duplicate-id",
+                &path!["beslut", "accepterad_risk", i, "atgard"],
+                format!("den accepterade risken tar upp åtgärden {} två gånger", a.atgard),
+                format!("redan i post {}", first + 1),
+            );
+        }
+        if a.motivering.trim().is_empty() {
+            r.error(
+                "empty-field",
+                &path!["beslut", "accepterad_risk", i, "motivering"],
+                format!("den accepterade risken för {} saknar motivering", a.atgard),
+                "tom",
+            );
+        }
+    }
+    for (i, v) in beslut.villkor.iter().enumerate() {
+        if v.trim().is_empty() {
+            r.error("empty-field", &path!["beslut", "villkor", i], "ett villkor i beslutet är tomt".to_owned(), "tomt");
         }
     }
 }

@@ -35,6 +35,8 @@ pub struct Bedomning {
     pub certifikat: Vec<Certifikat>,
     /// The supplier's explanation when it has no certification (Markdown).
     pub certifieringsredogorelse: Option<String>,
+    /// Who judged the explanation, and when: until someone has, it does not meet the measure.
+    pub redogorelse_bedomning: Option<RedogorelseBedomning>,
     pub dpf: Option<DpfKontroll>,
     pub riskanalys: Option<Riskanalys>,
     /// Answers to the basic questions, keyed by sub-question id (`1a`, `2b`, …), Markdown.
@@ -145,6 +147,18 @@ pub struct Certifikat {
     pub bevis: String,
 }
 
+/// The judgement of a supplier's explanation in place of a certificate.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct RedogorelseBedomning {
+    /// Role that judged it: a role id, never a person's name.
+    pub bedomd_av: String,
+    pub datum: Datum,
+    /// Whether the explanation shows that the security requirements are met.
+    pub godtagen: bool,
+    /// Why, in a few words (Markdown).
+    pub motivering: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct DpfKontroll {
     pub listad: bool,
@@ -186,11 +200,21 @@ pub enum BekraftelseStatus {
 pub struct Beslut {
     /// The information owner's decision.
     pub status: BeslutStatus,
-    /// Role that decided.
+    /// Role that decided: the information owner, who is also the risk owner.
     pub beslutsfattare: String,
     pub datum: Datum,
-    /// The accepted risk and protection level, Markdown.
+    /// The protection level the information owner decides: a level of the policy.
+    pub skyddsniva: Option<u8>,
+    /// The delegation the decision rests on, e.g. a point in a delegeringsordning.
+    pub delegation: Option<String>,
+    /// Why the owner decides so, Markdown.
     pub motivering: String,
+    /// The residual risk the owner accepts: each unmet measure, and why.
+    #[serde(default)]
+    pub accepterad_risk: Vec<AccepteradRisk>,
+    /// Conditions the approval holds under, one per entry.
+    #[serde(default)]
+    pub villkor: Vec<String>,
     /// The risk assessment in the decision basis, Markdown.
     pub riskbedomning: String,
     /// How the decision can affect legal responsibility and reputation, Markdown.
@@ -205,6 +229,15 @@ impl Beslut {
     pub fn slutligt(&self) -> BeslutStatus {
         self.eskalering.as_ref().map_or(self.status, |e| e.beslut)
     }
+}
+
+/// An unmet measure the information owner accepts as residual risk.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct AccepteradRisk {
+    /// Id of a measure in the policy.
+    pub atgard: String,
+    /// Why the risk is acceptable (Markdown).
+    pub motivering: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

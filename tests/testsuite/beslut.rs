@@ -174,3 +174,97 @@ fn every_shipped_pdf_keeps_its_words_apart_and_inside_the_text_area() {
     let faults: Vec<String> = pdfs.iter().flat_map(|p| layout_faults(p)).collect();
     assert!(faults.is_empty(), "{}", faults.join("\n"));
 }
+
+/// The base record, approved, with its certificate expired before the decision.
+fn approved_with_expired_certificate() -> String {
+    crate::common::BASE.edit("giltigt_till = 2027-06-30", "giltigt_till = 2026-01-15")
+}
+
+#[test]
+fn an_approval_with_an_unmet_ska_krav_is_an_error_until_the_accepted_risk_names_it() {
+    let dir = crate::common::project(&[("tjanst.toml", &approved_with_expired_certificate())]);
+    let stderr = check(dir.path());
+    assert_eq!(
+        headers(&stderr),
+        [
+            "content/bedomningar/tjanst.toml: warning[certificate-expired]: certifikatet iso27001 gick ut 2026-01-15",
+            "content/bedomningar/tjanst.toml: error[approved-with-unmet-measures]: tjänsten är godkänd, men den accepterade risken tar inte upp Certifiering av oberoende part (MK-2-CERTIFIERING)",
+        ],
+        "{stderr}"
+    );
+    assert!(stderr.contains("= ett godkännande trots ett ouppfyllt ska-krav är ett beslut att acceptera den risken: lägg till en `[[beslut.accepterad_risk]]` med `atgard` och `motivering` för varje åtgärd, eller avslå"), "{stderr}");
+
+    // Named, with why: the decision stands. Naming a measure that is met is a warning.
+    let accepted = approved_with_expired_certificate()
+        + "\n[[beslut.accepterad_risk]]\natgard = \"MK-2-CERTIFIERING\"\nmotivering = \"Förnyelsen pågår.\"\n"
+        + "\n[[beslut.accepterad_risk]]\natgard = \"MK-2-ATERSTALLNING\"\nmotivering = \"\"\n";
+    dir.write("content/bedomningar/tjanst.toml", &accepted);
+    let stderr = check(dir.path());
+    assert_eq!(
+        headers(&stderr),
+        [
+            "content/bedomningar/tjanst.toml: warning[certificate-expired]: certifikatet iso27001 gick ut 2026-01-15",
+            "content/bedomningar/tjanst.toml: warning[accepted-risk-without-shortfall]: den accepterade risken tar upp Återställningsförfarande (MK-2-ATERSTALLNING), som inte är ett ouppfyllt ska-krav",
+            "content/bedomningar/tjanst.toml: error[empty-field]: den accepterade risken för MK-2-ATERSTALLNING saknar motivering",
+        ],
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_certificate_that_expired_after_the_decision_is_a_warning_not_a_flaw_in_the_decision() {
+    let record = crate::common::BASE.edit("giltigt_till = 2027-06-30", "giltigt_till = 2026-06-01");
+    let dir = crate::common::project(&[("tjanst.toml", &record)]);
+    let stderr = check(dir.path());
+    assert_eq!(
+        headers(&stderr),
+        ["content/bedomningar/tjanst.toml: warning[certificate-expired]: certifikatet iso27001 gick ut 2026-06-01"],
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_decision_names_its_protection_level_and_delegation() {
+    let old = crate::common::BASE.edit("skyddsniva = 2\ndelegation = \"Delegeringsordning, punkt 4.2\"\n", "");
+    let lower = crate::common::BASE.edit("skyddsniva = 2", "skyddsniva = 1");
+    let dir = crate::common::project(&[("gammal.toml", &old), ("lagre.toml", &lower)]);
+    let stderr = check(dir.path());
+    assert_eq!(
+        headers(&stderr),
+        [
+            "content/bedomningar/gammal.toml: error[missing-delegation]: beslutet anger inte vilken delegation det fattas med stöd av",
+            "content/bedomningar/gammal.toml: error[missing-protection-level]: beslutet om godkännande anger ingen skyddsnivå",
+            "content/bedomningar/lagre.toml: warning[protection-level-below-classification]: den beslutade skyddsnivån 1 är lägre än den styrande klassningsnivån 2",
+        ],
+        "{stderr}"
+    );
+    assert!(stderr.contains("= riktlinjen: den som är informationsägare, tillika riskägare, behöver besluta om skyddsnivå och accepterad risk- och säkerhetsnivå"), "{stderr}");
+    assert!(stderr.contains("= ange punkten i delegeringsordningen som ger beslutsfattaren rätt att besluta, till exempel `delegation = \"Delegeringsordning för kommunstyrelsen, punkt 4.2\"`"), "{stderr}");
+}
+
+#[test]
+fn an_unjudged_explanation_blocks_and_a_judgement_needs_its_explanation() {
+    let base = crate::common::BASE;
+    let undecided = &base[..base.find("[beslut]").unwrap()];
+    let without_cert = format!(
+        "certifieringsredogorelse = \"Vi följer kraven.\"\n{}",
+        undecided.edit("giltigt_till = 2027-06-30", "giltigt_till = 2026-01-01")
+    );
+    let dir = crate::common::project(&[("tjanst.toml", &without_cert)]);
+    dir.build().ok();
+    let page = dir.output("bedomningar/tjanst/index.html");
+    assert!(page.contains("men ingen har ännu bedömt redogörelsen."), "{page}");
+    let judged = undecided.edit(
+        "[tjanst]",
+        "[redogorelse_bedomning]\nbedomd_av = \"informationssakerhetssamordnare\"\ndatum = 2026-03-01\ngodtagen = true\n\n[tjanst]",
+    );
+    let dir = crate::common::project(&[("tjanst.toml", &judged)]);
+    let stderr = check(dir.path());
+    assert_eq!(
+        headers(&stderr),
+        [
+            "content/bedomningar/tjanst.toml: warning[judgement-without-explanation]: en redogörelse är bedömd, men bedömningen har ingen `certifieringsredogorelse`"
+        ],
+        "{stderr}"
+    );
+}

@@ -3,7 +3,7 @@
 use molnkoll::derive::{BevakningTyp, Handling, Status, Utlatande, harled};
 use molnkoll::model::{
     Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, DpfKontroll, Eskalering,
-    Policy, Riskanalys, Stallningstagande, Underbitrade, UtlosareId,
+    Policy, RedogorelseBedomning, Riskanalys, Stallningstagande, Underbitrade, UtlosareId,
 };
 
 fn policy() -> Policy {
@@ -282,12 +282,44 @@ fn a_second_valid_certificate_meets_the_measure_when_the_first_has_expired() {
 }
 
 #[test]
-fn an_explanation_meets_the_measure_when_certification_is_missing() {
+fn an_explanation_meets_the_measure_only_once_someone_has_judged_it() {
     let mut b = base();
     b.certifikat.clear();
     assert_eq!(status(&harled(&policy(), &b, today()), "MK-2-CERTIFIERING"), Some(Status::Okand));
     b.certifieringsredogorelse = Some("Vi följer kraven så här.".into());
-    assert_eq!(status(&harled(&policy(), &b, today()), "MK-2-CERTIFIERING"), Some(Status::Uppfylld));
+    let skal = |b: &Bedomning| {
+        let h = harled(&policy(), b, today());
+        let u = h.atgarder.iter().find(|u| u.id == "MK-2-CERTIFIERING").unwrap();
+        (u.status, u.skal.clone())
+    };
+    assert_eq!(
+        skal(&b),
+        (
+            Some(Status::Okand),
+            "Leverantören har i stället redogjort för hur informationssäkerhetskraven uppfylls, men ingen har ännu bedömt redogörelsen.".into()
+        )
+    );
+    b.redogorelse_bedomning = Some(RedogorelseBedomning {
+        bedomd_av: "informationssakerhetssamordnare".into(),
+        datum: d("2026-03-01"),
+        godtagen: true,
+        motivering: None,
+    });
+    assert_eq!(
+        skal(&b),
+        (
+            Some(Status::Uppfylld),
+            "Leverantören har i stället redogjort för hur informationssäkerhetskraven uppfylls. Redogörelsen godtogs 2026-03-01 (bedömd av: Informationssäkerhetssamordnare).".into()
+        )
+    );
+    b.redogorelse_bedomning.as_mut().unwrap().godtagen = false;
+    assert_eq!(
+        skal(&b),
+        (
+            Some(Status::EjUppfylld),
+            "Leverantören har i stället redogjort för hur informationssäkerhetskraven uppfylls, men redogörelsen godtogs inte 2026-03-01 (bedömd av: Informationssäkerhetssamordnare).".into()
+        )
+    );
 }
 
 #[test]
@@ -408,7 +440,11 @@ fn approved(b: &mut Bedomning, next: &str) {
         status: BeslutStatus::Godkand,
         beslutsfattare: "informationsagare".into(),
         datum: d("2026-02-01"),
+        skyddsniva: Some(2),
+        delegation: Some("Delegeringsordning, punkt 4.2".into()),
         motivering: "m".into(),
+        accepterad_risk: Vec::new(),
+        villkor: Vec::new(),
         riskbedomning: "r".into(),
         juridiskt_ansvar_och_varumarke: "j".into(),
         nasta_granskning: Some(d(next)),
@@ -449,6 +485,12 @@ fn a_dpf_check_older_than_12_months_is_stale() {
     us_dpf(&mut b, true); // checked 2026-10-01
     b.certifikat.clear();
     b.certifieringsredogorelse = Some("Redogörelse.".into());
+    b.redogorelse_bedomning = Some(RedogorelseBedomning {
+        bedomd_av: "informationssakerhetssamordnare".into(),
+        datum: d("2026-03-01"),
+        godtagen: true,
+        motivering: None,
+    });
     // The listing is watched only where the DPF measure applies: with a US link.
     assert_eq!(bevakningar(&b, "2027-10-02"), []);
     b.leverantor.land = "US".into();

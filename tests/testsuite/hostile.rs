@@ -156,6 +156,10 @@ fn short_secrets() -> String {
         .edit("[driftform]", "[[underbitraden]]\nnamn = \"QZX\"\nland = \"US\"\nuppgift = \"Drift\"\n\n[driftform]");
     format!(
         r#"{text}
+[[beslut.accepterad_risk]]
+atgard = "MK-1-DPF"
+motivering = "Accepteras till granskningen."
+
 [[sekretess]]
 falt = "leverantor.namn"
 paragraf = "31 kap. 16 § OSL"

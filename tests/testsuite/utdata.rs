@@ -63,7 +63,8 @@ fn quiet_prints_nothing_when_all_goes_well() {
 
     // The shipped policy's one warning (a duplicate driftform) was not printed either; nor is
     // a warning about the record.
-    let expired = BASE.edit("giltigt_till = 2027-06-30", "giltigt_till = 2026-01-01");
+    // Expired after the decision: a warning to act on, not a flaw in the decision.
+    let expired = BASE.edit("giltigt_till = 2027-06-30", "giltigt_till = 2026-06-01");
     let dir = project(&[("tjanst.toml", &expired)]);
     let (code, _, stderr) = build(dir.path(), &[]);
     assert!(code == 0 && stderr.contains("warning[certificate-expired]"), "{stderr}");

@@ -7,7 +7,9 @@ use crate::common::{BASE, Edit, Project, TODAY, pdf_text, project};
 /// A decided level-2 procurement whose supplier and one subprocessor are British.
 fn british_record() -> String {
     let record = BASE.edit("land = \"SE\"", "land = \"GB\"");
-    format!("{record}\n[[underbitraden]]\nnamn = \"Drift Ltd\"\nland = \"GB\"\nuppgift = \"Drift av servrarna.\"\n")
+    format!(
+        "{record}\n[[underbitraden]]\nnamn = \"Drift Ltd\"\nland = \"GB\"\nuppgift = \"Drift av servrarna.\"\n\n[[beslut.accepterad_risk]]\natgard = \"MK-1-DPF\"\nmotivering = \"Accepteras till granskningen.\"\n"
+    )
 }
 
 /// A project with that record, and a policy that lists `lander` as giving a US link.
