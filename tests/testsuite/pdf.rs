@@ -47,7 +47,7 @@ fn a_level_2_us_procurement_lists_exactly_dpf_restore_and_certification() {
         assert!(t.contains(punkt), "{punkt}");
     }
     // What the supplier must submit, the level and why, and both appendices.
-    assert!(t.contains("Leverantören ska lämna: Kopia av giltigt certifikat"), "{t}");
+    assert!(t.contains("Leverantören ska lämna: Kopia av certifikatet"), "{t}");
     assert!(t.contains("2 – Betydande"), "{t}");
     assert!(t.contains("informationsmängden Scheman, aspekten Riktighet"), "{t}");
     assert!(t.contains("Bilaga A: Åtgärdstabell") && t.contains("Bilaga B: Begreppsförklaring"), "{t}");
