@@ -202,6 +202,17 @@ pub(crate) fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut V
     for (i, a) in p.atgarder.iter().enumerate() {
         r.check_one_of("unknown-level", &path!["atgard", i, "niva"], &a.niva.to_string(), &nivaer_ref, "nivå", false);
         r.check_role(&path!["atgard", i, "ansvarig"], &a.ansvarig, &roller);
+        // The address becomes a link on the site and in the PDFs: only a web address.
+        if let Some(l) = &a.lank
+            && !l.starts_with("https://")
+        {
+            r.error(
+                "invalid-value",
+                &path!["atgard", i, "lank"],
+                format!("`lank` är inte en https-adress: {l}"),
+                "skriv en adress som börjar med https://",
+            );
+        }
         // A ska-krav a bidder can answer carries its motiv, verifikat and deadline (SKR).
         if a.skakrav.is_some() {
             let saknas: Vec<&str> =
