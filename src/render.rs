@@ -705,7 +705,7 @@ impl Renderer<'_> {
                     .iter()
                     .filter(|a| a.niva == n.varde)
                     .map(|a| {
-                        json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "punkter": a.punkter, "certifieringar": view::certifieringar(policy, a), "alternativ": a.alternativ, "lank": a.lank, "kalla": a.kalla, "skakrav": a.skakrav, "skakrav_kalla": a.skakrav_kalla, "galler_endast_vid": a.galler_endast_vid.map(|_| view::USA_VILLKOR)})
+                        json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "punkter": a.punkter, "certifieringar": view::certifieringar(policy, a), "alternativ": a.alternativ, "lank": a.lank, "kalla": a.kalla, "skakrav": a.skakrav, "skakrav_kalla": a.skakrav_kalla, "motiv": a.motiv, "motiv_kalla": a.motiv_kalla, "bevis": a.bevis, "tidpunkt": a.tidpunkt.map(crate::model::Tidpunkt::text), "acceptans": a.acceptans, "galler_endast_vid": a.galler_endast_vid.map(|_| view::USA_VILLKOR)})
                     })
                     .collect();
                 let inherited: Vec<&str> = if policy.regler.kumulativ_atgardstabell {

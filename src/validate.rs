@@ -199,6 +199,34 @@ pub(crate) fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut V
     for (i, a) in p.atgarder.iter().enumerate() {
         r.check_one_of("unknown-level", &path!["atgard", i, "niva"], &a.niva.to_string(), &nivaer_ref, "nivå", false);
         r.check_role(&path!["atgard", i, "ansvarig"], &a.ansvarig, &roller);
+        // The address becomes a link on the site and in the PDFs: only a web address.
+        if let Some(l) = &a.lank
+            && !l.starts_with("https://")
+        {
+            r.error(
+                "invalid-value",
+                &path!["atgard", i, "lank"],
+                format!("`lank` är inte en https-adress: {l}"),
+                "skriv en adress som börjar med https://",
+            );
+        }
+        // A ska-krav a bidder can answer carries its motiv, verifikat and deadline (SKR).
+        if a.skakrav.is_some() {
+            let saknas: Vec<&str> =
+                [("motiv", a.motiv.is_none()), ("bevis", a.bevis.is_none()), ("tidpunkt", a.tidpunkt.is_none())]
+                    .into_iter()
+                    .filter_map(|(k, miss)| miss.then_some(k))
+                    .collect();
+            if !saknas.is_empty() {
+                let lista = saknas.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                r.error(
+                    "missing-key",
+                    &path!["atgard", i],
+                    format!("åtgärd {} har `skakrav` men saknar {lista}", a.id),
+                    "ett ska-krav behöver motiv, bevis (verifikat) och tidpunkt (\"anbud\", \"fore-avtal\" eller \"avtalstid\")",
+                );
+            }
+        }
         if a.typ == AtgardTyp::Aterstallning && a.punkter.is_empty() {
             r.error(
                 "missing-key",
@@ -206,6 +234,19 @@ pub(crate) fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut V
                 format!("åtgärd {} av typen aterstallning saknar `punkter`", a.id),
                 "lägg till punkterna leverantören ska beskriva",
             );
+        }
+    }
+    // The tender says which certifications count and in what form: the policy, not the template.
+    if p.atgarder.iter().any(|a| a.typ == AtgardTyp::Certifiering && a.skakrav.is_some()) {
+        for (i, c) in p.certifieringar.iter().enumerate() {
+            if c.godtas.as_deref().is_none_or(|g| g.trim().is_empty()) {
+                r.error(
+                    "missing-key",
+                    &path!["certifiering", i],
+                    format!("certifiering {} saknar `godtas`", c.id),
+                    "säg vilken nivå eller rapporttyp som godtas och när den ska vara giltig",
+                );
+            }
         }
     }
     for (i, a) in p.regler.styrande_niva.aspekter.iter().enumerate() {

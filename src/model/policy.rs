@@ -47,6 +47,9 @@ pub struct Policy {
     /// The accessibility statement's facts (DIGG's model).
     #[serde(default)]
     pub tillganglighet: Tillganglighet,
+    /// What the tender's kravbilaga shows.
+    #[serde(default)]
+    pub kravbilaga: Kravbilaga,
     /// Parts of every assessment that are secret under OSL.
     #[serde(default)]
     pub sekretess: Vec<super::Sekretess>,
@@ -297,12 +300,45 @@ pub struct Atgard {
     /// for the whole contract) that the routine leaves unsaid, so by default it is local.
     #[serde(default = "TextKalla::lokal")]
     pub skakrav_kalla: TextKalla,
-    /// What the supplier must submit as evidence.
+    /// Why the requirement is there, for the bidder (SKR's "motiv"). Required with `skakrav`.
+    pub motiv: Option<String>,
+    /// Whose words the motiv is; by default local, as the routine gives no reasons.
+    #[serde(default = "TextKalla::lokal")]
+    pub motiv_kalla: TextKalla,
+    /// The verifikat: what the bidder submits as evidence.
     pub bevis: Option<String>,
+    /// When the evidence is submitted. Required with `skakrav`.
+    pub tidpunkt: Option<Tidpunkt>,
+    /// What the evidence must hold to pass, where the policy says. Part of the ska-krav
+    /// wording, so `skakrav_kalla` is its provenance too.
+    pub acceptans: Option<String>,
     /// Role responsible for carrying the measure out.
     pub ansvarig: String,
     /// The measure applies only when this condition holds.
     pub galler_endast_vid: Option<Villkor>,
+}
+
+/// When a bidder submits a requirement's evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tidpunkt {
+    /// With the tender.
+    Anbud,
+    /// Before the contract is signed.
+    ForeAvtal,
+    /// During the contract.
+    Avtalstid,
+}
+
+impl Tidpunkt {
+    /// The moment in words, to follow "Lämnas".
+    pub fn text(self) -> &'static str {
+        match self {
+            Tidpunkt::Anbud => "med anbudet",
+            Tidpunkt::ForeAvtal => "innan avtal tecknas",
+            Tidpunkt::Avtalstid => "under avtalstiden",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -336,6 +372,52 @@ pub struct Certifiering {
     pub id: String,
     pub namn: String,
     pub beskrivning: String,
+    /// A certificate, or an independent party's audit report.
+    #[serde(default)]
+    pub form: CertifieringForm,
+    /// What counts, in the tender's words: which level or report type, what the scope must
+    /// cover and when it must be valid. Local wording: the routine names only the standards.
+    pub godtas: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CertifieringForm {
+    /// A certificate from a certification body.
+    #[default]
+    Certifikat,
+    /// An audit report from an independent auditor (SOC 2 Type II, CSA STAR level 2).
+    Granskningsrapport,
+}
+
+impl CertifieringForm {
+    pub fn namn(self) -> &'static str {
+        match self {
+            CertifieringForm::Certifikat => "certifikat",
+            CertifieringForm::Granskningsrapport => "granskningsrapport",
+        }
+    }
+}
+
+/// What the tender's kravbilaga shows. It goes to every bidder, so it shows the least by
+/// default.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct Kravbilaga {
+    #[serde(default)]
+    pub visa_klassning: KlassningVisning,
+}
+
+/// How much of the classification a kravbilaga shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum KlassningVisning {
+    /// Only the governing level.
+    #[default]
+    Niva,
+    /// The highest level per aspect, without the information sets' names.
+    Aspekter,
+    /// Every information set by name, with its levels.
+    Informationsmangder,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -147,6 +147,11 @@ pub fn bedomning(
                 let bekraftelse = b.bekraftelser.iter().find(|c| c.atgard == a.id);
                 krav.push(json!({
                     "nummer": krav.len() + 1, "id": a.id, "rubrik": a.rubrik, "skakrav": a.skakrav,
+                    "motiv": a.motiv, "acceptans": a.acceptans, "lank": a.lank,
+                    "tidpunkt": a.tidpunkt.map(crate::model::Tidpunkt::text),
+                    "godtas": if a.typ == crate::model::AtgardTyp::Certifiering {
+                        policy.certifieringar.iter().map(|c| json!({"namn": c.namn, "form": c.form.namn(), "godtas": c.godtas})).collect::<Vec<_>>()
+                    } else { Vec::new() },
                     "bevis": a.bevis.as_deref().unwrap_or("Underlag som visar att kravet uppfylls."),
                     "punkter": a.punkter.iter().map(|p| p.namn.as_str()).collect::<Vec<_>>(),
                     "certifieringar": view::certifieringar(policy, a),
@@ -205,7 +210,16 @@ pub fn bedomning(
         "fragor": fragor,
         "beslut": beslut,
         "policy": tables,
-        "sekretess": crate::sekretess::vy(item, profil),
+        // The kravbilaga goes to every bidder and holds no marked part, so no notice.
+        "sekretess": if handling == Handling::Kravbilaga { Value::Null } else { crate::sekretess::vy(item, profil) },
+        "kravbilaga": {
+            "visa_klassning": crate::validate::serde_plain(policy.kravbilaga.visa_klassning),
+            "hogsta_per_aspekt": aspekter.iter().map(|a| json!({
+                "namn": a.namn,
+                "niva": b.informationsmangder.iter().filter_map(|m| m.klassning.get(&a.id).copied()).max(),
+            })).collect::<Vec<_>>(),
+        },
+        "policy_version": policy.version.as_ref().map(|v| json!({"nummer": v.nummer, "datum": v.datum.to_string()})),
     })
 }
 

@@ -46,28 +46,31 @@ fn a_level_2_us_procurement_lists_exactly_dpf_restore_and_certification() {
     {
         assert!(t.contains(punkt), "{punkt}");
     }
-    // What the supplier must submit, the level and why, and both appendices.
-    assert!(t.contains("Leverantören ska lämna: Kopia av giltigt certifikat"), "{t}");
+    // Motiv, verifikat with its deadline and acceptance; the level, but by default no
+    // information set, no supplier and no internal status (the bilaga goes to every bidder).
+    assert!(t.contains("Verifikat. Kopia av certifikatet"), "{t}");
+    assert!(t.contains("Lämnas med anbudet.") && t.contains("Motiv. ") && t.contains("Acceptans. "), "{t}");
     assert!(t.contains("2 – Betydande"), "{t}");
-    assert!(t.contains("informationsmängden Scheman, aspekten Riktighet"), "{t}");
+    assert!(!t.contains("Scheman") && !t.contains("Status:") && !t.contains("Leverantör\n"), "{t}");
+    let bytes = std::fs::read(p.path().join("output/bedomningar/tjanst/kravbilaga.pdf")).unwrap();
+    assert!(bytes.windows(4).any(|w| w == b"/URI"), "the DPF address is a link annotation");
     assert!(t.contains("Bilaga A: Åtgärdstabell") && t.contains("Bilaga B: Begreppsförklaring"), "{t}");
     // Measures above the level are not requirements; they are listed as not applying.
     assert!(!t.contains("Krav 4"), "{t}");
-    let ska = &t[t.find("Ska-krav").unwrap()..t.find("Åtgärder som inte gäller").unwrap()];
+    let ska = &t[t.find("Ska-krav").unwrap()..t.find("Bilaga A").unwrap()];
     assert!(!ska.contains("MK-3-RISKANALYS") && !ska.contains("MK-4-FORBUD"), "{ska}");
+    assert!(!t.contains("Åtgärder som inte gäller"), "{t}");
 }
 
 #[test]
-fn an_eu_only_kravbilaga_omits_dpf_and_says_why() {
+fn an_eu_only_kravbilaga_omits_dpf_and_lists_no_measure_that_does_not_apply() {
     let p = project(&[("tjanst.toml", BASE)]);
     p.build().ok();
     let t = text(&p, "bedomningar/tjanst/kravbilaga.pdf");
-    let ska = &t[t.find("Ska-krav").unwrap()..t.find("Åtgärder som inte gäller").unwrap()];
+    let ska = &t[t.find("Ska-krav").unwrap()..t.find("Bilaga A").unwrap()];
     assert!(!ska.contains("MK-1-DPF"), "{ska}");
     assert!(ska.contains("MK-2-ATERSTALLNING") && ska.contains("MK-2-CERTIFIERING"), "{ska}");
-    let ej = &t[t.find("Åtgärder som inte gäller").unwrap()..t.find("Bilaga A").unwrap()];
-    assert!(ej.contains("Listad i EU–US Data Privacy Framework (MK-1-DPF)"), "{ej}");
-    assert!(ej.contains("Gäller bara vid USA-koppling"), "{ej}");
+    assert!(!t.contains("Åtgärder som inte gäller"), "{t}");
 }
 
 #[test]
