@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 use super::{Andring, Beslutsversion, FilHistorik, Historik, Kalla};
 use crate::model::Datum;
 
-/// A commit described, and the files it added or changed with their new blobs.
-type Andrade = (Andring, Vec<(String, ObjectId)>);
+/// A commit described (`None` until it is, when it came from the file form), and the
+/// files it added or changed with their new blobs.
+type Andrade = (Option<Andring>, Vec<(String, ObjectId)>);
 
 /// What one commit did to the assessment folder.
 #[derive(Debug, Clone)]
@@ -40,8 +41,8 @@ struct Logg {
     commits: HashMap<ObjectId, Incheckning>,
     /// A version's decision (status and date), by blob.
     beslut: HashMap<ObjectId, Option<(String, String)>>,
-    /// The text of each decided version, by blob: reading it from a pack means undoing
-    /// its deltas, which for a thousand files costs more than the rest of the read.
+    /// The text of each decided version, by blob, in memory only: reading one from a
+    /// pack undoes its deltas, which for a thousand files costs more than the walk.
     texter: HashMap<ObjectId, String>,
     /// The last HEAD, and the commits that changed the folder, in the order of the walk.
     senast: Option<(ObjectId, Vec<ObjectId>)>,
@@ -53,6 +54,9 @@ struct Logg {
 pub struct Minne(Arc<Mutex<Logg>>);
 
 /// The memory's file form: hex ids, sorted, so the same history gives the same bytes.
+/// It lies in the published output folder, so it holds object ids and file names only:
+/// no author, no message, no text and no decision of any version, which may be secret
+/// or hidden (`[publicering] forfattare`). Those are read from the repository again.
 #[derive(Serialize, Deserialize)]
 struct Fil {
     version: String,
@@ -60,8 +64,6 @@ struct Fil {
     head: String,
     ordning: Vec<String>,
     commits: BTreeMap<String, FilIncheckning>,
-    beslut: BTreeMap<String, Option<(String, String)>>,
-    texter: BTreeMap<String, String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -73,9 +75,6 @@ struct FilIncheckning {
 
 #[derive(Serialize, Deserialize)]
 struct FilAndring {
-    datum: String,
-    forfattare: String,
-    meddelande: String,
     filer: Vec<(String, String)>,
 }
 
@@ -105,27 +104,24 @@ impl Minne {
             let andrade = match c.andring {
                 Some(a) => {
                     let filer = a.filer.into_iter().map(|(p, b)| Some((p, oid(&b)?))).collect::<Option<Vec<_>>>()?;
-                    let andring = Andring {
-                        commit: id.to_string(),
-                        kort: id.to_hex_with_len(7).to_string(),
-                        datum: Datum::parse(&a.datum)?,
-                        forfattare: a.forfattare,
-                        meddelande: a.meddelande,
-                    };
-                    Some((andring, filer))
+                    Some((None, filer))
                 }
                 None => None,
             };
             commits.insert(id, Incheckning { mapp, andrade });
         }
-        let beslut = fil.beslut.into_iter().map(|(b, v)| Some((oid(&b)?, v))).collect::<Option<_>>()?;
-        let texter = fil.texter.into_iter().map(|(b, t)| Some((oid(&b)?, t))).collect::<Option<_>>()?;
         let ordning = fil.ordning.iter().map(|c| oid(c)).collect::<Option<Vec<_>>>()?;
         // Every commit the order names must be known, or the memory is not whole.
         if !ordning.iter().all(|c| commits.get(c).is_some_and(|i: &Incheckning| i.andrade.is_some())) {
             return None;
         }
-        Some(Logg { prefix: fil.prefix, commits, beslut, texter, senast: Some((oid(&fil.head)?, ordning)) })
+        Some(Logg {
+            prefix: fil.prefix,
+            commits,
+            beslut: HashMap::new(),
+            texter: HashMap::new(),
+            senast: Some((oid(&fil.head)?, ordning)),
+        })
     }
 
     /// The memory as the next build reads it; `None` when no history was read.
@@ -136,10 +132,7 @@ impl Minne {
             .commits
             .iter()
             .map(|(id, c)| {
-                let andring = c.andrade.as_ref().map(|(a, filer)| FilAndring {
-                    datum: a.datum.to_string(),
-                    forfattare: a.forfattare.clone(),
-                    meddelande: a.meddelande.clone(),
+                let andring = c.andrade.as_ref().map(|(_, filer)| FilAndring {
                     filer: filer.iter().map(|(p, b)| (p.clone(), b.to_string())).collect(),
                 });
                 (id.to_string(), FilIncheckning { mapp: c.mapp.map(|m| m.to_string()), andring })
@@ -151,8 +144,6 @@ impl Minne {
             head: head.to_string(),
             ordning: ordning.iter().map(ToString::to_string).collect(),
             commits,
-            beslut: logg.beslut.iter().map(|(b, v)| (b.to_string(), v.clone())).collect(),
-            texter: logg.texter.iter().map(|(b, t)| (b.to_string(), t.clone())).collect(),
         };
         Some(serde_json::to_vec(&fil).expect("the history memory serialises"))
     }
@@ -224,10 +215,16 @@ fn read_repo(
         Some((h, ordning)) if *h == head => ordning.clone(),
         _ => walk(repo, head, &prefix, logg)?,
     };
+    // A commit from the file form is described again, from the repository.
+    for id in &ordning {
+        if let Some((andring @ None, _)) = logg.commits.get_mut(id).and_then(|c| c.andrade.as_mut()) {
+            *andring = Some(describe(repo, *id)?);
+        }
+    }
     // Each file's versions, newest first: (commit, blob).
     let mut versions: HashMap<&str, Vec<(&Andring, ObjectId)>> = HashMap::new();
     for id in &ordning {
-        let Some((andring, filer)) = logg.commits.get(id).and_then(|c| c.andrade.as_ref()) else { continue };
+        let Some((Some(andring), filer)) = logg.commits.get(id).and_then(|c| c.andrade.as_ref()) else { continue };
         for (path, blob) in filer {
             if wanted.contains_key(path.as_str()) {
                 versions.entry(path.as_str()).or_default().push((andring, *blob));
@@ -352,7 +349,7 @@ fn changes(
     if filer.is_empty() {
         return Ok(None);
     }
-    Ok(Some((describe(repo, id)?, filer)))
+    Ok(Some((Some(describe(repo, id)?), filer)))
 }
 
 /// The id of the assessment folder's tree in `commit`.
