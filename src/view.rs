@@ -572,7 +572,7 @@ pub fn register_sidor<'a>(
     let mut by_name = rows.to_vec();
     by_name.sort_by(|a, b| a.namn.cmp(b.namn));
     let mut by_level = by_name.clone();
-    by_level.sort_by(|a, b| b.niva.cmp(&a.niva));
+    by_level.sort_by_key(|r| std::cmp::Reverse(r.niva));
     let mut by_review = by_name.clone();
     by_review.sort_by(|a, b| {
         (a.nasta_granskning.is_none(), &a.nasta_granskning).cmp(&(b.nasta_granskning.is_none(), &b.nasta_granskning))

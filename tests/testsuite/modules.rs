@@ -159,7 +159,7 @@ fn root_code(lib: &str) -> String {
     code(lib)
         .split_inclusive(';')
         .filter(|stmt| {
-            let t = stmt.trim_start().trim_start_matches(|c: char| c == '#' || c == '!').trim_start();
+            let t = stmt.trim_start().trim_start_matches(['#', '!']).trim_start();
             let t = t.rsplit(']').next().unwrap_or(t).trim_start();
             !(t.starts_with("mod ") || t.starts_with("pub mod ") || t.starts_with("pub use "))
         })
