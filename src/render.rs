@@ -229,20 +229,11 @@ pub fn render_site(site: &Site, templates: &Templates, cache: &Cache, keys: &Pag
             spellings: std::iter::once(b.term.clone()).chain(b.synonymer.iter().cloned()).collect(),
         })
         .collect();
-    let mut supplier_slugs = BTreeMap::new();
-    let mut taken = std::collections::BTreeSet::new();
+    // Supplier name → folder, in name order.
     let names: std::collections::BTreeSet<&str> =
         site.items.iter().map(|i| i.bedomning.leverantor.namn.as_str()).collect();
-    for name in names {
-        let base = slugify(name);
-        let mut slug = base.clone();
-        let mut n = 2;
-        while !taken.insert(slug.clone()) {
-            slug = format!("{base}-{n}");
-            n += 1;
-        }
-        supplier_slugs.insert(name.to_owned(), slug);
-    }
+    let slugs = crate::slug::unika(names.iter().copied(), "leverantor");
+    let supplier_slugs: BTreeMap<String, String> = names.into_iter().map(str::to_owned).zip(slugs).collect();
     let mut r = Renderer {
         tera: &templates.tera,
         site,

@@ -16,6 +16,25 @@ pub(crate) const RESERVED: &[&str] = &[
     "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
+/// A slug for each name, in order, none taken twice: two names that fold to one slug get
+/// `-2`, `-3`, …; a name that gives no slug gets `fallback`.
+pub(crate) fn unika<'a>(names: impl IntoIterator<Item = &'a str>, fallback: &str) -> Vec<String> {
+    let mut taken = std::collections::BTreeSet::new();
+    names
+        .into_iter()
+        .map(|name| {
+            let base = slugify(name).unwrap_or_else(|| fallback.to_owned());
+            let mut slug = base.clone();
+            let mut n = 2;
+            while !taken.insert(slug.clone()) {
+                slug = format!("{base}-{n}");
+                n += 1;
+            }
+            slug
+        })
+        .collect()
+}
+
 /// A slug from a name: lowercase ASCII letters and digits joined by single hyphens, with
 /// å/ä/ö and a few other letters folded, at most [`MAX_LEN`] bytes. `None` when nothing
 /// usable is left, e.g. for a name of only spaces or punctuation.

@@ -498,24 +498,16 @@ pub struct OrganisationVy<'a> {
 /// The organisation's municipalities, then its companies, each with its register page
 /// (`organisation-<slug>.html`; two names that fold to one slug get `-2`, `-3`, …).
 pub fn organisationer<'a>(policy: &'a Policy, items: &[Item]) -> Vec<OrganisationVy<'a>> {
-    let mut taken = std::collections::BTreeSet::new();
     let org = &policy.organisation;
-    org.kommuner
-        .iter()
-        .chain(&org.bolag)
-        .map(|namn| {
-            let base = crate::slug::slugify(namn).unwrap_or_else(|| "organisation".to_owned());
-            let mut slug = base.clone();
-            let mut n = 2;
-            while !taken.insert(slug.clone()) {
-                slug = format!("{base}-{n}");
-                n += 1;
-            }
-            OrganisationVy {
-                namn,
-                url: format!("organisation-{slug}.html"),
-                antal: items.iter().filter(|i| i.bedomning.tjanst.anvands_av.contains(namn)).count(),
-            }
+    let names: Vec<&String> = org.kommuner.iter().chain(&org.bolag).collect();
+    let slugs = crate::slug::unika(names.iter().map(|n| n.as_str()), "organisation");
+    names
+        .into_iter()
+        .zip(slugs)
+        .map(|(namn, slug)| OrganisationVy {
+            namn,
+            url: format!("organisation-{slug}.html"),
+            antal: items.iter().filter(|i| i.bedomning.tjanst.anvands_av.contains(namn)).count(),
         })
         .collect()
 }
@@ -580,7 +572,7 @@ pub fn register_sidor<'a>(
     let mut by_name = rows.to_vec();
     by_name.sort_by(|a, b| a.namn.cmp(b.namn));
     let mut by_level = by_name.clone();
-    by_level.sort_by(|a, b| b.niva.cmp(&a.niva));
+    by_level.sort_by_key(|r| std::cmp::Reverse(r.niva));
     let mut by_review = by_name.clone();
     by_review.sort_by(|a, b| {
         (a.nasta_granskning.is_none(), &a.nasta_granskning).cmp(&(b.nasta_granskning.is_none(), &b.nasta_granskning))

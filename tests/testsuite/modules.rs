@@ -5,8 +5,10 @@
 //! The graph comes from the source text: every `crate::x`, `$crate::x`, `crate::{x, y}`
 //! and `super::x` outside comments and outside the trailing `#[cfg(test)] mod tests`.
 //! A name that `lib.rs` re-exports (`pub use x::Name`) or a `#[macro_export]` macro counts
-//! as its own module. Items written in `lib.rs` itself belong to no stage and are not a
-//! node; `lib.rs` only lists the modules and re-exports.
+//! as its own module. The items written in `lib.rs` itself (`Item`, `check`, …) are the
+//! node `crate`: a module that names them depends on the crate root, and the root depends
+//! on every module its own code names (`load::load`), though not on the ones it only
+//! declares or re-exports.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -16,8 +18,15 @@ type Graph = BTreeMap<String, BTreeSet<String>>;
 
 #[test]
 fn no_cycles_between_modules() {
-    let graph = graph(&crate::common::repo().join("src"));
+    let mut graph = graph(&crate::common::repo().join("src"));
     assert!(graph.len() > 10, "too few modules found: {graph:?}");
+    // Known, to be fixed: `sekretess` masks whole `Item`s for the open extract (after
+    // derive), while the root calls its checks (before derive). Moving the masking into a
+    // module of its own removes this edge; then remove this exception too.
+    assert!(
+        graph.get_mut("sekretess").is_some_and(|t| t.remove("crate")),
+        "sekretess no longer names the crate root: remove the exception"
+    );
     let cycles = cycles(&graph);
     assert!(cycles.is_empty(), "modules that reach each other:\n{}", cycles.join("\n"));
 }
@@ -51,6 +60,28 @@ fn a_cycle_is_found_and_named() {
     let g = graph(dir.path());
     let edges: Vec<String> = g.iter().flat_map(|(a, bs)| bs.iter().map(move |b| format!("{a} -> {b}"))).collect();
     assert_eq!(edges, ["a -> b", "a -> d", "a -> model", "b -> d", "c -> a"]);
+}
+
+#[test]
+fn the_crate_root_is_a_node() {
+    let files = [
+        ("a.rs", "pub fn f() -> crate::Item { todo!() }\n"),
+        ("b.rs", "pub fn g() {}\n"),
+        ("c.rs", "pub fn h() { crate::b::g() }\n"),
+        (
+            "lib.rs",
+            "mod a;\nmod b;\nmod c;\npub use b::g;\n/// Uses a.\npub struct Item;\npub fn check() { a::f(); }\n",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    let g = graph(dir.path());
+    let edges: Vec<String> = g.iter().flat_map(|(a, bs)| bs.iter().map(move |b| format!("{a} -> {b}"))).collect();
+    // The root names `a` in its code, not `b` (only declared and re-exported) nor `c`.
+    assert_eq!(edges, ["a -> crate", "c -> b", "crate -> a"]);
+    assert_eq!(cycles(&g), vec!["a -> crate -> a"]);
 }
 
 /// Top-level module → the top-level modules it names.
@@ -93,13 +124,62 @@ fn graph(src: &Path) -> Graph {
             }
         }
     }
-    // Only modules are nodes: a name that is neither a file nor re-exported is an item of
-    // `lib.rs` itself.
+    // The crate root: what its code names, and who names its items.
     let modules: BTreeSet<String> = g.keys().cloned().collect();
+    let root_code = root_code(&lib);
+    let root_items = root_items(&root_code);
+    let mut root_targets: BTreeSet<String> = BTreeSet::new();
+    for m in &modules {
+        let named = root_code
+            .match_indices(&format!("{m}::"))
+            .any(|(at, _)| !root_code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':'));
+        if named {
+            root_targets.insert(m.clone());
+        }
+    }
+    for (rel, text) in &files {
+        let from = top(rel).to_owned();
+        if crate_refs(text).iter().any(|n| root_items.contains(n) && !owner.contains_key(n)) {
+            g.get_mut(&from).unwrap().insert("crate".to_owned());
+        }
+    }
+    g.insert("crate".to_owned(), root_targets);
+    // Only modules and the root are nodes.
+    let mut modules = modules;
+    modules.insert("crate".to_owned());
     for targets in g.values_mut() {
         targets.retain(|t| modules.contains(t));
     }
     g
+}
+
+/// `lib.rs` without comments, tests, `mod x;` declarations and `pub use` re-exports: the
+/// code whose paths (and plain `use` imports) are the root's own dependencies.
+fn root_code(lib: &str) -> String {
+    code(lib)
+        .split_inclusive(';')
+        .filter(|stmt| {
+            let t = stmt.trim_start().trim_start_matches(['#', '!']).trim_start();
+            let t = t.rsplit(']').next().unwrap_or(t).trim_start();
+            !(t.starts_with("mod ") || t.starts_with("pub mod ") || t.starts_with("pub use "))
+        })
+        .collect()
+}
+
+/// The names of the items `lib.rs` defines: `struct Item`, `fn check`, …
+fn root_items(root_code: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for kw in ["struct ", "enum ", "fn ", "type ", "const ", "static ", "trait "] {
+        for (at, _) in root_code.match_indices(kw) {
+            if root_code[..at].ends_with(|c: char| c.is_whitespace() || c == '(' || c == ')') || at == 0 {
+                let name = ident(&root_code[at + kw.len()..]);
+                if !name.is_empty() {
+                    out.insert(name.to_owned());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `src/pdf/data.rs` → `pdf`.
