@@ -267,6 +267,10 @@ pub fn beslut(policy: &Policy, x: &Beslut, md: &dyn Fn(&str) -> Value) -> Value 
         "status": beslut_namn(x.status), "beslutsfattare": roll(&x.beslutsfattare), "datum": x.datum.to_string(),
         // For running text: "Godkänd 2026-03-16 av informationsägaren."
         "beslutsfattare_bestamd": policy.roll_bestamd(&x.beslutsfattare),
+        "skyddsniva": x.skyddsniva.map(|n| niva_namn(policy, n)), "delegation": x.delegation,
+        "accepterad_risk": x.accepterad_risk.iter().map(|a| json!({
+            "id": a.atgard, "rubrik": policy.atgard_rubrik(&a.atgard), "motivering": md(&a.motivering)})).collect::<Vec<_>>(),
+        "villkor": x.villkor,
         "motivering": md(&x.motivering), "riskbedomning": md(&x.riskbedomning),
         "juridiskt": md(&x.juridiskt_ansvar_och_varumarke),
         "nasta_granskning": x.nasta_granskning.map(|d| d.to_string()),

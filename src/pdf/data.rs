@@ -181,6 +181,52 @@ pub fn bedomning(
         })
         .collect();
     let beslut = b.beslut.as_ref().map(|x| view::beslut(policy, x, &md));
+    // What the decision basis adds: the checklist, the suitability answers, a central
+    // component's exception, and each unmet ska-krav with the risk accepted for it.
+    let checklista: Vec<Value> = policy
+        .checklista
+        .iter()
+        .map(|c| {
+            let status = b.checklista.get(&c.id);
+            json!({"namn": c.namn, "status": status.map(|s| policy.checkstatus(s).map_or(s.as_str(), |x| x.namn.as_str())),
+                "klar": status.and_then(|s| policy.checkstatus(s)).is_some_and(|x| x.klar)})
+        })
+        .collect();
+    let lamplighet: Vec<Value> = policy
+        .lamplighet
+        .villkor
+        .iter()
+        .map(|v| json!({"text": v.text, "svar": b.lamplighet.get(&v.id).filter(|s| !s.trim().is_empty()).map(|s| md(s))}))
+        .collect();
+    let central = b.central_komponent.as_ref().map(|c| {
+        let namn = policy
+            .lamplighet
+            .centrala_komponenter
+            .iter()
+            .find(|k| k.id == c.komponent)
+            .map_or(c.komponent.as_str(), |k| k.namn.as_str());
+        json!({"namn": namn, "undantag": md(&c.undantag), "regel": policy.lamplighet.centrala_komponenter_text})
+    });
+    let ouppfyllda: Vec<Value> = h
+        .ouppfyllda()
+        .filter(|u| u.del(policy) == Some(Del::Leverantor))
+        .map(|u| {
+            let accepterad = b.beslut.as_ref().and_then(|x| x.accepterad_risk.iter().find(|a| a.atgard == u.id));
+            json!({"id": u.id, "rubrik": policy.atgard_rubrik(&u.id), "status": status_namn(u.status), "ton": view::status_ton(u.status),
+                "skal": u.skal, "accepterad": accepterad.map(|a| md(&a.motivering))})
+        })
+        .collect();
+    // The kommundirektör signs when the matter went further, or the IT-centerchef advised against.
+    let eskalerad = b
+        .beslut
+        .as_ref()
+        .is_some_and(|x| x.eskalering.is_some() || x.it_centerchef.as_ref().is_some_and(|it| !it.tillstyrker));
+    let underlag = json!({
+        "checklista": checklista, "lamplighet": lamplighet, "central_komponent": central, "ouppfyllda": ouppfyllda,
+        "eskalerad": eskalerad,
+        "eskalering_regel": policy.roller.iter().find(|r| r.id == "kommundirektor").map(|r| r.beskrivning.as_str()),
+        "nivaer": policy.nivaer.iter().map(|n| niva_namn(policy, n.varde)).collect::<Vec<_>>(),
+    });
     let driftform = policy.driftform(b.driftform.id).map_or_else(
         || b.driftform.id.to_string(),
         |d| format!("{} (drift: {}, support: {}, servrar: {})", d.id, d.driftleverantor, d.support, d.serverplacering),
@@ -209,6 +255,7 @@ pub fn bedomning(
         "riskanalys": b.riskanalys.as_ref().map(|r| json!({"referens": r.referens, "datum": r.datum.to_string(), "genomford_av": roll(policy, &r.genomford_av)})),
         "fragor": fragor,
         "beslut": beslut,
+        "underlag": underlag,
         "policy": tables,
         // The kravbilaga goes to every bidder and holds no marked part, so no notice.
         "sekretess": if handling == Handling::Kravbilaga { Value::Null } else { crate::sekretess::vy(item, profil) },

@@ -121,9 +121,46 @@ fn the_decision_basis_carries_questions_risk_positions_and_decision() {
         "Avstyrker",
         "Verksamhetens behov väger tyngre.",
         "Nästa granskning 2027-02-01",
+        // The decision to sign (issue 17, item 2).
+        "Beslutad skyddsnivå 2 – Betydande",
+        "Delegation Delegeringsordning, punkt 4.2",
+        "Beslutet accepterar inget ouppfyllt ska-krav.",
+        "Processens checklista",
+        "När passar en molntjänst?",
+        "Alla ska-krav som gäller är uppfyllda.",
+        "Ärendet behöver lyftas till kommundirektören",
+        "Underskrifter Informationsägaren IT-centerchefen Kommundirektören",
+        "beslutar som riskägare",
+        "Namnförtydligande",
     ] {
         assert!(t.contains(s), "missing {s:?} in {t}");
     }
+}
+
+#[test]
+fn an_undecided_decision_basis_leaves_the_decision_to_fill_in_and_lists_unmet_ska_krav() {
+    let undecided = us_level_2()
+        .edit("kontrollerad = 2026-10-01", "kontrollerad = 2026-10-01\nlistad = false")
+        .edit("listad = true\n", "");
+    let p = project(&[("tjanst.toml", &undecided)]);
+    p.build().ok();
+    // Blocked records get no decision basis; a DPF listing that failed makes this one blocked.
+    assert!(!pdfs(&p).contains(&"bedomningar/tjanst/beslutsunderlag.pdf".to_owned()));
+    let p = project(&[("tjanst.toml", &us_level_2())]);
+    p.build().ok();
+    let t = text(&p, "bedomningar/tjanst/beslutsunderlag.pdf");
+    for s in [
+        "Inget beslut är fattat. Underlaget är redo för beslut.",
+        "Godkänd Avslagen",
+        "Beslutad skyddsnivå: 0 – Ingen/försumbar",
+        "Accepterad risk: vilka ouppfyllda ska-krav som accepteras, och varför",
+        "Delegation som beslutet fattas med stöd av",
+        "Tillstyrker Avstyrker",
+    ] {
+        assert!(t.contains(s), "missing {s:?} in {t}");
+    }
+    assert!(t.contains("Underskrifter Informationsägaren IT-centerchefen beslutar"), "{t}");
+    assert!(!t.contains("beslutar efter eskalering"), "{t}");
 }
 
 #[test]
