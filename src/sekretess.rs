@@ -19,8 +19,8 @@ use crate::diagnostic::{Diagnostic, FileId, did_you_mean, one_of};
 use crate::historik::skillnad::etikett_for;
 use crate::load::{Loaded, dotted};
 use crate::model::{
-    Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, CentralKomponentVal, Certifikat, Datum,
-    DpfKontroll, DriftformVal, Eskalering, Informationsmangd, Leverantor, Policy, Riskanalys, Sekretess,
+    Anbudssvar, Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, CentralKomponentVal, Certifikat,
+    Datum, DpfKontroll, DriftformVal, Eskalering, Informationsmangd, Leverantor, Policy, Riskanalys, Sekretess,
     Stallningstagande, Tjanst, Underbitrade, UtlosareId,
 };
 use crate::path;
@@ -348,7 +348,7 @@ maska_struct!(Bedomning {
     "utlosare" => utlosare, "central_komponent" => central_komponent, "informationsmangd" => informationsmangder,
     "aterstallning" => aterstallning, "certifikat" => certifikat, "certifieringsredogorelse" => certifieringsredogorelse,
     "dpf" => dpf, "riskanalys" => riskanalys, "svar" => svar, "lamplighet" => lamplighet,
-    "checklista" => checklista, "bekraftelse" => bekraftelser, "beslut" => beslut,
+    "checklista" => checklista, "bekraftelse" => bekraftelser, "anbudssvar" => anbudssvar, "beslut" => beslut,
 });
 maska_struct!(Tjanst { "namn" => namn, "beskrivning" => beskrivning, "referens" => referens,
     "anvands_av" => anvands_av, "informationsagare" => informationsagare });
@@ -364,6 +364,8 @@ maska_struct!(DpfKontroll { "listad" => listad, "ramverk" => ramverk, "kontrolle
     "organisation" => organisation, "bevis" => bevis });
 maska_struct!(Riskanalys { "referens" => referens, "datum" => datum, "genomford_av" => genomford_av });
 maska_struct!(Bekraftelse { "atgard" => atgard, "status" => status, "datum" => datum, "bevis" => bevis });
+maska_struct!(Anbudssvar { "krav" => krav, "uppfylls" => uppfylls, "svar" => svar, "bevis" => bevis,
+    "kontrollerad_av" => kontrollerad_av, "kontrollerad_datum" => kontrollerad_datum });
 maska_struct!(Beslut { "status" => status, "beslutsfattare" => beslutsfattare, "datum" => datum,
     "motivering" => motivering, "riskbedomning" => riskbedomning,
     "juridiskt_ansvar_och_varumarke" => juridiskt_ansvar_och_varumarke, "nasta_granskning" => nasta_granskning,
