@@ -165,11 +165,13 @@ fn satt_i(t: &mut Table, key: &str, varde: &Varde, sokvag: String) -> Option<And
     let mut ny = varde.toml();
     let fore = match t.get_mut(key) {
         Some(Item::Value(old)) => {
-            if old.to_string().trim() == ny.to_string().trim() {
+            let mut bare = old.clone();
+            bare.decor_mut().clear();
+            let text = bare.to_string();
+            if text == ny.to_string() {
                 return None;
             }
             let decor = old.decor().clone();
-            let text = old.to_string().trim().to_owned();
             *ny.decor_mut() = decor;
             *old = ny;
             Some(text)

@@ -35,5 +35,6 @@ mod seeds;
 mod sekretess;
 mod serve;
 mod site;
+mod svarsbilaga;
 mod utdata;
 mod view;
