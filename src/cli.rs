@@ -191,6 +191,33 @@ pub enum Command {
         #[command(flatten)]
         profil: ProfilFlag,
     },
+    /// Läs en ifylld svarsbilaga (xlsx): kontrollera svaren, eller skriv in dem i bedömningen.
+    ///
+    /// Utan --skriv ändras ingenting: kommandot säger vilka ska-krav svaren uppfyller, vilka
+    /// de inte uppfyller (Nej eller inget svar) och vilka där någon måste kontrollera beviset.
+    /// Med --skriv förs den vinnande anbudsgivarens svar in i bedömningen som [[anbudssvar]],
+    /// [aterstallning] och [[underbitraden]]; filens kommentarer och ordning behålls. Vid
+    /// minsta fel i bilagan skrivs ingenting. Bilagan får vara högst 5 MiB.
+    #[command(after_help = "Exempel:
+  molnkoll svar anbud-3.xlsx --bedomning vklass-skolplattform
+  molnkoll svar vinnande-anbud.xlsx --bedomning vklass-skolplattform --skriv")]
+    Svar {
+        /// Den ifyllda svarsbilagan (xlsx), från bedömningens svarsbilaga.xlsx.
+        fil: PathBuf,
+        /// Bedömningen som bilagan hör till (filnamnet utan .toml).
+        #[arg(long)]
+        bedomning: String,
+        /// Bara kontrollera (standard).
+        #[arg(long, conflicts_with = "skriv")]
+        kontrollera: bool,
+        /// Skriv in svaren i bedömningen.
+        #[arg(long)]
+        skriv: bool,
+        #[command(flatten)]
+        root: Root,
+        #[command(flatten)]
+        today: Today,
+    },
     /// Validera policykällan och alla bedömningar.
     #[command(after_help = "Exempel:
   molnkoll check

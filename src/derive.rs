@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use crate::model::{
-    Atgard, AtgardTyp, Bedomning, BekraftelseStatus, BeslutStatus, Certifikat, Datum, Policy, StyrandeMetod,
-    Tillampning, UtlosareId, Villkor,
+    Anbudssvar, Atgard, AtgardTyp, Bedomning, BekraftelseStatus, BeslutStatus, Certifikat, Datum, Policy,
+    StyrandeMetod, Tillampning, UtlosareId, Villkor,
 };
 
 #[derive(Debug, Clone, Serialize)]
@@ -648,7 +648,76 @@ fn utfall(
             }
         }
     }
+    if atgard.skakrav.is_some()
+        && let Some(svar) = b.anbudssvar.iter().find(|s| s.krav == atgard.id)
+    {
+        (status, skal) = med_anbudssvar(policy, svar, status, skal);
+    }
     AtgardUtfall { id: atgard.id.clone(), niva: atgard.niva, tillamplig: true, status: Some(status), skal }
+}
+
+/// Where a bidder's answer to a ska-krav stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SvarLage {
+    /// Answered Ja, and the evidence has been checked.
+    Uppfylls,
+    /// Answered Ja; a person still has to check the evidence.
+    KontrollKravs,
+    /// Answered Nej.
+    UppfyllsEj,
+}
+
+/// A recorded answer's state: a Ja counts once someone has checked its evidence.
+pub fn svar_lage(s: &Anbudssvar) -> SvarLage {
+    match (s.uppfylls, &s.kontrollerad_av) {
+        (false, _) => SvarLage::UppfyllsEj,
+        (true, Some(_)) => SvarLage::Uppfylls,
+        (true, None) => SvarLage::KontrollKravs,
+    }
+}
+
+/// What a bidder's svarsbilaga says of one ska-krav, before anything is recorded: `ja` is
+/// its Ja/Nej (`None` unanswered), `saknas` the restore procedure's points left blank.
+/// A restore description is in the sheet itself; any other Ja rests on evidence that a
+/// person has to check.
+pub fn svar_i_bilaga(typ: AtgardTyp, ja: Option<bool>, saknas: &[String], bevis: Option<&str>) -> (SvarLage, String) {
+    match ja {
+        None => (SvarLage::UppfyllsEj, "Inget svar.".to_owned()),
+        Some(false) => (SvarLage::UppfyllsEj, "Svarat Nej.".to_owned()),
+        Some(true) if typ == AtgardTyp::Aterstallning && !saknas.is_empty() => {
+            (SvarLage::UppfyllsEj, format!("Svarat Ja, men utan svar på: {}.", saknas.join(", ")))
+        }
+        Some(true) if typ == AtgardTyp::Aterstallning => {
+            (SvarLage::Uppfylls, "Svarat Ja och beskrivit alla punkter.".to_owned())
+        }
+        Some(true) => match bevis {
+            Some(b) => (SvarLage::KontrollKravs, format!("Svarat Ja; kontrollera beviset ({b}).")),
+            None => (
+                SvarLage::KontrollKravs,
+                "Svarat Ja utan att hänvisa till en bilaga; kontrollera verifikatet.".to_owned(),
+            ),
+        },
+    }
+}
+
+/// The bidder's answer on top of the recorded evidence: a Nej is unmet; a Ja meets a
+/// measure the evidence leaves open only once its evidence is checked; the recorded
+/// evidence, met or contrary, otherwise stands.
+fn med_anbudssvar(policy: &Policy, s: &Anbudssvar, status: Status, skal: String) -> (Status, String) {
+    let bevis = s.bevis.as_deref().map(|b| format!(" ({b})")).unwrap_or_default();
+    match (svar_lage(s), status) {
+        (SvarLage::UppfyllsEj, _) => (Status::EjUppfylld, "Anbudsgivaren har svarat Nej i svarsbilagan.".to_owned()),
+        (_, Status::Uppfylld | Status::EjUppfylld) => (status, format!("Anbudsgivaren har svarat Ja. {skal}")),
+        (SvarLage::KontrollKravs, Status::Okand) => {
+            (Status::Okand, format!("Anbudsgivaren har svarat Ja; beviset{bevis} är inte kontrollerat."))
+        }
+        (SvarLage::Uppfylls, Status::Okand) => {
+            let av = s.kontrollerad_av.as_deref().map(|r| policy.roll_namn(r)).unwrap_or_default();
+            let datum = s.kontrollerad_datum.map(|d| format!(" {d}")).unwrap_or_default();
+            (Status::Uppfylld, format!("Anbudsgivaren har svarat Ja; beviset{bevis} är kontrollerat av {av}{datum}."))
+        }
+    }
 }
 
 /// Whether a prohibition of the policy covers `niva` (level 4 in the shipped table).

@@ -50,9 +50,15 @@ pub mod pdf;
 #[cfg(feature = "full")]
 mod pipeline;
 #[cfg(feature = "full")]
+pub mod redigera;
+#[cfg(feature = "full")]
 pub mod render;
 #[cfg(feature = "full")]
 pub mod serve;
+#[cfg(feature = "full")]
+pub mod svar;
+#[cfg(feature = "full")]
+pub mod svarsbilaga;
 #[cfg(feature = "full")]
 pub mod view;
 #[cfg(feature = "full")]

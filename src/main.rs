@@ -111,6 +111,31 @@ fn run(command: Command, o: &Out) -> Result<ExitCode, Stop> {
             let facts = format!("{} bedömningar, {} varningar", exported.rows, exported.checked.warnings());
             o.summary("export", facts, "");
         }
+        Command::Svar { fil, bedomning, kontrollera: _, skriv, root, today } => {
+            let res = molnkoll::svar::svar(&root.root, &bedomning, &fil, skriv, today.or_now())?;
+            if !res.fel.is_empty() {
+                res.fel.iter().for_each(|f| say(format_args!("fel: {}: {f}", fil.display())));
+                say(format_args!("molnkoll svar: {} fel i svarsbilagan; inget skrevs", res.fel.len()));
+                return Ok(ExitCode::FAILURE);
+            }
+            for u in &res.utfall {
+                println!("{}  {}: {}", u.id, molnkoll::view::svar_lage_namn(u.lage), u.skal);
+            }
+            let facts = match &res.andringar {
+                None => format!(
+                    "{} ska-krav, {} underbiträden kontrollerade; inget skrevs",
+                    res.utfall.len(),
+                    res.underbitraden
+                ),
+                Some(a) => {
+                    a.iter().for_each(|x| {
+                        o.info(format_args!("  {}: {} -> {}", x.sokvag, x.fore.as_deref().unwrap_or("(ny)"), x.efter))
+                    });
+                    format!("{} ändringar skrivna till {}", a.len(), res.fil)
+                }
+            };
+            o.summary("svar", facts, "");
+        }
         Command::Check { root, strict, today } => {
             let checked = molnkoll::check(&root.root, today.or_now())?;
             let (errors, warnings) = (checked.errors(), checked.warnings());

@@ -20,6 +20,8 @@ pub enum BuildError {
     PdfTemplate(#[from] pdf::TemplateReadError),
     #[error(transparent)]
     Write(#[from] write::WriteError),
+    #[error("kunde inte skapa svarsbilagan: {0}")]
+    Svarsbilaga(rust_xlsxwriter::XlsxError),
 }
 
 /// What a build did: the check it ran, and what it wrote (nothing when `check` found errors).
@@ -157,6 +159,10 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
     let mut reused = Reused { pages: html.reused, ..Reused::default() };
     let mut files = html.files;
     files.push(calendar(&site, cache));
+    match crate::svarsbilaga::filer(&site) {
+        Ok(sheets) => files.extend(sheets),
+        Err(e) => return Err(BuildError::Svarsbilaga(e)),
+    }
     for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
         let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
         files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));

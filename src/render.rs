@@ -640,6 +640,8 @@ impl Renderer<'_> {
             "lamplighet": lamplighet,
             "checklista": checklista,
             "bekraftelser": bekraftelser,
+            "anbudssvar": b.anbudssvar.iter().map(|s| view::anbudssvar(policy, s)).collect::<Vec<_>>(),
+            "svarsbilaga": view::har_svarsbilaga(item).then_some(view::SVARSBILAGA),
             "beslut": beslut,
             "utlatande": view::utlatande_id(&h.utlatande),
             "utlatande_namn": view::utlatande_namn(&h.utlatande),

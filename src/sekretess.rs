@@ -19,9 +19,9 @@ use crate::diagnostic::{Diagnostic, FileId, did_you_mean, one_of};
 use crate::historik::skillnad::etikett_for;
 use crate::load::{Loaded, dotted};
 use crate::model::{
-    AccepteradRisk, Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, CentralKomponentVal, Certifikat,
-    Datum, DpfKontroll, DriftformVal, Eskalering, Informationsmangd, Leverantor, Policy, RedogorelseBedomning,
-    Riskanalys, Sekretess, Stallningstagande, Tjanst, Underbitrade, UtlosareId,
+    AccepteradRisk, Anbudssvar, Bedomning, Bekraftelse, BekraftelseStatus, Beslut, BeslutStatus, CentralKomponentVal,
+    Certifikat, Datum, DpfKontroll, DriftformVal, Eskalering, Informationsmangd, Leverantor, Policy,
+    RedogorelseBedomning, Riskanalys, Sekretess, Stallningstagande, Tjanst, Underbitrade, UtlosareId,
 };
 use crate::path;
 
@@ -348,7 +348,7 @@ maska_struct!(Bedomning {
     "utlosare" => utlosare, "central_komponent" => central_komponent, "informationsmangd" => informationsmangder,
     "aterstallning" => aterstallning, "certifikat" => certifikat, "certifieringsredogorelse" => certifieringsredogorelse,
     "redogorelse_bedomning" => redogorelse_bedomning, "dpf" => dpf, "riskanalys" => riskanalys, "svar" => svar, "lamplighet" => lamplighet,
-    "checklista" => checklista, "bekraftelse" => bekraftelser, "beslut" => beslut,
+    "checklista" => checklista, "bekraftelse" => bekraftelser, "anbudssvar" => anbudssvar, "beslut" => beslut,
 });
 maska_struct!(Tjanst { "namn" => namn, "beskrivning" => beskrivning, "referens" => referens,
     "anvands_av" => anvands_av, "informationsagare" => informationsagare });
@@ -367,6 +367,8 @@ maska_struct!(Bekraftelse { "atgard" => atgard, "status" => status, "datum" => d
 maska_struct!(RedogorelseBedomning { "bedomd_av" => bedomd_av, "datum" => datum, "godtagen" => godtagen,
     "motivering" => motivering });
 maska_struct!(AccepteradRisk { "atgard" => atgard, "motivering" => motivering });
+maska_struct!(Anbudssvar { "krav" => krav, "uppfylls" => uppfylls, "svar" => svar, "bevis" => bevis,
+    "kontrollerad_av" => kontrollerad_av, "kontrollerad_datum" => kontrollerad_datum });
 maska_struct!(Beslut { "status" => status, "beslutsfattare" => beslutsfattare, "datum" => datum,
     "skyddsniva" => skyddsniva, "delegation" => delegation, "motivering" => motivering,
     "accepterad_risk" => accepterad_risk, "villkor" => villkor, "riskbedomning" => riskbedomning,

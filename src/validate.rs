@@ -553,6 +553,22 @@ pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, na
             );
         }
     }
+    // A bidder's answers, from the svarsbilaga.
+    let mut besvarade = BTreeMap::new();
+    for (i, s) in b.anbudssvar.iter().enumerate() {
+        r.check_one_of("unknown-measure", &path!["anbudssvar", i, "krav"], &s.krav, &atgarder, "ska-krav", false);
+        if let Some(first) = besvarade.insert(s.krav.clone(), i) {
+            r.error(
+                "duplicate-id",
+                &path!["anbudssvar", i, "krav"],
+                format!("ska-kravet {} besvaras två gånger", s.krav),
+                format!("redan i anbudssvar {}", first + 1),
+            );
+        }
+        if let Some(roll) = &s.kontrollerad_av {
+            r.check_role(&path!["anbudssvar", i, "kontrollerad_av"], roll, &roller);
+        }
+    }
     if b.utlosare == UtlosareId::Upphandling && !b.bekraftelser.is_empty() {
         let d = r.warning(
             "confirmation-without-change",

@@ -92,6 +92,53 @@ pub fn bekraftelse_ton(s: Option<BekraftelseStatus>) -> &'static str {
     }
 }
 
+/// The svarsbilaga's file name, beside the assessment's PDFs.
+pub const SVARSBILAGA: &str = "svarsbilaga.xlsx";
+
+/// Whether an assessment gets a svarsbilaga: a procurement whose ska-krav are known.
+pub fn har_svarsbilaga(item: &Item) -> bool {
+    item.harledning.handlingar.contains(&Handling::Kravbilaga)
+}
+
+/// A bidder's recorded answer, as the page shows it.
+#[derive(Serialize)]
+pub struct AnbudssvarVy<'a> {
+    pub krav: &'a str,
+    pub rubrik: &'a str,
+    /// Ja or Nej.
+    pub svar: &'static str,
+    /// Where the answer stands (derive's [`derive::svar_lage`]).
+    pub lage: &'static str,
+    pub text: Option<&'a str>,
+    pub bevis: Option<&'a str>,
+    /// Who checked the evidence, and when.
+    pub kontrollerad: Option<String>,
+}
+
+pub fn anbudssvar<'a>(policy: &'a Policy, s: &'a crate::model::Anbudssvar) -> AnbudssvarVy<'a> {
+    AnbudssvarVy {
+        krav: &s.krav,
+        rubrik: policy.atgard_rubrik(&s.krav),
+        svar: if s.uppfylls { "Ja" } else { "Nej" },
+        lage: svar_lage_namn(derive::svar_lage(s)),
+        text: s.svar.as_deref(),
+        bevis: s.bevis.as_deref(),
+        kontrollerad: s.kontrollerad_av.as_deref().map(|r| {
+            let datum = s.kontrollerad_datum.map(|d| format!(" {d}")).unwrap_or_default();
+            format!("Kontrollerat av {}{datum}", roll_namn(policy, r))
+        }),
+    }
+}
+
+/// Where a bidder's answer stands.
+pub fn svar_lage_namn(s: derive::SvarLage) -> &'static str {
+    match s {
+        derive::SvarLage::Uppfylls => "Uppfylls",
+        derive::SvarLage::KontrollKravs => "Bevis ska kontrolleras",
+        derive::SvarLage::UppfyllsEj => "Uppfylls inte",
+    }
+}
+
 pub fn beslut_namn(s: BeslutStatus) -> &'static str {
     match s {
         BeslutStatus::Godkand => "Godkänd",

@@ -51,6 +51,10 @@ pub struct Bedomning {
     /// The supplier's confirmation per measure, for a driftform change.
     #[serde(default, rename = "bekraftelse")]
     pub bekraftelser: Vec<Bekraftelse>,
+    /// The winning bidder's answers from the svarsbilaga, one per ska-krav; written by
+    /// `molnkoll svar --skriv`.
+    #[serde(default)]
+    pub anbudssvar: Vec<Anbudssvar>,
     pub beslut: Option<Beslut>,
     /// Parts of this record that are secret under OSL, in addition to the policy's.
     #[serde(default)]
@@ -186,6 +190,24 @@ pub struct Bekraftelse {
     pub status: BekraftelseStatus,
     pub datum: Option<Datum>,
     pub bevis: Option<String>,
+}
+
+/// A bidder's answer to one ska-krav, as the svarsbilaga gave it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Anbudssvar {
+    /// Id of a measure in the policy that is a ska-krav.
+    pub krav: String,
+    /// The bidder's Ja (`true`) or Nej (`false`).
+    pub uppfylls: bool,
+    /// How the bidder says it meets the requirement, in its own words.
+    pub svar: Option<String>,
+    /// Where in the tender the evidence is (an attachment's name or number).
+    pub bevis: Option<String>,
+    /// Role that checked the evidence; until someone has, a Ja alone does not meet the
+    /// requirement.
+    pub kontrollerad_av: Option<String>,
+    /// When the evidence was checked.
+    pub kontrollerad_datum: Option<Datum>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

@@ -36,5 +36,6 @@ mod sekretess;
 mod serve;
 mod site;
 mod startsida;
+mod svarsbilaga;
 mod utdata;
 mod view;
