@@ -50,6 +50,8 @@ pub mod pdf;
 #[cfg(feature = "full")]
 mod pipeline;
 #[cfg(feature = "full")]
+mod redigera;
+#[cfg(feature = "full")]
 pub mod render;
 #[cfg(feature = "full")]
 pub mod serve;
