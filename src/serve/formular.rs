@@ -754,6 +754,9 @@ fn post(f: &Formular, slug: &str, post: &Varden, only_check: bool) -> Response {
     for g in steg.iter().flat_map(|s| &s.grupper).filter(|g| g.lista) {
         rader.insert(g.tabell, rows_of(post, g).0);
     }
+    // What the form shows again: the file's values, with what was posted over them.
+    let mut shown = Dokument::parse(&text).map(|d| from_doc(&d, &steg).0).unwrap_or_default();
+    shown.extend(post.iter().map(|(k, v)| (k.clone(), v.clone())));
     let action = post.get("gor").map(String::as_str).unwrap_or("spara");
     if let Some(lista) = action.strip_prefix("lagg-till:") {
         // A new empty row, and the form again with everything typed so far.
@@ -786,8 +789,9 @@ fn post(f: &Formular, slug: &str, post: &Varden, only_check: bool) -> Response {
     }
     if errors {
         let h = posted_hash.unwrap_or_default();
-        let body = form(f, slug, &rel, &steg, post, &rader, h, &fynd, Some("Inget sparades: rätta felen nedan först."));
-        return page(StatusCode::UNPROCESSABLE_ENTITY, &title(post), &body);
+        let body =
+            form(f, slug, &rel, &steg, &shown, &rader, h, &fynd, Some("Inget sparades: rätta felen nedan först."));
+        return page(StatusCode::UNPROCESSABLE_ENTITY, &title(&shown), &body);
     }
     if edited != text {
         if let Err(e) = write_atomic(&path, edited.as_bytes()) {
