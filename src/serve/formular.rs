@@ -188,6 +188,8 @@ fn hash(text: &str) -> u64 {
 
 /// The assessment a slug names: its file relative to the root and its path on disk. Only a
 /// regular file (not a link) inside `content/bedomningar/` is ever returned.
+// The refusal is the answer itself, made once per request: its size does not matter.
+#[allow(clippy::result_large_err)]
 fn find(f: &Formular, slug: &str) -> Result<(String, PathBuf), Response> {
     let missing = || refuse(StatusCode::NOT_FOUND, "Det finns ingen bedömning med den adressen.");
     if !crate::slug::valid_slug(slug) {
@@ -539,10 +541,10 @@ fn apply(text: &str, post: &Varden, steg: &[Steg]) -> Result<(String, BTreeMap<S
             continue;
         }
         let had = doc.count(g.tabell);
-        let (n, bort) = rows_of(post, g);
+        let (_, bort) = rows_of(post, g);
         let mut kept = Vec::new();
-        for row in 0..n {
-            if bort[row] {
+        for (row, &gone) in bort.iter().enumerate() {
+            if gone {
                 if row < had {
                     removals.push((g.tabell, row));
                 }
@@ -659,12 +661,11 @@ fn validera(
 /// `certifikat[2].bevis` in the edited file, as the form row it came from.
 fn renumber(path: &str, moves: &BTreeMap<String, Vec<usize>>) -> String {
     for (tabell, kept) in moves {
-        if let Some(rest) = path.strip_prefix(&format!("{tabell}[")) {
-            if let Some((n, tail)) = rest.split_once(']') {
-                if let Some(&row) = n.parse::<usize>().ok().and_then(|n| kept.get(n.wrapping_sub(1))) {
-                    return format!("{tabell}[{}]{tail}", row + 1);
-                }
-            }
+        if let Some(rest) = path.strip_prefix(&format!("{tabell}["))
+            && let Some((n, tail)) = rest.split_once(']')
+            && let Some(&row) = n.parse::<usize>().ok().and_then(|n| kept.get(n.wrapping_sub(1)))
+        {
+            return format!("{tabell}[{}]{tail}", row + 1);
         }
     }
     path.to_owned()
