@@ -39,3 +39,6 @@ node tests/site-checks/check-site.mjs "$site/output" --quiet
 
 step "search in Chromium"
 node tests/site-checks/check-search.mjs "$site/output"
+
+step "the edit form of serve in Chromium: a saved edit, axe-core and the Nu HTML Checker"
+node tests/site-checks/check-form.mjs "$molnkoll"

@@ -83,6 +83,20 @@ impl SpanIndex {
         }
     }
 
+    /// The dotted path of the innermost key or value whose text holds `span`: where in the
+    /// record a diagnostic points (`serve`'s edit form shows it at that field).
+    pub fn path_at(&self, span: &Range<usize>) -> Option<String> {
+        let holds = |r: &Range<usize>| r.start <= span.start && span.end <= r.end;
+        self.entries
+            .iter()
+            .filter_map(|(path, (key, value))| {
+                let whole = key.start.min(value.start)..key.end.max(value.end);
+                holds(&whole).then(|| (whole.len(), path))
+            })
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.len().cmp(&a.1.len())).then_with(|| a.1.cmp(b.1)))
+            .map(|(_, path)| path.clone())
+    }
+
     fn find(&self, path: &[Seg], want_key: bool) -> Option<Range<usize>> {
         (1..=path.len()).rev().find_map(|n| {
             let (key, value) = self.entries.get(&dotted(&path[..n]))?;

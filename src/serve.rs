@@ -18,6 +18,10 @@ use axum::response::{IntoResponse, Response};
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode, Watcher as _};
 
+mod formular;
+mod git;
+mod toml_fil;
+
 use crate::cache::Cache;
 use crate::model::Datum;
 
@@ -84,6 +88,8 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
     // starts from the last build's output, as `build` does, and only reads it.
     let mut cache = Cache::from_output(&opts.out).keeping_memo();
     let state: Shared = Arc::new(RwLock::new(State { site: rebuild(&opts, &mut cache, &*log), generation: 1 }));
+
+    let formular = Arc::new(formular::Formular::new(&opts.root, addr, opts.today)?);
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).map_err(|e| ServeError::Watch(opts.root.clone(), e))?;
@@ -154,7 +160,7 @@ pub fn serve(mut opts: Options, log: impl Fn(&str) + Send + Sync + 'static) -> R
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let app = axum::Router::new().fallback(move |req: Request<Body>| {
+        let app = axum::Router::new().merge(formular::router(formular)).fallback(move |req: Request<Body>| {
             let state = state.clone();
             async move {
                 let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
@@ -229,7 +235,7 @@ fn respond(state: &Shared, raw_path: &str) -> Response {
     if let Some(bytes) = files.get(&path) {
         let mime = mime_guess::from_path(&path).first_or_octet_stream();
         return if mime == mime_guess::mime::TEXT_HTML {
-            text(StatusCode::OK, "text/html; charset=utf-8", with_reload(bytes))
+            text(StatusCode::OK, "text/html; charset=utf-8", formular::with_edit_link(&path, with_reload(bytes)))
         } else {
             text(StatusCode::OK, mime.as_ref(), bytes.to_vec())
         };

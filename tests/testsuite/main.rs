@@ -19,6 +19,7 @@ mod beslut;
 mod check_cli;
 mod derive;
 mod export;
+mod formular;
 mod fuzz_regressions;
 mod granser;
 mod historik;
