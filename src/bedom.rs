@@ -178,7 +178,7 @@ fn accepterad_risk(
                     policy.atgard_rubrik(&u.id),
                     u.id
                 ),
-                crate::view::status_namn(u.status).to_lowercase(),
+                crate::derive::status_namn(u.status).to_lowercase(),
             );
         }
     }

@@ -852,3 +852,13 @@ fn utlatande(
     }
     if orsaker.is_empty() { Utlatande::RedoForBeslut } else { Utlatande::Blockerad { orsaker } }
 }
+
+/// A measure's outcome in words. Here, below `bedom` and `view`, because both say it.
+pub fn status_namn(s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::Uppfylld) => "Uppfylld",
+        Some(Status::EjUppfylld) => "Ej uppfylld",
+        Some(Status::Okand) => "Okänd",
+        None => "Ej tillämplig",
+    }
+}

@@ -66,14 +66,7 @@ pub fn status_id(s: Status) -> &'static str {
 }
 
 /// A measure's outcome; `None` is a measure that does not apply.
-pub fn status_namn(s: Option<Status>) -> &'static str {
-    match s {
-        Some(Status::Uppfylld) => "Uppfylld",
-        Some(Status::EjUppfylld) => "Ej uppfylld",
-        Some(Status::Okand) => "Okänd",
-        None => "Ej tillämplig",
-    }
-}
+pub use crate::derive::status_namn;
 
 /// How a measure's outcome is coloured: met, not applicable, or a shortfall.
 pub fn status_ton(s: Option<Status>) -> &'static str {

@@ -19,10 +19,10 @@ use axum::response::{IntoResponse, Response};
 use tera::escape_html as esc;
 use toml_edit::Value;
 
+use super::toml_fil::{Dokument, write_atomic};
 use crate::diagnostic::Severity;
 use crate::load::{BEDOMNING_DIR, Seg};
 use crate::model::{BegreppKategori, Datum, Policy};
-use super::toml_fil::{Dokument, write_atomic};
 
 pub(super) const PREFIX: &str = "/_molnkoll/redigera/";
 pub(super) const NY: &str = "/_molnkoll/ny";
