@@ -19,10 +19,11 @@ use axum::response::{IntoResponse, Response};
 use tera::escape_html as esc;
 use toml_edit::Value;
 
-use super::toml_fil::{Dokument, write_atomic};
+use super::toml_fil::Dokument;
 use crate::diagnostic::Severity;
 use crate::load::{BEDOMNING_DIR, Seg};
 use crate::model::{BegreppKategori, Datum, Policy};
+use crate::redigera::skriv_atomiskt;
 
 pub(super) const PREFIX: &str = "/_molnkoll/redigera/";
 pub(super) const NY: &str = "/_molnkoll/ny";
@@ -795,7 +796,7 @@ fn post(f: &Formular, slug: &str, post: &Varden, only_check: bool) -> Response {
         return page(StatusCode::UNPROCESSABLE_ENTITY, &title(&shown), &body);
     }
     if edited != text {
-        if let Err(e) = write_atomic(&path, edited.as_bytes()) {
+        if let Err(e) = skriv_atomiskt(&path, edited.as_bytes()) {
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, &format!("Kan inte skriva {rel}: {e}"));
         }
         let message = post.get("meddelande").map(|m| m.trim()).filter(|m| !m.is_empty());

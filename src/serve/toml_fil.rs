@@ -1,13 +1,11 @@
-//! The edit form's own comment-keeping TOML writer (get, set, remove, push and remove tables,
-//! atomic write). `crate::redigera` is the answer-sheet import's; the two should become one.
+//! The edit form's own comment-keeping TOML editor (get, set, remove, push and remove tables).
+//! `crate::redigera` is the answer-sheet import's, and writes both atomically; the two editors
+//! should become one.
 //! Edits an assessment's TOML as a person would: a changed value is replaced where it
 //! stands, so comments, key order and the layout of everything untouched stay as written.
 //!
 //! A narrow interface on purpose: `serve`'s edit form needs to set a value at a path,
 //! remove one, append and remove array-of-tables entries, and write the result atomically.
-
-use std::io::{self, Write as _};
-use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, Table, Value};
 
@@ -150,25 +148,6 @@ fn descend<'a>(
         }
         _ => Err(format!("`{k}` är ingen tabell")),
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
-/// that a reader (or a crash) sees the old file or the new one, never half of one.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().ok_or_else(|| io::Error::other("filen har ingen mapp"))?;
-    let name = path.file_name().ok_or_else(|| io::Error::other("inget filnamn"))?.to_string_lossy();
-    // A hidden name: the watcher and the loader both pass over it.
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]
