@@ -37,6 +37,11 @@ step "build the shipped content"
 step "site checks: Nu HTML Checker, axe-core in Chromium, links, file://"
 node tests/site-checks/check-site.mjs "$site/output" --quiet
 
+# The open extract is a site of its own (masked parts, other notices): the same checks.
+step "build the open extract, and the same site checks on it"
+"$molnkoll" build --today 2026-11-23 --profile oppen --out "$site/oppen"
+node tests/site-checks/check-site.mjs "$site/oppen" --quiet
+
 step "search in Chromium"
 node tests/site-checks/check-search.mjs "$site/output"
 

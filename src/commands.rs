@@ -52,6 +52,22 @@ pub fn export(root: &Path, today: Datum, profil: Profil, format: ExportFormat) -
     Ok(Exported { checked, bytes: Some(bytes), rows: rows.len() })
 }
 
+/// Puts the register where `export` was asked to: in a file outside the project's inputs,
+/// or on standard out, but never xlsx straight to a terminal.
+pub fn skriv_export(root: &Path, out: Option<&Path>, format: ExportFormat, bytes: &[u8]) -> Result<(), String> {
+    use std::io::{IsTerminal, Write};
+    match out {
+        Some(path) => {
+            crate::export::check_out(root, path)?;
+            std::fs::write(path, bytes).map_err(|e| format!("kan inte skriva {}: {e}", path.display()))
+        }
+        None if format == ExportFormat::Xlsx && std::io::stdout().is_terminal() => {
+            Err("xlsx är binärt; ange --out register.xlsx eller styr om standard ut till en fil".to_owned())
+        }
+        None => std::io::stdout().write_all(bytes).map_err(|e| format!("kan inte skriva till standard ut: {e}")),
+    }
+}
+
 /// Why a command that needs the policy, but not a clean project, stopped.
 pub enum PolicyError {
     Load(load::LoadError),

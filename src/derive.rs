@@ -77,8 +77,10 @@ impl BevakningTyp {
 pub enum Handling {
     /// Step 4 of a procurement: the ska-krav appendix.
     Kravbilaga,
-    /// Step 4 of a driftform change: the supplier confirms each measure.
+    /// Step 4 of a driftform change: the request that the supplier confirm each measure.
     Leverantorsbekraftelse,
+    /// The supplier's answers to that request, as recorded in the assessment.
+    MottagenBekraftelse,
     /// What the information owner decides on, and the decision.
     Beslutsunderlag,
     /// Level 4: a notice that a cloud service is not allowed, instead of any appendix.
@@ -86,11 +88,18 @@ pub enum Handling {
 }
 
 impl Handling {
+    /// Sent outside the organisation (to bidders or the supplier): holds nothing internal,
+    /// so no marked part and no secrecy notice either.
+    pub fn gar_ut(self) -> bool {
+        matches!(self, Handling::Kravbilaga | Handling::Leverantorsbekraftelse)
+    }
+
     /// The file name inside the assessment's folder.
     pub fn fil(self) -> &'static str {
         match self {
             Handling::Kravbilaga => "kravbilaga.pdf",
             Handling::Leverantorsbekraftelse => "leverantorsbekraftelse.pdf",
+            Handling::MottagenBekraftelse => "leverantorsbekraftelse-mottagen.pdf",
             Handling::Beslutsunderlag => "beslutsunderlag.pdf",
             Handling::EjTillaten => "ej-tillaten.pdf",
         }
@@ -484,6 +493,12 @@ pub fn beslut_drojer(policy: &Policy, h: &Harledning, senast_andrad: Datum, toda
     (pagar && stale).then_some(Bevakning { typ: BevakningTyp::BeslutDrojer, datum: senast_andrad, certifikat: None })
 }
 
+/// Whether the kommundirektör signs the decision too: the matter was lifted to it, or the
+/// IT-centerchef advised against and it may have to be.
+pub fn kommundirektoren_skriver_under(beslut: &crate::model::Beslut) -> bool {
+    beslut.eskalering.is_some() || beslut.it_centerchef.as_ref().is_some_and(|it| !it.tillstyrker)
+}
+
 /// Level 4 gets only the notice. Otherwise step 4's document for the trigger, once the
 /// level (and so the measures) is known, and the decision basis once a decision is due.
 fn handlingar(b: &Bedomning, styrande: Option<&Styrande>, utlatande: &Utlatande) -> Vec<Handling> {
@@ -498,6 +513,11 @@ fn handlingar(b: &Bedomning, styrande: Option<&Styrande>, utlatande: &Utlatande)
             UtlosareId::Upphandling => Handling::Kravbilaga,
             UtlosareId::Driftformsforandring => Handling::Leverantorsbekraftelse,
         });
+        // Once the supplier has answered, the answers are a document of their own: the
+        // request stays as it was sent.
+        if b.utlosare == UtlosareId::Driftformsforandring && !b.bekraftelser.is_empty() {
+            out.push(Handling::MottagenBekraftelse);
+        }
     }
     if matches!(utlatande, Utlatande::Beslutad { .. } | Utlatande::RedoForBeslut) {
         out.push(Handling::Beslutsunderlag);

@@ -24,7 +24,7 @@ pub struct Rad {
     pub land: String,
     #[serde(rename = "Driftform")]
     pub driftform: u32,
-    #[serde(rename = "Utlösare")]
+    #[serde(rename = "Anledning")]
     pub utlosare: String,
     #[serde(rename = "Styrande nivå")]
     pub niva: Option<u8>,
@@ -59,7 +59,7 @@ pub const RUBRIKER: [&str; 18] = [
     "Leverantör",
     "Land",
     "Driftform",
-    "Utlösare",
+    "Anledning",
     "Styrande nivå",
     "Nivåns namn",
     "Utlåtande",
@@ -123,12 +123,12 @@ pub fn rader_for(
     profil: crate::Profil,
     today: Datum,
 ) -> Result<Vec<Rad>, Vec<crate::diagnostic::Diagnostic>> {
-    let hemliga = crate::sekretess::tillampa(policy, items, profil, today);
+    let hemliga = crate::maskering::tillampa(policy, items, profil, today);
     let rows = rader(policy, items);
-    let text = crate::sekretess::json_text(&serde_json::to_value(&rows).unwrap_or_default());
-    let harledda = crate::sekretess::harledda_texter(items);
+    let text = crate::maskering::json_text(&serde_json::to_value(&rows).unwrap_or_default());
+    let harledda = crate::maskering::harledda_texter(items);
     let texts = harledda.into_iter().chain([("exporten".to_owned(), text)]);
-    let lackor = crate::sekretess::sok(&hemliga, texts);
+    let lackor = crate::maskering::sok(&hemliga, texts);
     if lackor.is_empty() { Ok(rows) } else { Err(lackor) }
 }
 

@@ -59,8 +59,16 @@ pub(crate) fn handelser(site: &Site) -> (String, Vec<Handelse>) {
         for f in due.into_iter().filter(|f| f.kalla != Datum::MASKERAD) {
             match f.typ {
                 ForfallTyp::Granskning => {
-                    let text = format!("Årlig granskning av bedömningen {ref_} ({}).", item.file);
-                    push(f.datum, format!("{}-granskning@molnkoll", item.slug), format!("Granskning: {namn}"), text);
+                    let text = format!(
+                        "Dags för den återkommande granskningen av beslutet om {namn} ({ref_}). Bedömningen redigeras i {}.",
+                        item.file
+                    );
+                    push(
+                        f.datum,
+                        format!("{}-granskning@molnkoll", item.slug),
+                        format!("Granska bedömningen: {namn}"),
+                        text,
+                    );
                 }
                 ForfallTyp::Certifikat(i) => {
                     let c = &b.certifikat[i];

@@ -20,6 +20,7 @@ pub mod historik;
 mod keys;
 pub mod load;
 pub mod markdown;
+mod maskering;
 mod memo;
 pub mod model;
 pub mod schema;

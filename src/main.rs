@@ -1,14 +1,13 @@
 //! The command line: parses arguments, calls the library once per command, prints.
 
 use std::fmt::Display;
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use molnkoll::Checked;
 use molnkoll::cli::{Cli, Command, Level, Out, PdfProgress, SchemaVal, say, today};
-use molnkoll::commands::{self, ExportFormat, PolicyError};
+use molnkoll::commands::{self, PolicyError};
 use molnkoll::model::Policy;
 
 /// Why a command stopped: `fel: …` with its exit status, or errors in the content,
@@ -60,11 +59,9 @@ fn run(command: Command, o: &Out) -> Result<ExitCode, Stop> {
                 say(format_args!("molnkoll build: {} fel; inget skrevs, {} är orörd", checked.errors(), out.display()));
                 return Ok(ExitCode::FAILURE);
             };
-            let (pages, pdfs) = (built.reused.pages, built.reused.pdfs);
-            let unchanged = if pages + pdfs > 0 {
-                format!(" ({pages} sidor och {pdfs} PDF oförändrade sedan förra bygget)")
-            } else {
-                String::new()
+            let unchanged = match (built.reused.pages, built.reused.pdfs) {
+                (0, 0) => String::new(),
+                (p, d) => format!(" ({p} sidor och {d} PDF oförändrade sedan förra bygget)"),
             };
             let facts = format!(
                 "{} bedömningar, {} sidor, {} PDF, {} filer skrivna till {}{unchanged}, {} varningar",
@@ -97,17 +94,7 @@ fn run(command: Command, o: &Out) -> Result<ExitCode, Stop> {
                 let line = format!("molnkoll export: {} fel; ingen export skrevs", exported.checked.errors());
                 return Err(Stop::Content(Box::new(exported.checked), line));
             };
-            match &out {
-                Some(path) => molnkoll::export::check_out(&root.root, path).and_then(|()| {
-                    std::fs::write(path, &bytes).map_err(|e| format!("kan inte skriva {}: {e}", path.display()))
-                }),
-                None if format == ExportFormat::Xlsx && std::io::stdout().is_terminal() => {
-                    Err("xlsx är binärt; ange --out register.xlsx eller styr om standard ut till en fil".to_owned())
-                }
-                None => {
-                    std::io::stdout().write_all(&bytes).map_err(|e| format!("kan inte skriva till standard ut: {e}"))
-                }
-            }?;
+            commands::skriv_export(&root.root, out.as_deref(), format, &bytes)?;
             let facts = format!("{} bedömningar, {} varningar", exported.rows, exported.checked.warnings());
             o.summary("export", facts, "");
         }

@@ -8,8 +8,9 @@ use std::time::Instant;
 use crate::cache::Cache;
 use crate::diagnostic::Diagnostic;
 use crate::keys;
+use crate::maskering;
 use crate::model::Datum;
-use crate::sekretess::{self, Profil};
+use crate::sekretess::Profil;
 use crate::{Checked, kalender, load, pdf, schema, write};
 
 #[derive(Debug, thiserror::Error)]
@@ -131,7 +132,7 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     };
     let t = Instant::now();
-    let hemliga = sekretess::tillampa(policy, &mut checked.items, opts.profil, opts.today);
+    let hemliga = maskering::tillampa(policy, &mut checked.items, opts.profil, opts.today);
     let site = crate::view::Site {
         policy,
         items: &checked.items,
@@ -209,18 +210,18 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
 /// when nothing is masked.
 fn leaks(
     site: &crate::view::Site,
-    hemliga: &[sekretess::Hemlighet],
+    hemliga: &[maskering::Hemlighet],
     files: &[write::OutputFile],
     items: &[crate::Item],
 ) -> Vec<Diagnostic> {
     let tables = if hemliga.is_empty() { serde_json::Value::Null } else { pdf::data::policy_tables(site.policy) };
-    let pdf_texts = pdf::job_iter(site, &tables).map(|j| (j.path.clone(), sekretess::json_text(&j.data())));
+    let pdf_texts = pdf::job_iter(site, &tables).map(|j| (j.path.clone(), maskering::json_text(&j.data())));
     let texts = files
         .iter()
         .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.clone(), text.to_owned())))
         .chain(pdf_texts)
-        .chain(if hemliga.is_empty() { Vec::new() } else { sekretess::harledda_texter(items) });
-    sekretess::sok(hemliga, texts)
+        .chain(if hemliga.is_empty() { Vec::new() } else { maskering::harledda_texter(items) });
+    maskering::sok(hemliga, texts)
 }
 
 /// The review calendar. Its events are cheap to list and costly to write out; the file is

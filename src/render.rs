@@ -648,7 +648,7 @@ impl Renderer<'_> {
             "orsaker": orsaker,
             "handlingar": h.handlingar.iter().map(|&x| json!({"fil": x.fil(), "namn": view::handling_namn(x)})).collect::<Vec<_>>(),
             "historik": self.historik_view(item),
-            "sekretess": crate::sekretess::vy(item, self.site.profil),
+            "sekretess": crate::maskering::vy(item, self.site.profil),
         })
     }
 

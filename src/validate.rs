@@ -395,15 +395,11 @@ pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, na
     let org = &policy.organisation;
     let organisationer: Vec<&str> =
         std::iter::once(&org.namn).chain(&org.kommuner).chain(&org.bolag).map(String::as_str).collect();
-    for (i, namn) in b.tjanst.anvands_av.iter().enumerate() {
-        if let Some(d) = r.check_one_of(
-            "unknown-organisation",
-            &path!["tjanst", "anvands_av", i],
-            namn,
-            &organisationer,
-            "organisation",
-            false,
-        ) {
+    let parter =
+        b.tjanst.anvands_av.iter().enumerate().map(|(i, namn)| (path!["tjanst", "anvands_av", i].to_vec(), namn));
+    let avtalspart = b.tjanst.avtalspart.iter().map(|namn| (path!["tjanst", "avtalspart"].to_vec(), namn));
+    for (sokvag, namn) in parter.chain(avtalspart) {
+        if let Some(d) = r.check_one_of("unknown-organisation", &sokvag, namn, &organisationer, "organisation", false) {
             note(
                 d,
                 "organisationerna står i policyns `organisation.namn`, `organisation.kommuner` och `organisation.bolag`",

@@ -86,6 +86,11 @@ pub struct Tjanst {
     pub anvands_av: Vec<String>,
     /// Role that owns the information and the risk: a role id, never a person's name.
     pub informationsagare: String,
+    /// The contract's reference (its number or name), printed on the supplier's confirmation.
+    pub avtal: Option<String>,
+    /// The organisation that holds the contract and signs for the customer: the policy's
+    /// `organisation.namn`, one of its `kommuner` or one of its `bolag`.
+    pub avtalspart: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

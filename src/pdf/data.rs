@@ -216,32 +216,49 @@ pub fn bedomning(
                 "skal": u.skal, "accepterad": accepterad.map(|a| md(&a.motivering))})
         })
         .collect();
-    // The kommundirektör signs when the matter went further, or the IT-centerchef advised against.
-    let eskalerad = b
-        .beslut
-        .as_ref()
-        .is_some_and(|x| x.eskalering.is_some() || x.it_centerchef.as_ref().is_some_and(|it| !it.tillstyrker));
+    let eskalerad = b.beslut.as_ref().is_some_and(crate::derive::kommundirektoren_skriver_under);
+    // Who signs, in the policy's words: the owner decides, the IT-centerchef takes a
+    // position, and the kommundirektör decides a matter lifted to it.
+    let underskrifter: Vec<Value> =
+        [("informationsagare", "beslutar som riskägare"), ("it-centerchef", "tar ställning")]
+            .into_iter()
+            .chain(eskalerad.then_some(("kommundirektor", "beslutar när ärendet har lyfts")))
+            .map(|(roll, vad)| json!({"roll": view::versal(&policy.roll_bestamd(roll)), "vad": vad}))
+            .collect();
     let underlag = json!({
         "checklista": checklista, "lamplighet": lamplighet, "central_komponent": central, "ouppfyllda": ouppfyllda,
         "eskalerad": eskalerad,
+        "underskrifter": underskrifter,
         "eskalering_regel": policy.roller.iter().find(|r| r.id == "kommundirektor").map(|r| r.beskrivning.as_str()),
         "nivaer": policy.nivaer.iter().map(|n| niva_namn(policy, n.varde)).collect::<Vec<_>>(),
     });
-    let driftform = policy.driftform(b.driftform.id).map_or_else(
-        || b.driftform.id.to_string(),
-        |d| format!("{} (drift: {}, support: {}, servrar: {})", d.id, d.driftleverantor, d.support, d.serverplacering),
-    );
+    let driftform_text = |id: u32| {
+        policy.driftform(id).map_or_else(
+            || id.to_string(),
+            |d| {
+                format!(
+                    "{} (drift: {}, support: {}, servrar: {})",
+                    d.id, d.driftleverantor, d.support, d.serverplacering
+                )
+            },
+        )
+    };
+    let driftform = driftform_text(b.driftform.id);
     json!({
         "dokument": {"typ": view::handling_namn(handling), "titel": titel, "referens": b.tjanst.referens, "datum": datum(datum_)},
         "organisation": organisation(policy),
         "tjanst": {
             "namn": b.tjanst.namn, "referens": b.tjanst.referens, "beskrivning": b.tjanst.beskrivning,
             "anvands_av": b.tjanst.anvands_av, "informationsagare": roll(policy, &b.tjanst.informationsagare),
+            "avtal": b.tjanst.avtal, "avtalspart": b.tjanst.avtalspart,
         },
         "leverantor": b.leverantor,
-        "underbitraden": b.underbitraden,
+        "leverantor_land": view::land_namn(&b.leverantor.land),
+        "underbitraden": view::underbitraden(item),
         "driftform": driftform,
+        "driftform_id": b.driftform.id,
         "driftform_tidigare": b.driftform.tidigare,
+        "driftform_tidigare_text": b.driftform.tidigare.map(driftform_text),
         "utlosare": policy.utlosare(b.utlosare).map(|u| u.namn.as_str()),
         "utlatande": view::utlatande_namn(&h.utlatande),
         "niva": niva,
@@ -257,8 +274,7 @@ pub fn bedomning(
         "beslut": beslut,
         "underlag": underlag,
         "policy": tables,
-        // The kravbilaga goes to every bidder and holds no marked part, so no notice.
-        "sekretess": if handling == Handling::Kravbilaga { Value::Null } else { crate::sekretess::vy(item, profil) },
+        "sekretess": if handling.gar_ut() { Value::Null } else { crate::maskering::vy(item, profil) },
         "kravbilaga": {
             "visa_klassning": crate::validate::serde_plain(policy.kravbilaga.visa_klassning),
             "hogsta_per_aspekt": aspekter.iter().map(|a| json!({

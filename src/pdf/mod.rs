@@ -44,6 +44,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("molnkoll.typ", include_str!("../../templates/pdf/molnkoll.typ")),
     ("kravbilaga.typ", include_str!("../../templates/pdf/kravbilaga.typ")),
     ("leverantorsbekraftelse.typ", include_str!("../../templates/pdf/leverantorsbekraftelse.typ")),
+    ("leverantorsbekraftelse-mottagen.typ", include_str!("../../templates/pdf/leverantorsbekraftelse-mottagen.typ")),
     ("beslutsunderlag.typ", include_str!("../../templates/pdf/beslutsunderlag.typ")),
     ("ej-tillaten.typ", include_str!("../../templates/pdf/ej-tillaten.typ")),
     ("policy.typ", include_str!("../../templates/pdf/policy.typ")),
@@ -53,6 +54,7 @@ fn template_for(handling: Handling) -> &'static str {
     match handling {
         Handling::Kravbilaga => "kravbilaga.typ",
         Handling::Leverantorsbekraftelse => "leverantorsbekraftelse.typ",
+        Handling::MottagenBekraftelse => "leverantorsbekraftelse-mottagen.typ",
         Handling::Beslutsunderlag => "beslutsunderlag.typ",
         Handling::EjTillaten => "ej-tillaten.typ",
     }

@@ -27,7 +27,7 @@ fn csv_has_a_bom_a_header_and_one_row_per_assessment() {
     let text = out.stdout.strip_prefix('\u{feff}').expect("UTF-8 BOM for Excel");
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 3, "{text}");
-    assert!(lines[0].starts_with("Tjänst,Referens,Leverantör,Land,Driftform,Utlösare,Styrande nivå"), "{text}");
+    assert!(lines[0].starts_with("Tjänst,Referens,Leverantör,Land,Driftform,Anledning,Styrande nivå"), "{text}");
     // Sorted by service name (Å after S).
     assert!(lines[1].starts_with(
             "Schemaläggning,SML-2026-0001,Schema AB,SE,4,Upphandling av IT-system,2,Betydande,Beslutad: godkänd,\"MK-2-ATERSTALLNING, MK-2-CERTIFIERING\",,,2026-02-01,2027-02-01,"

@@ -97,11 +97,30 @@ fn a_driftform_change_yields_a_supplier_confirmation_with_recorded_status() {
     p.build().ok();
     assert!(pdfs(&p).contains(&"bedomningar/tjanst/leverantorsbekraftelse.pdf".to_owned()));
     assert!(!pdfs(&p).contains(&"bedomningar/tjanst/kravbilaga.pdf".to_owned()));
+    // The request to send: nothing recorded in it, blanks for the contract, and the
+    // supplier's authorised signatory.
     let t = text(&p, "bedomningar/tjanst/leverantorsbekraftelse.pdf");
     assert!(t.contains("3. Listad i EU–US Data Privacy Framework (MK-1-DPF)"), "{t}");
-    assert!(t.contains("Registrerad status Bekräftad") && t.contains("Dnr 77"), "{t}");
-    assert!(t.contains("Registrerad status Väntar"), "{t}");
-    assert!(t.contains("Underskrift, för Schema AB"), "{t}");
+    assert!(!t.contains("Bekräftad") && !t.contains("Dnr 77") && !t.contains("Väntar"), "{t}");
+    assert!(t.contains("Begäran om leverantörsbekräftelse"), "{t}");
+    assert!(t.contains("från driftform 1\ntill driftform 4") || t.contains("från driftform 1 till driftform 4"), "{t}");
+    assert!(t.contains("För leverantören, Schema AB") && t.contains("Underskrift av behörig företrädare"), "{t}");
+    assert!(t.contains("Mottagen för avtalsparten"), "no contract party recorded: {t}");
+    assert!(!t.contains("sekretess"), "it goes to the supplier and holds no marked part: {t}");
+    // The answers that came back: statuses, dates and evidence, in a document of their own.
+    let t = text(&p, "bedomningar/tjanst/leverantorsbekraftelse-mottagen.pdf");
+    assert!(t.contains("Mottagen leverantörsbekräftelse"), "{t}");
+    assert!(t.contains("Bekräftad") && t.contains("2026-10-02") && t.contains("Dnr 77"), "{t}");
+    assert!(t.contains("Väntar"), "a measure not answered yet: {t}");
+
+    // With the contract in the record, the request names it and who signs for the customer.
+    let p = project(&[(
+        "tjanst.toml",
+        &change.edit("[tjanst]\n", "[tjanst]\navtal = \"Avtal 2024-17\"\navtalspart = \"Mellby kommun\"\n"),
+    )]);
+    p.build().ok();
+    let t = text(&p, "bedomningar/tjanst/leverantorsbekraftelse.pdf");
+    assert!(t.contains("Avtal 2024-17") && t.contains("Mottagen för Mellby kommun"), "{t}");
 }
 
 #[test]

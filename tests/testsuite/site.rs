@@ -162,7 +162,7 @@ fn the_calendar_feed_lists_reviews_expiries_and_dpf_rechecks() {
     assert_eq!(events.len(), 3, "{ics}");
     // Sorted by date: the review, the DPF re-check a year after the check, the certificate.
     let want = [
-        ("tjanst-granskning@molnkoll", "20270201", "20270202", "SUMMARY:Granskning: Schemaläggning"),
+        ("tjanst-granskning@molnkoll", "20270201", "20270202", "SUMMARY:Granska bedömningen: Schemaläggning"),
         ("tjanst-dpf@molnkoll", "20271001", "20271002", "SUMMARY:Kontrollera DPF-listning: Schemaläggning"),
         (
             "tjanst-certifikat-0@molnkoll",

@@ -145,8 +145,11 @@ fn banned() -> Vec<String> {
 fn no_banned_word_of_the_glossary_is_in_a_template_or_a_built_page() {
     let words = banned();
     let mut texts = Vec::new();
-    for name in paths(&repo().join("templates"), ".html") {
-        texts.push((format!("templates/{name}"), fs::read_to_string(repo().join("templates").join(&name)).unwrap()));
+    for ext in [".html", ".typ"] {
+        for name in paths(&repo().join("templates"), ext) {
+            let text = fs::read_to_string(repo().join("templates").join(&name)).unwrap();
+            texts.push((format!("templates/{name}"), text));
+        }
     }
     let p = shipped();
     molnkoll(p.path(), &["build", "--today", TODAY]).ok();
@@ -155,6 +158,16 @@ fn no_banned_word_of_the_glossary_is_in_a_template_or_a_built_page() {
     for name in pages {
         texts.push((format!("output/{name}"), p.output(&name)));
     }
+    // What is printed and what is exported, as a reader gets it.
+    let pdfs = paths(&p.path().join("output"), ".pdf");
+    assert!(pdfs.len() > 10, "{pdfs:?}");
+    for name in pdfs {
+        texts.push((format!("output/{name}"), crate::common::pdf_text(&p.path().join("output").join(&name))));
+    }
+    texts.push(("output/bevakning.ics".into(), p.output("bevakning.ics")));
+    let csv = molnkoll(p.path(), &["export", "--format", "csv", "--today", TODAY]);
+    csv.ok();
+    texts.push(("export csv".into(), csv.stdout.clone()));
     let found: Vec<String> = texts
         .iter()
         .flat_map(|(name, text)| {
