@@ -4,10 +4,10 @@
 //! the outcome of each measure, the dates being watched) is checked here, so that
 //! `validate` never depends on `derive`.
 
-use crate::derive::{AtgardUtfall, BevakningTyp, Del, Harledning, Utlatande};
+use crate::derive::{AtgardUtfall, BevakningTyp, Del, Harledning, PlatsKalla, Utlatande};
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
-use crate::model::{AtgardTyp, Bedomning, BeslutStatus, Datum, Policy};
+use crate::model::{AtgardTyp, Bedomning, BeslutStatus, Datum, Part, Policy};
 use crate::path;
 use crate::validate::{Report, note};
 
@@ -73,15 +73,76 @@ pub(crate) fn granska(
                 note(d, "för bedömningen till beslut, eller ta bort den om upphandlingen har avbrutits");
             }
             (BevakningTyp::DpfInaktuell, _) => {
+                let Some((i, k)) = bev.dpf.and_then(|i| b.dpf.get(i).map(|k| (i, k))) else { continue };
                 let d = r.warning(
                     kod,
-                    &path!["dpf", "kontrollerad"],
-                    format!("DPF-listningen kontrollerades senast {}", bev.datum),
+                    &path!["dpf", i, "kontrollerad"],
+                    format!("DPF-listningen för {} kontrollerades senast {}", k.organisation, bev.datum),
                     format!("äldre än {} månader", policy.regler.max_manader_sedan_dpf_kontroll),
                 );
                 note(d, "en listning kan upphöra vid den årliga omcertifieringen; kontrollera listan igen");
             }
             _ => {}
+        }
+    }
+
+    // A US-linked party without a check, where the DPF measure applies (never at level 4).
+    let dpf_galler =
+        h.atgarder.iter().any(|u| u.tillamplig && policy.atgard(&u.id).is_some_and(|a| a.typ == AtgardTyp::Dpf));
+    for p in h.dpf.iter().filter(|p| dpf_galler && p.kontroll.is_none()) {
+        let namn = b.part_namn(p.part);
+        let plats = match p.part {
+            Part::Leverantor => path!["leverantor", "namn"].to_vec(),
+            Part::Moderbolag => path!["leverantor", "moderbolag"].to_vec(),
+            Part::Underbitrade(i) => path!["underbitraden", i, "namn"].to_vec(),
+        };
+        let d = r.warning(
+            "missing-dpf-check",
+            &plats,
+            format!("{} {namn} har USA-koppling men ingen DPF-kontroll", p.part.roll()),
+            "ingen `[[dpf]]` med den här parten som `organisation`",
+        );
+        note(
+            d,
+            format!(
+                "slå upp parten i Data Privacy Framework-listan och lägg till en `[[dpf]]` med `organisation = \"{namn}\"`, `listad`, `ramverk` och `kontrollerad`"
+            ),
+        );
+    }
+
+    // The driftform's promise of servers inside the EU/EEA against where the record puts data.
+    if let Some(df) = policy.driftform(b.driftform.id).filter(|_| !h.platsavvikelser.is_empty()) {
+        let lofte = format!("driftform {} lovar servrar inom EU/EES (serverplacering ”{}”)", df.id, df.serverplacering);
+        for a in &h.platsavvikelser {
+            let land = format!("{} ({})", crate::model::land_namn(&a.land).unwrap_or(&a.land), a.land);
+            let (plats, fakta) = match &a.var {
+                PlatsKalla::Leverantor => (
+                    path!["leverantor", "land"].to_vec(),
+                    format!("leverantören {} är registrerad i {land}", b.leverantor.namn),
+                ),
+                PlatsKalla::Aterstallning(id) => {
+                    let punkt = policy.atgarder.iter().flat_map(|x| &x.punkter).find(|p| p.id == *id);
+                    let namn = punkt.map_or(id.clone(), |p| p.namn.to_lowercase());
+                    (path!["aterstallning", id.as_str()].to_vec(), format!("svaret om {namn} nämner {land}"))
+                }
+                PlatsKalla::Underbitrade(i) => (
+                    path!["underbitraden", *i, "land"].to_vec(),
+                    format!(
+                        "underbiträdet {} lagrar data och är registrerat i {land}",
+                        b.underbitraden.get(*i).map_or("", |u| u.namn.as_str())
+                    ),
+                ),
+            };
+            let d = r.warning(
+                "location-outside-eu-ees",
+                &plats,
+                format!("{lofte}, men {fakta}, utanför EU/EES"),
+                "utanför EU/EES",
+            );
+            note(
+                d,
+                "välj en driftform vars servrar får finnas utanför EU/EES, eller rätta uppgiften om var data finns",
+            );
         }
     }
 

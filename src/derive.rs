@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use crate::model::{
-    Anbudssvar, Atgard, AtgardTyp, Bedomning, BekraftelseStatus, BeslutStatus, Certifikat, Datum, Policy,
-    StyrandeMetod, Tillampning, UtlosareId, Villkor,
+    Anbudssvar, Atgard, AtgardTyp, Bedomning, BekraftelseStatus, BeslutStatus, Certifikat, Datum, Part, Policy,
+    StyrandeMetod, Tillampning, UtlosareId, Villkor, namnger_part,
 };
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +18,8 @@ pub struct Harledning {
     pub usa_koppling: Vec<String>,
     /// The same, party by party: the supplier, then each subprocessor in the record's order.
     pub usa: UsaParter,
+    /// The parties the DPF measure asks about, each with its check (if any).
+    pub dpf: Vec<DpfPart>,
     /// Every measure of the policy, in the policy's order, with its outcome.
     pub atgarder: Vec<AtgardUtfall>,
     pub utlatande: Utlatande,
@@ -25,6 +27,28 @@ pub struct Harledning {
     pub handlingar: Vec<Handling>,
     /// Dates that need someone's attention, as of the given day.
     pub bevakningar: Vec<Bevakning>,
+    /// Where the record places data outside the EU/EEA while its driftform promises
+    /// servers inside; empty at level 4, where no cloud service is allowed at all.
+    pub platsavvikelser: Vec<Platsavvikelse>,
+}
+
+/// A fact of the record that breaks its driftform's promise of servers inside the EU/EEA.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Platsavvikelse {
+    pub var: PlatsKalla,
+    /// The country outside the EU/EEA, as its alpha-2 code.
+    pub land: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "typ", content = "id")]
+pub enum PlatsKalla {
+    /// The supplier is registered there.
+    Leverantor,
+    /// The restore procedure's answer to this point (a place) names the country.
+    Aterstallning(String),
+    /// The subprocessor at this index stores data and is registered there.
+    Underbitrade(usize),
 }
 
 /// Whether each party of the supply chain gives a US link: it says so, or its country is one
@@ -35,6 +59,14 @@ pub struct UsaParter {
     pub underbitraden: Vec<bool>,
 }
 
+/// A US-linked party that must be looked up in the DPF list, and its check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DpfPart {
+    pub part: Part,
+    /// Index into the record's DPF checks: the latest that names the party.
+    pub kontroll: Option<usize>,
+}
+
 /// Something due or stale: a review, a certificate, a DPF check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Bevakning {
@@ -43,6 +75,8 @@ pub struct Bevakning {
     pub datum: Datum,
     /// Index into the record's certificates, for the certificate kinds.
     pub certifikat: Option<usize>,
+    /// Index into the record's DPF checks, for a stale check.
+    pub dpf: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -212,15 +246,28 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
     let styrande = styrande_niva(policy, b);
     let usa = usa_parter(policy, b);
     let usa_koppling = usa_koppling(b, &usa);
+    let dpf = dpf_parter(policy, b, &usa);
     let atgarder = policy
         .atgarder
         .iter()
-        .map(|a| utfall(policy, b, a, &rutin, styrande.as_ref(), &usa_koppling, today))
+        .map(|a| utfall(policy, b, a, &rutin, styrande.as_ref(), Kedja { usa: &usa_koppling, dpf: &dpf }, today))
         .collect::<Vec<_>>();
     let utlatande = utlatande(policy, b, &rutin, styrande.as_ref(), &atgarder);
     let handlingar = handlingar(b, styrande.as_ref(), &utlatande);
     let bevakningar = bevakningar(policy, b, &utlatande, &atgarder, today);
-    Harledning { rutin, styrande, usa_koppling, usa, atgarder, utlatande, handlingar, bevakningar }
+    let platsavvikelser = if utlatande == Utlatande::EjTillaten { Vec::new() } else { platsavvikelser(policy, b) };
+    Harledning {
+        rutin,
+        styrande,
+        usa_koppling,
+        usa,
+        dpf,
+        atgarder,
+        utlatande,
+        handlingar,
+        bevakningar,
+        platsavvikelser,
+    }
 }
 
 /// Whether a certificate is still valid on `today`.
@@ -244,8 +291,8 @@ pub enum ForfallTyp {
     Granskning,
     /// The certificate at this index of the record expires.
     Certifikat(usize),
-    /// The DPF listing must be checked again.
-    Dpf,
+    /// The DPF check at this index of the record must be made again.
+    Dpf(usize),
 }
 
 /// Reviews (of an approved assessment only), certificate expiries and DPF re-checks, in
@@ -264,9 +311,17 @@ pub fn forfallodagar(policy: &Policy, b: &Bedomning, utlatande: &Utlatande, atga
     for (i, c) in b.certifikat.iter().enumerate().filter(|_| galler(AtgardTyp::Certifiering)) {
         out.push(Forfall { typ: ForfallTyp::Certifikat(i), datum: c.giltigt_till, kalla: c.giltigt_till });
     }
-    if let Some(d) = b.dpf.as_ref().filter(|_| galler(AtgardTyp::Dpf)) {
-        let due = d.kontrollerad.plus_months(policy.regler.max_manader_sedan_dpf_kontroll as i32);
-        out.push(Forfall { typ: ForfallTyp::Dpf, datum: due, kalla: d.kontrollerad });
+    if galler(AtgardTyp::Dpf) {
+        // Only the checks the measure rests on: each US-linked party's latest.
+        let mut index: Vec<usize> =
+            dpf_parter(policy, b, &usa_parter(policy, b)).iter().filter_map(|p| p.kontroll).collect();
+        index.sort_unstable();
+        index.dedup();
+        for i in index {
+            let d = &b.dpf[i];
+            let due = d.kontrollerad.plus_months(policy.regler.max_manader_sedan_dpf_kontroll as i32);
+            out.push(Forfall { typ: ForfallTyp::Dpf(i), datum: due, kalla: d.kontrollerad });
+        }
     }
     out
 }
@@ -286,7 +341,7 @@ pub fn dokumentdatum(b: &Bedomning) -> Option<Datum> {
         .iter()
         .map(|m| m.klassad_datum)
         .chain(b.riskanalys.as_ref().map(|r| r.datum))
-        .chain(b.dpf.as_ref().map(|d| d.kontrollerad))
+        .chain(b.dpf.iter().map(|d| d.kontrollerad))
         .chain(b.bekraftelser.iter().filter_map(|c| c.datum));
     dates.filter(|d| known(*d).is_some()).max()
 }
@@ -466,21 +521,21 @@ fn bevakningar(
     let regler = &policy.regler;
     let mut out = Vec::new();
     for f in forfallodagar(policy, b, utlatande, atgarder) {
-        let (typ, certifikat) = match f.typ {
-            ForfallTyp::Granskning if f.datum < today => (BevakningTyp::GranskningForsenad, None),
+        let (typ, certifikat, dpf) = match f.typ {
+            ForfallTyp::Granskning if f.datum < today => (BevakningTyp::GranskningForsenad, None, None),
             ForfallTyp::Granskning if f.datum <= today.plus_days(regler.bevaka_granskning_dagar as i32) => {
-                (BevakningTyp::GranskningSnart, None)
+                (BevakningTyp::GranskningSnart, None, None)
             }
             ForfallTyp::Certifikat(i) if !certifikat_giltigt(&b.certifikat[i], today) => {
-                (BevakningTyp::CertifikatUtganget, Some(i))
+                (BevakningTyp::CertifikatUtganget, Some(i), None)
             }
             ForfallTyp::Certifikat(i) if f.datum <= today.plus_days(regler.bevaka_certifikat_dagar as i32) => {
-                (BevakningTyp::CertifikatGarUt, Some(i))
+                (BevakningTyp::CertifikatGarUt, Some(i), None)
             }
-            ForfallTyp::Dpf if f.datum < today => (BevakningTyp::DpfInaktuell, None),
+            ForfallTyp::Dpf(i) if f.datum < today => (BevakningTyp::DpfInaktuell, None, Some(i)),
             _ => continue,
         };
-        out.push(Bevakning { typ, datum: f.kalla, certifikat });
+        out.push(Bevakning { typ, datum: f.kalla, certifikat, dpf });
     }
     out
 }
@@ -490,7 +545,12 @@ fn bevakningar(
 pub fn beslut_drojer(policy: &Policy, h: &Harledning, senast_andrad: Datum, today: Datum) -> Option<Bevakning> {
     let pagar = matches!(h.utlatande, Utlatande::Blockerad { .. } | Utlatande::RedoForBeslut);
     let stale = senast_andrad.plus_months(policy.regler.max_manader_utan_beslut as i32) < today;
-    (pagar && stale).then_some(Bevakning { typ: BevakningTyp::BeslutDrojer, datum: senast_andrad, certifikat: None })
+    (pagar && stale).then_some(Bevakning {
+        typ: BevakningTyp::BeslutDrojer,
+        datum: senast_andrad,
+        certifikat: None,
+        dpf: None,
+    })
 }
 
 /// Whether the kommundirektör signs the decision too: the matter was lifted to it, or the
@@ -596,6 +656,79 @@ fn usa_parter(policy: &Policy, b: &Bedomning) -> UsaParter {
     }
 }
 
+/// The parties to look up in the DPF list: the supplier when it has a US link, except
+/// that a supplier linked only through its parent (registered outside the US countries)
+/// is looked up as the parent, since only US organisations can be listed; and each
+/// US-linked subprocessor. Each with the latest check that names it.
+fn dpf_parter(policy: &Policy, b: &Bedomning, usa: &UsaParter) -> Vec<DpfPart> {
+    let usa_land = policy.regler.usa_koppling_lander.iter().any(|l| l.eq_ignore_ascii_case(&b.leverantor.land));
+    let moderbolag = b.leverantor.moderbolag.as_deref().is_some_and(|m| !m.trim().is_empty());
+    let mut parter = Vec::new();
+    if usa.leverantor {
+        parter.push(if moderbolag && !usa_land { Part::Moderbolag } else { Part::Leverantor });
+    }
+    parter.extend(usa.underbitraden.iter().enumerate().filter(|(_, us)| **us).map(|(i, _)| Part::Underbitrade(i)));
+    parter
+        .into_iter()
+        .map(|part| {
+            let namn = b.part_namn(part);
+            let kontroll = b
+                .dpf
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| namnger_part(&d.organisation, namn))
+                .max_by_key(|(_, d)| d.kontrollerad)
+                .map(|(i, _)| i);
+            DpfPart { part, kontroll }
+        })
+        .collect()
+}
+
+/// Against a driftform that promises servers inside the EU/EEA: the supplier's country,
+/// each country a place answer of the restore procedure names, and each data-storing
+/// subprocessor's country, where outside the policy's `eu_ees_lander`.
+fn platsavvikelser(policy: &Policy, b: &Bedomning) -> Vec<Platsavvikelse> {
+    let lander = &policy.regler.eu_ees_lander;
+    if lander.is_empty() || !policy.driftform(b.driftform.id).is_some_and(|d| d.inom_eu_ees) {
+        return Vec::new();
+    }
+    // An empty or unknown code is `check`'s error of its own, not a place.
+    let utanfor =
+        |land: &str| crate::model::land_namn(land).is_some() && !lander.iter().any(|l| l.eq_ignore_ascii_case(land));
+    let mut out = Vec::new();
+    if utanfor(&b.leverantor.land) {
+        out.push(Platsavvikelse { var: PlatsKalla::Leverantor, land: b.leverantor.land.to_uppercase() });
+    }
+    for punkt in policy.atgarder.iter().flat_map(|a| &a.punkter).filter(|p| p.placering) {
+        let Some(text) = b.aterstallning.get(&punkt.id) else { continue };
+        for kod in namngivna_lander(text).into_iter().filter(|k| utanfor(k)) {
+            out.push(Platsavvikelse { var: PlatsKalla::Aterstallning(punkt.id.clone()), land: kod.to_owned() });
+        }
+    }
+    for (i, u) in b.underbitraden.iter().enumerate().filter(|(_, u)| u.lagrar_data) {
+        if utanfor(&u.land) {
+            out.push(Platsavvikelse { var: PlatsKalla::Underbitrade(i), land: u.land.to_uppercase() });
+        }
+    }
+    out
+}
+
+/// The countries a text names by their Swedish name, as whole words, in the order of the
+/// shared country table.
+fn namngivna_lander(text: &str) -> Vec<&'static str> {
+    crate::model::LANDER
+        .iter()
+        .filter(|(_, namn)| {
+            text.match_indices(namn).any(|(at, m)| {
+                let fore = text[..at].chars().next_back();
+                let efter = text[at + m.len()..].chars().next();
+                !fore.is_some_and(char::is_alphanumeric) && !efter.is_some_and(char::is_alphanumeric)
+            })
+        })
+        .map(|(kod, _)| *kod)
+        .collect()
+}
+
 /// The parties with a US link, named for the reasons that quote them.
 fn usa_koppling(b: &Bedomning, usa: &UsaParter) -> Vec<String> {
     let mut out = Vec::new();
@@ -610,13 +743,21 @@ fn usa_koppling(b: &Bedomning, usa: &UsaParter) -> Vec<String> {
     out
 }
 
+/// What derive found in the supply chain, for the measures that depend on it.
+#[derive(Clone, Copy)]
+struct Kedja<'a> {
+    /// The parties with a US link, named.
+    usa: &'a [String],
+    dpf: &'a [DpfPart],
+}
+
 fn utfall(
     policy: &Policy,
     b: &Bedomning,
     atgard: &Atgard,
     rutin: &Rutin,
     styrande: Option<&Styrande>,
-    usa: &[String],
+    kedja: Kedja<'_>,
     today: Datum,
 ) -> AtgardUtfall {
     let ej =
@@ -641,10 +782,10 @@ fn utfall(
     if atgard.typ != AtgardTyp::Forbud && forbud_galler(policy, styrande.niva) {
         return ej(format!("Molntjänst är ej tillåten på nivå {}; ingen annan åtgärd efterfrågas.", styrande.niva));
     }
-    if atgard.galler_endast_vid == Some(Villkor::UsaKoppling) && usa.is_empty() {
+    if atgard.galler_endast_vid == Some(Villkor::UsaKoppling) && kedja.usa.is_empty() {
         return ej("Gäller bara vid USA-koppling; varken leverantören eller något underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.".to_owned());
     }
-    let (mut status, mut skal) = evidens(policy, b, atgard, usa, today);
+    let (mut status, mut skal) = evidens(policy, b, atgard, kedja, today);
     // For a driftform change the supplier's confirmation is the evidence step 4 asks for;
     // contrary evidence still wins.
     if b.utlosare == UtlosareId::Driftformsforandring && atgard.skakrav.is_some() {
@@ -749,7 +890,8 @@ fn forbud_galler(policy: &Policy, niva: u8) -> bool {
 }
 
 /// Judges a measure from the recorded evidence alone.
-fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], today: Datum) -> (Status, String) {
+fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, kedja: Kedja<'_>, today: Datum) -> (Status, String) {
+    let Kedja { usa, dpf } = kedja;
     match atgard.typ {
         AtgardTyp::Forbud => (
             Status::EjUppfylld,
@@ -828,16 +970,40 @@ fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, usa: &[String], toda
             }
         }
         AtgardTyp::Dpf => {
-            let varfor = format!("USA-koppling genom {}.", usa.join(" och "));
-            match &b.dpf {
-                None => (Status::Okand, format!("{varfor} Listningen i Data Privacy Framework är inte kontrollerad.")),
-                Some(d) if d.listad => {
-                    let ramverk =
-                        if d.ramverk.is_empty() { String::new() } else { format!(" ({})", d.ramverk.join(", ")) };
-                    (Status::Uppfylld, format!("{varfor} Listad{ramverk}, kontrollerad {}.", d.kontrollerad))
+            // Each US-linked party on its own: one not listed leaves the measure unmet, one
+            // not checked leaves it open.
+            // A name that ends in a full stop ("Inc.") ends the sentence too.
+            let genom = usa.join(" och ");
+            let punkt = if genom.ends_with('.') { "" } else { "." };
+            let mut text = format!("USA-koppling genom {genom}{punkt}");
+            let mut status = Status::Uppfylld;
+            for p in dpf {
+                let vem = versal(&format!("{} {}", p.part.roll(), b.part_namn(p.part)));
+                match p.kontroll.and_then(|i| b.dpf.get(i)) {
+                    None => {
+                        text.push_str(&format!(" {vem}: inte kontrollerad i Data Privacy Framework."));
+                        if status == Status::Uppfylld {
+                            status = Status::Okand;
+                        }
+                    }
+                    Some(d) if d.listad => {
+                        let som = d
+                            .listad_som
+                            .as_deref()
+                            .filter(|s| !s.trim().is_empty())
+                            .map(|s| format!(" som {s}"))
+                            .unwrap_or_default();
+                        let ramverk =
+                            if d.ramverk.is_empty() { String::new() } else { format!(" ({})", d.ramverk.join(", ")) };
+                        text.push_str(&format!(" {vem}: listad{som}{ramverk}, kontrollerad {}.", d.kontrollerad));
+                    }
+                    Some(d) => {
+                        text.push_str(&format!(" {vem}: inte listad vid kontrollen {}.", d.kontrollerad));
+                        status = Status::EjUppfylld;
+                    }
                 }
-                Some(d) => (Status::EjUppfylld, format!("{varfor} Inte listad vid kontrollen {}.", d.kontrollerad)),
             }
+            (status, text)
         }
     }
 }
@@ -871,6 +1037,12 @@ fn utlatande(
         }
     }
     if orsaker.is_empty() { Utlatande::RedoForBeslut } else { Utlatande::Blockerad { orsaker } }
+}
+
+/// The text with its first letter in capitals.
+fn versal(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// A measure's outcome in words. Here, below `bedom` and `view`, because both say it.

@@ -78,10 +78,12 @@ pub(crate) fn handelser(site: &Site) -> (String, Vec<Handelse>) {
                     let uid = format!("{}-certifikat-{i}@molnkoll", item.slug);
                     push(f.datum, uid, format!("Certifikat går ut: {cert}, {namn}"), text);
                 }
-                ForfallTyp::Dpf => {
-                    let text = format!("DPF-listningen för {namn} ({ref_}) kontrollerades {}.", f.kalla);
-                    let uid = format!("{}-dpf@molnkoll", item.slug);
-                    push(f.datum, uid, format!("Kontrollera DPF-listning: {namn}"), text);
+                ForfallTyp::Dpf(i) => {
+                    let org = &b.dpf[i].organisation;
+                    let text =
+                        format!("DPF-listningen för {org}, i kedjan för {namn} ({ref_}), kontrollerades {}.", f.kalla);
+                    let uid = format!("{}-dpf-{i}@molnkoll", item.slug);
+                    push(f.datum, uid, format!("Kontrollera DPF-listning: {org}, {namn}"), text);
                 }
             }
         }

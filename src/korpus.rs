@@ -335,11 +335,12 @@ impl Gen<'_> {
                 t.str("moderbolag", agare);
             }
         }
-        let mut usa_org: Option<&str> = match hemvist {
-            Hemvist::Eu(_) => None,
-            Hemvist::Usa => Some(lev_namn),
-            // The parent is the organisation looked up in the DPF list.
-            Hemvist::EuMedUsaAgare(_, agare) => Some(agare.trim_end_matches(" (USA)")),
+        // The parties to look up in the DPF list, as (party, name in the list if other).
+        let mut usa_parter: Vec<(&str, Option<&str>)> = match hemvist {
+            Hemvist::Eu(_) => Vec::new(),
+            Hemvist::Usa => vec![(lev_namn, None)],
+            // An EU supplier is looked up as its US parent, which is the party checked.
+            Hemvist::EuMedUsaAgare(_, agare) => vec![(agare.trim_end_matches(" (USA)"), None)],
         };
         let antal_ub = self.below(4);
         let start = self.below(UNDERBITRADEN.len());
@@ -356,8 +357,10 @@ impl Gen<'_> {
                 }
             }
             t.str("uppgift", uppgift);
-            if !matches!(hem, Hemvist::Eu(_)) {
-                usa_org.get_or_insert(ub);
+            match hem {
+                Hemvist::Eu(_) => {}
+                Hemvist::Usa => usa_parter.push((ub, None)),
+                Hemvist::EuMedUsaAgare(_, agare) => usa_parter.push((ub, Some(agare.trim_end_matches(" (USA)")))),
             }
         }
 
@@ -434,8 +437,18 @@ impl Gen<'_> {
             t.str("bevis", &format!("Certifikat från leverantören, diarieförd som {referens}-{}.", k + 3));
         }
 
-        if let Some(org) = usa_org.filter(|_| self.chance(85)) {
-            t.table("dpf");
+        let forsta = usa_parter.first().copied().filter(|_| self.chance(85));
+        // The first party as before, so a seed's records stay recognisable; a later party is
+        // now and then left unchecked.
+        for (k, (org, listad_som)) in forsta.into_iter().chain(usa_parter.iter().skip(1).copied()).enumerate() {
+            if k > 0 && !self.chance(90) {
+                continue;
+            }
+            t.array_table("dpf");
+            t.str("organisation", org);
+            if let Some(namn) = listad_som {
+                t.str("listad_som", namn);
+            }
             let listad = self.chance(85);
             t.raw("listad", if listad { "true" } else { "false" });
             if listad {
@@ -445,7 +458,6 @@ impl Gen<'_> {
             let max = p.regler.max_manader_sedan_dpf_kontroll as i32 * 30;
             let kontrollerad = if self.chance(15) { self.dag(-max - 200, -max - 10) } else { self.dag(-max + 30, -5) };
             t.raw("kontrollerad", &kontrollerad.to_string());
-            t.str("organisation", org);
             t.str("bevis", &format!("Sökning i Data Privacy Framework-listan, skärmdump diarieförd som {referens}-6."));
         }
 

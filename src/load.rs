@@ -574,6 +574,12 @@ pub fn dotted(path: &[Seg]) -> String {
     out
 }
 
+/// Lists that once were a single table, and what else the conversion needs.
+const LISTA_SEDAN_TABELL: &[(&str, &str)] = &[(
+    "dpf",
+    "en DPF-kontroll gäller en part i leverantörskedjan: ange partens namn i `organisation`, och lägg till en `[[dpf]]` för varje annan part med USA-koppling (moderbolaget, underbiträden)",
+)];
+
 /// Walks a TOML tree alongside the JSON Schema of the type it must become.
 struct Walker<'a> {
     root: &'a Json,
@@ -663,6 +669,32 @@ impl<'a> Walker<'a> {
             Some("string") => actual.is_str(),
             _ => true,
         };
+        // `[x]` where `[[x]]` is meant (a record from before DPF checks per party): say how
+        // to convert, and check the one entry as the list's first, so every other mistake in
+        // it shows in the same run.
+        if expected == Some("array")
+            && actual.is_table()
+            && let Some(item) = schema.get("items").map(|i| self.resolve(i)).filter(|i| i.get("properties").is_some())
+        {
+            let namn = dotted(path);
+            let mut d = Diagnostic::error(
+                "wrong-type",
+                self.file,
+                format!("`{namn}` ska vara en lista av tabeller, `[[{namn}]]`, inte en enda tabell `[{namn}]`"),
+            )
+            .at(Some(value.span()), format!("skriv `[[{namn}]]`"));
+            d = d.note(format!("skriv om rubriken `[{namn}]` till `[[{namn}]]`; varje post får en egen `[[{namn}]]`"));
+            if let Some(extra) = LISTA_SEDAN_TABELL.iter().find(|(k, _)| *k == namn).map(|(_, n)| n) {
+                d = d.note(*extra);
+            }
+            self.out.push(d);
+            if let DeValue::Table(t) = actual {
+                path.push(Seg::Index(0));
+                self.table(item, t, value.span(), path);
+                path.pop();
+            }
+            return;
+        }
         if !ok {
             let want = match expected {
                 Some("object") => "en tabell",

@@ -144,17 +144,18 @@ maska_struct!(Bedomning {
     "checklista" => checklista, "bekraftelse" => bekraftelser, "anbudssvar" => anbudssvar, "beslut" => beslut,
 });
 maska_struct!(Tjanst { "namn" => namn, "beskrivning" => beskrivning, "referens" => referens,
-    "anvands_av" => anvands_av, "informationsagare" => informationsagare });
+    "anvands_av" => anvands_av, "informationsagare" => informationsagare, "avtal" => avtal, "avtalspart" => avtalspart });
 maska_struct!(Leverantor { "namn" => namn, "land" => land, "usa_koppling" => usa_koppling, "moderbolag" => moderbolag });
-maska_struct!(Underbitrade { "namn" => namn, "land" => land, "usa_koppling" => usa_koppling, "uppgift" => uppgift });
+maska_struct!(Underbitrade { "namn" => namn, "land" => land, "usa_koppling" => usa_koppling, "uppgift" => uppgift,
+    "lagrar_data" => lagrar_data });
 maska_struct!(DriftformVal { "id" => id, "villkor_uppfyllt" => villkor_uppfyllt, "tidigare" => tidigare });
 maska_struct!(CentralKomponentVal { "komponent" => komponent, "undantag" => undantag });
 maska_struct!(Informationsmangd { "namn" => namn, "beskrivning" => beskrivning, "klassning" => klassning,
     "klassad_av" => klassad_av, "klassad_datum" => klassad_datum });
 maska_struct!(Certifikat { "standard" => standard, "utfardare" => utfardare, "giltigt_till" => giltigt_till,
     "omfattar_tjansten" => omfattar_tjansten, "bevis" => bevis });
-maska_struct!(DpfKontroll { "listad" => listad, "ramverk" => ramverk, "kontrollerad" => kontrollerad,
-    "organisation" => organisation, "bevis" => bevis });
+maska_struct!(DpfKontroll { "organisation" => organisation, "listad_som" => listad_som, "listad" => listad,
+    "ramverk" => ramverk, "kontrollerad" => kontrollerad, "bevis" => bevis });
 maska_struct!(Riskanalys { "referens" => referens, "datum" => datum, "genomford_av" => genomford_av });
 maska_struct!(Bekraftelse { "atgard" => atgard, "status" => status, "datum" => datum, "bevis" => bevis });
 maska_struct!(RedogorelseBedomning { "bedomd_av" => bedomd_av, "datum" => datum, "godtagen" => godtagen,

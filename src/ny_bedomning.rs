@@ -343,15 +343,18 @@ pub fn mall(p: &Policy, namn: &str, slug: &str, today: Datum) -> String {
             a.lank.as_deref().unwrap_or("deltagarlistan")
         ));
         m.off();
-        m.key("[dpf]");
+        m.comment("En [[dpf]] per part med USA-koppling: leverantören (eller dess amerikanska moderbolag), varje underbiträde.");
+        m.key("[[dpf]]");
+        m.comment("Parten i leverantörskedjan som kontrollen gäller, med namnet som det står i bedömningen.");
+        m.key("organisation = \"\"");
+        m.comment("Namnet i listan, om det inte är partens eget (till exempel det amerikanska moderbolaget).");
+        m.key("listad_som = \"\"");
         m.comment("true om organisationen finns som aktiv deltagare.");
         m.key("listad = false");
         m.comment("Ramverken som listningen omfattar, till exempel \"EU-U.S. DPF\".");
         m.key("ramverk = []");
         m.comment("När listan kontrollerades.");
         m.key(&format!("kontrollerad = {today}"));
-        m.comment("Organisationen i leverantörskedjan som slogs upp.");
-        m.key("organisation = \"\"");
         m.comment("Var underlaget finns, till exempel en diarieförd skärmdump av posten.");
         m.key("bevis = \"\"");
         m.on();

@@ -634,7 +634,7 @@ impl Renderer<'_> {
             "aterstallning": aterstallning,
             "certifikat": certifikat,
             "redogorelse": b.certifieringsredogorelse.as_deref().map(md),
-            "dpf": b.dpf.as_ref().map(|d| json!({"listad": d.listad, "ramverk": d.ramverk, "kontrollerad": d.kontrollerad.to_string(), "organisation": d.organisation, "bevis": d.bevis})),
+            "dpf": view::dpf(item),
             "riskanalys": b.riskanalys.as_ref().map(|r| json!({"referens": r.referens, "datum": r.datum.to_string(), "genomford_av": policy.roll_bestamd(&r.genomford_av)})),
             "fragor": fragor,
             "lamplighet": lamplighet,

@@ -192,6 +192,24 @@ pub(crate) fn validate_policy(loaded: &Loaded<crate::model::Policy>, out: &mut V
         }
     }
 
+    for (i, land) in p.regler.eu_ees_lander.iter().enumerate() {
+        r.check_land(&path!["regler", "eu_ees_lander", i], land);
+    }
+    if p.regler.eu_ees_lander.is_empty()
+        && let Some(i) = p.driftformer.iter().position(|d| d.inom_eu_ees)
+    {
+        let d = r.error(
+            "missing-key",
+            &path!["driftform", i, "inom_eu_ees"],
+            format!("driftform {} lovar servrar inom EU/EES, men `regler.eu_ees_lander` är tom", p.driftformer[i].id),
+            "inget land att jämföra med",
+        );
+        note(
+            d,
+            "lägg till länderna inom EU/EES i `regler.eu_ees_lander`, till exempel `\"SE\"`, `\"IE\"` och `\"NO\"`",
+        );
+    }
+
     let nivaer: Vec<String> = p.nivaer.iter().map(|n| n.varde.to_string()).collect();
     let nivaer_ref: Vec<&str> = nivaer.iter().map(String::as_str).collect();
     let roller: Vec<&str> = p.roller.iter().map(|x| x.id.as_str()).collect();
@@ -413,6 +431,30 @@ pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, na
         r.check_land(&path!["underbitraden", i, "land"], &u.land);
     }
 
+    // Each DPF check covers a party of the chain: a check of another company proves nothing
+    // about this one.
+    let parter = b.parter();
+    for (i, d) in b.dpf.iter().enumerate() {
+        if !parter.iter().any(|(_, namn)| crate::model::namnger_part(&d.organisation, namn)) {
+            let tillatna: Vec<String> = parter.iter().map(|(p, namn)| format!("`{namn}` ({})", p.roll())).collect();
+            let d = r.error(
+                "unknown-party",
+                &path!["dpf", i, "organisation"],
+                format!("`dpf[{}].organisation`: `{}` är ingen part i leverantörskedjan", i + 1, d.organisation),
+                "varken leverantören, moderbolaget eller ett underbiträde",
+            );
+            let tillatna = match tillatna.split_last() {
+                Some((sista, forsta)) if !forsta.is_empty() => format!("{} eller {sista}", forsta.join(", ")),
+                _ => tillatna.concat(),
+            };
+            note(d, format!("tillåtet: {tillatna}"));
+            note(
+                d,
+                "en DPF-kontroll gäller den part i kedjan som `organisation` namnger; ett namn i listan som skiljer sig från partens skrivs i `listad_som`",
+            );
+        }
+    }
+
     if let Some(c) = &b.central_komponent {
         let komp: Vec<&str> = policy.lamplighet.centrala_komponenter.iter().map(|k| k.id.as_str()).collect();
         r.check_one_of(
@@ -424,12 +466,18 @@ pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, na
             false,
         );
         if c.undantag.trim().is_empty() {
-            r.error(
+            let lam = &policy.lamplighet;
+            let namn = lam.centrala_komponenter.iter().find(|k| k.id == c.komponent).map_or(&c.komponent, |k| &k.namn);
+            let d = r.error(
                 "missing-exception",
                 &path!["central_komponent", "undantag"],
-                "en central komponent kräver ett uttalat undantag".to_owned(),
+                format!(
+                    "{namn} är en central komponent, och policyn säger: ”{}” En bedömning av den kräver ett uttalat undantag",
+                    lam.centrala_komponenter_text.trim()
+                ),
                 "tomt undantag",
             );
+            note(d, "skriv i `undantag` varför lokal drift inte räcker här och hur undantaget avgränsas");
         }
     }
 

@@ -13,8 +13,8 @@ use serde_json::Value;
 use crate::Item;
 use crate::derive::{self, AtgardUtfall, BevakningTyp, Bradska, Handling, Status, Uppmarksamhet, Utlatande};
 use crate::model::{
-    Atgard, AtgardTyp, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, Driftform, Policy, TextKalla,
-    Tillampning, Underbitrade,
+    Atgard, AtgardTyp, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, DpfKontroll, Driftform, Policy,
+    TextKalla, Tillampning, Underbitrade,
 };
 use crate::sidor::Sida;
 
@@ -278,6 +278,66 @@ pub fn underbitraden(item: &Item) -> Vec<UnderbitradeVy<'_>> {
         .collect()
 }
 
+/// One row of the DPF checks: a US-linked party with its check, or a check of a party
+/// without a US link.
+#[derive(Serialize)]
+pub struct DpfVy<'a> {
+    /// "Moderbolaget Microsoft Corporation (USA)".
+    pub part: String,
+    /// "Listad", "Inte listad", "Inte kontrollerad" or, for a party without a US link,
+    /// the listing and that it is not asked for.
+    pub resultat: String,
+    pub ramverk: Option<String>,
+    pub kontrollerad: Option<String>,
+    pub bevis: Option<&'a str>,
+}
+
+pub fn dpf(item: &Item) -> Vec<DpfVy<'_>> {
+    let b = &item.bedomning;
+    fn rad(part: String, d: Option<&DpfKontroll>, utan_usa: bool) -> DpfVy<'_> {
+        let resultat = match d {
+            None => "Inte kontrollerad".to_owned(),
+            Some(d) => {
+                let listad = if d.listad { "Listad" } else { "Inte listad" };
+                let som = d
+                    .listad_som
+                    .as_deref()
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| format!(" som {s}"))
+                    .unwrap_or_default();
+                let utan = if utan_usa { " (ingen USA-koppling; krävs inte)" } else { "" };
+                format!("{listad}{som}{utan}")
+            }
+        };
+        DpfVy {
+            part,
+            resultat,
+            ramverk: d.filter(|d| !d.ramverk.is_empty()).map(|d| d.ramverk.join(", ")),
+            kontrollerad: d.map(|d| d.kontrollerad.to_string()),
+            bevis: d.and_then(|d| d.bevis.as_deref()),
+        }
+    }
+    let mut out: Vec<DpfVy<'_>> = item
+        .harledning
+        .dpf
+        .iter()
+        .map(|p| {
+            let part = format!("{} {}", p.part.roll(), b.part_namn(p.part));
+            rad(versal(&part), p.kontroll.and_then(|i| b.dpf.get(i)), false)
+        })
+        .collect();
+    let anvanda: Vec<usize> = item.harledning.dpf.iter().filter_map(|p| p.kontroll).collect();
+    for (_, d) in b.dpf.iter().enumerate().filter(|(i, _)| !anvanda.contains(i)) {
+        // A party that also has a later check is shown once, with that one.
+        let aldre =
+            item.harledning.dpf.iter().any(|p| crate::model::namnger_part(&d.organisation, b.part_namn(p.part)));
+        if !aldre {
+            out.push(rad(d.organisation.clone(), Some(d), true));
+        }
+    }
+    out
+}
+
 /// A certificate with its certification's name and whether it is still valid.
 #[derive(Serialize)]
 pub struct CertifikatVy<'a> {
@@ -517,7 +577,8 @@ fn tjanst_uppmarksamhet<'a>(policy: &Policy, i: &'a Item, list: &[Uppmarksamhet<
                         c.giltigt_till
                     ),
                     (BevakningTyp::DpfInaktuell, _) => format!(
-                        "{v} behöver kontrollera igen att leverantören finns med i Data Privacy Framework. Den senaste kontrollen gjordes {}.",
+                        "{v} behöver kontrollera igen att {} finns med i Data Privacy Framework. Den senaste kontrollen gjordes {}.",
+                        bev.dpf.and_then(|i| b.dpf.get(i)).map_or("leverantören", |d| d.organisation.as_str()),
                         bev.datum
                     ),
                     (BevakningTyp::BeslutDrojer, _) => format!(

@@ -37,7 +37,9 @@ pub struct Bedomning {
     pub certifieringsredogorelse: Option<String>,
     /// Who judged the explanation, and when: until someone has, it does not meet the measure.
     pub redogorelse_bedomning: Option<RedogorelseBedomning>,
-    pub dpf: Option<DpfKontroll>,
+    /// One DPF check per US-linked party of the chain (`[[dpf]]`), each naming its party.
+    #[serde(default)]
+    pub dpf: Vec<DpfKontroll>,
     pub riskanalys: Option<Riskanalys>,
     /// Answers to the basic questions, keyed by sub-question id (`1a`, `2b`, …), Markdown.
     #[serde(default)]
@@ -113,6 +115,10 @@ pub struct Underbitrade {
     pub usa_koppling: bool,
     /// What the subprocessor does for the service.
     pub uppgift: String,
+    /// It stores the service's data (not only support or access): its country is then
+    /// where data is kept.
+    #[serde(default)]
+    pub lagrar_data: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -168,16 +174,79 @@ pub struct RedogorelseBedomning {
     pub motivering: Option<String>,
 }
 
+/// The DPF check of one party of the supply chain.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct DpfKontroll {
+    /// The party the check covers: the supplier's, the parent company's or a
+    /// subprocessor's name, as the record writes it.
+    pub organisation: String,
+    /// The name found in the list, when it is not the party's own (an EU subsidiary is
+    /// listed through its US parent).
+    pub listad_som: Option<String>,
     pub listad: bool,
     /// The frameworks the listing covers, e.g. "EU-U.S. DPF".
     #[serde(default)]
     pub ramverk: Vec<String>,
     pub kontrollerad: Datum,
-    /// Which organisation in the chain was looked up.
-    pub organisation: Option<String>,
     pub bevis: Option<String>,
+}
+
+/// A party of the supply chain, as a DPF check names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "roll", content = "index")]
+pub enum Part {
+    Leverantor,
+    Moderbolag,
+    /// The subprocessor at this index of the record.
+    Underbitrade(usize),
+}
+
+impl Part {
+    /// The party's role in running text, definite form.
+    pub fn roll(self) -> &'static str {
+        match self {
+            Part::Leverantor => "leverantören",
+            Part::Moderbolag => "moderbolaget",
+            Part::Underbitrade(_) => "underbiträdet",
+        }
+    }
+}
+
+impl Bedomning {
+    /// Every party of the supply chain with its name: the supplier, its parent company,
+    /// then each subprocessor in the record's order.
+    pub fn parter(&self) -> Vec<(Part, &str)> {
+        let mut out = vec![(Part::Leverantor, self.leverantor.namn.as_str())];
+        if let Some(m) = &self.leverantor.moderbolag {
+            out.push((Part::Moderbolag, m.as_str()));
+        }
+        out.extend(self.underbitraden.iter().enumerate().map(|(i, u)| (Part::Underbitrade(i), u.namn.as_str())));
+        out
+    }
+
+    /// The name of a party of this record.
+    pub fn part_namn(&self, part: Part) -> &str {
+        match part {
+            Part::Leverantor => &self.leverantor.namn,
+            Part::Moderbolag => self.leverantor.moderbolag.as_deref().unwrap_or_default(),
+            Part::Underbitrade(i) => self.underbitraden.get(i).map_or("", |u| u.namn.as_str()),
+        }
+    }
+}
+
+/// Whether a DPF check's `organisation` names the party called `namn`: the same words,
+/// whatever the case and spacing, with or without a closing note in parentheses
+/// ("Microsoft Corporation (USA)").
+pub fn namnger_part(organisation: &str, namn: &str) -> bool {
+    fn kort(s: &str) -> String {
+        let s = s.trim();
+        let s = match s.strip_suffix(')').and_then(|r| r.rfind(" (").map(|i| &r[..i])) {
+            Some(utan) if !utan.trim().is_empty() => utan,
+            _ => s,
+        };
+        s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    }
+    !organisation.trim().is_empty() && kort(organisation) == kort(namn)
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

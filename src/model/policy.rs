@@ -187,6 +187,10 @@ pub struct Regler {
     pub kumulativ_atgardstabell: bool,
     /// Countries whose organisations count as a US link for the DPF measure.
     pub usa_koppling_lander: Vec<String>,
+    /// The EU/EEA countries (ISO 3166-1 alpha-2), for the driftformer that promise servers
+    /// inside the EU/EEA. Empty: no location is checked.
+    #[serde(default)]
+    pub eu_ees_lander: Vec<String>,
     /// The longest time from a decision to the next review.
     pub max_manader_till_granskning: u32,
     /// How far ahead a coming review is flagged.
@@ -241,6 +245,10 @@ pub struct Driftform {
     pub driftleverantor: String,
     pub support: String,
     pub serverplacering: String,
+    /// The servers are inside the EU/EEA (`regler.eu_ees_lander`): a supplier, a backup
+    /// location or a subprocessor storing data outside them contradicts the choice.
+    #[serde(default)]
+    pub inom_eu_ees: bool,
     pub rutinen_galler: Tillampning,
     /// For `villkorat`: the condition under which the routine applies.
     pub villkor: Option<String>,
@@ -363,6 +371,10 @@ pub enum Villkor {
 pub struct Punkt {
     pub id: String,
     pub namn: String,
+    /// The answer names a place (country, jurisdiction): checked against a driftform
+    /// inside the EU/EEA.
+    #[serde(default)]
+    pub placering: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -16,8 +16,9 @@ fn record(klassning: &str) -> String {
     s = s
         .edit("klassning = { K = 1, R = 2, T = 2 }", &format!("klassning = {klassning}"))
         .edit("land = \"SE\"", "land = \"US\"")
+        .edit("[driftform]\nid = 4", "[driftform]\nid = 6")
         .edit("giltigt_till = 2027-06-30", "giltigt_till = 2026-01-01");
-    s.push_str("\n[dpf]\nlistad = true\nkontrollerad = 2024-01-01\n");
+    s.push_str("\n[[dpf]]\norganisation = \"Schema AB\"\nlistad = true\nkontrollerad = 2024-01-01\n");
     s
 }
 
@@ -79,7 +80,7 @@ fn dpf_and_certificate_warnings_only_where_their_measure_applies() {
         ("fyra.toml", &record("{ K = 4, R = 1, T = 1 }")),
     ]);
     let stderr = check(dir.path());
-    let dpf = "warning[dpf-check-stale]: DPF-listningen kontrollerades senast 2024-01-01";
+    let dpf = "warning[dpf-check-stale]: DPF-listningen för Schema AB kontrollerades senast 2024-01-01";
     let cert = "warning[certificate-expired]: certifikatet iso27001 gick ut 2026-01-01";
     let risk = "warning[missing-risk-analysis]: nivå 3 kräver en riskanalys före upphandling; ingen är registrerad";
     let want: Vec<String> = [("ett", dpf), ("tre", risk), ("tre", cert), ("tre", dpf), ("tva", cert), ("tva", dpf)]
@@ -173,6 +174,36 @@ fn every_shipped_pdf_keeps_its_words_apart_and_inside_the_text_area() {
     assert!(pdfs.len() > 20, "{} PDF", pdfs.len());
     let faults: Vec<String> = pdfs.iter().flat_map(|p| layout_faults(p)).collect();
     assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
+
+/// Item 9 on the generated corpus: every document type, with the varied names, lists and
+/// lengths the shipped examples do not have.
+#[cfg(feature = "korpus")]
+#[test]
+fn every_pdf_of_a_100_record_corpus_keeps_its_words_apart_and_inside_the_text_area() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("korpus");
+    molnkoll::korpus::write(&root, 100, 1).unwrap();
+    let out = dir.path().join("ut");
+    let status = Command::cargo_bin("molnkoll")
+        .unwrap()
+        .args(["build", "--today", crate::common::TODAY, "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let pdfs: Vec<_> = walkdir::WalkDir::new(&out)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .map(|e| e.into_path())
+        .collect();
+    assert!(pdfs.len() > 100, "{} PDF", pdfs.len());
+    let faults: Vec<String> = pdfs.iter().flat_map(|p| layout_faults(p)).collect();
+    assert!(faults.is_empty(), "{} fel:\n{}", faults.len(), faults.join("\n"));
 }
 
 /// The base record, approved, with its certificate expired before the decision.

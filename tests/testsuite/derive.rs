@@ -83,13 +83,14 @@ fn set_level(b: &mut Bedomning, niva: u8) {
 }
 
 fn us_dpf(b: &mut Bedomning, listad: bool) {
-    b.dpf = Some(DpfKontroll {
+    b.dpf = vec![DpfKontroll {
+        organisation: b.leverantor.namn.clone(),
+        listad_som: None,
         listad,
         ramverk: vec!["EU-U.S. DPF".into()],
         kontrollerad: d("2026-10-01"),
-        organisation: None,
         bevis: None,
-    });
+    }];
 }
 
 #[test]
@@ -202,6 +203,7 @@ fn dpf_applies_with_a_us_supplier_a_us_law_flag_or_a_us_subprocessor() {
         land: "US".into(),
         usa_koppling: false,
         uppgift: "Drift".into(),
+        lagrar_data: false,
     });
     for b in [by_country, by_flag, by_sub] {
         let h = harled(&policy(), &b, today());

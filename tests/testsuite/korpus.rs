@@ -44,7 +44,7 @@ fn corpus_is_valid_and_varied() {
 
     assert!(items.iter().any(|i| !i.harledning.usa_koppling.is_empty()), "no US-connected supplier");
     assert!(items.iter().any(|i| i.harledning.usa_koppling.is_empty()), "every supplier US-connected");
-    assert!(items.iter().any(|i| i.bedomning.dpf.is_some()), "no DPF check");
+    assert!(items.iter().any(|i| !i.bedomning.dpf.is_empty()), "no DPF check");
     assert!(items.iter().any(|i| !i.bedomning.underbitraden.is_empty()), "no subprocessor");
     let suppliers: BTreeSet<&str> = items.iter().map(|i| i.bedomning.leverantor.namn.as_str()).collect();
     assert!(suppliers.len() >= 8, "suppliers {suppliers:?}");

@@ -31,6 +31,7 @@ mod mallar;
 mod modules;
 mod ny_organisation;
 mod pdf;
+mod regler;
 mod schema;
 mod seeds;
 mod sekretess;

@@ -20,7 +20,7 @@ fn text(p: &Project, rel: &str) -> String {
 fn us_level_2() -> String {
     let us = BASE.edit("land = \"SE\"", "land = \"US\"").edit(
         "[aterstallning]",
-        "[dpf]\nlistad = true\nramverk = [\"EU-U.S. DPF\"]\nkontrollerad = 2026-10-01\n\n[aterstallning]",
+        "[[dpf]]\norganisation = \"Schema AB\"\nlistad = true\nramverk = [\"EU-U.S. DPF\"]\nkontrollerad = 2026-10-01\n\n[aterstallning]",
     );
     us[..us.find("[beslut]").unwrap()].to_owned()
 }

@@ -151,7 +151,7 @@ fn content_pages_carry_their_document_metadata() {
 fn the_calendar_feed_lists_reviews_expiries_and_dpf_rechecks() {
     let us = BASE.edit("land = \"SE\"", "land = \"US\"").edit(
         "[aterstallning]",
-        "[dpf]\nlistad = true\nramverk = [\"EU-U.S. DPF\"]\nkontrollerad = 2026-10-01\n\n[aterstallning]",
+        "[[dpf]]\norganisation = \"Schema AB\"\nlistad = true\nramverk = [\"EU-U.S. DPF\"]\nkontrollerad = 2026-10-01\n\n[aterstallning]",
     );
     let p = project(&[("tjanst.toml", &us)]);
     p.build().ok();
@@ -163,7 +163,12 @@ fn the_calendar_feed_lists_reviews_expiries_and_dpf_rechecks() {
     // Sorted by date: the review, the DPF re-check a year after the check, the certificate.
     let want = [
         ("tjanst-granskning@molnkoll", "20270201", "20270202", "SUMMARY:Granska bedömningen: Schemaläggning"),
-        ("tjanst-dpf@molnkoll", "20271001", "20271002", "SUMMARY:Kontrollera DPF-listning: Schemaläggning"),
+        (
+            "tjanst-dpf-0@molnkoll",
+            "20271001",
+            "20271002",
+            "SUMMARY:Kontrollera DPF-listning: Schema AB\\, Schemaläggning",
+        ),
         (
             "tjanst-certifikat-0@molnkoll",
             "20270630",
