@@ -21,6 +21,9 @@ pub struct Harledning {
     /// Every measure of the policy, in the policy's order, with its outcome.
     pub atgarder: Vec<AtgardUtfall>,
     pub utlatande: Utlatande,
+    /// Where the assessment stands in its lifecycle; `None` where the routine does not
+    /// apply or the level forbids a cloud service, so there is nothing to procure.
+    pub skede: Option<Skede>,
     /// The procurement documents this assessment gets, in a fixed order.
     pub handlingar: Vec<Handling>,
     /// Dates that need someone's attention, as of the given day.
@@ -95,6 +98,26 @@ impl Handling {
             Handling::EjTillaten => "ej-tillaten.pdf",
         }
     }
+}
+
+/// Where an assessment stands, from classification to the yearly review. A procurement
+/// knows no supplier while its requirements are out for tender; a driftform change always
+/// does, and its step 4 is the supplier's confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Skede {
+    /// No information set is classified yet: the level and the requirements are unknown.
+    Klassning,
+    /// Classified, and the ska-krav are known; no supplier yet (the tender is out).
+    KravFramtagna,
+    /// A procurement with its supplier: the winning bid's answers and evidence come in.
+    AnbudUtvarderat,
+    /// A driftform change: the supplier confirms each measure.
+    Bekraftelse,
+    /// Decided (approved or rejected).
+    Beslutad,
+    /// Approved, and its yearly review is due or overdue.
+    Uppfoljning,
 }
 
 /// Whether the routine applies, and why.
@@ -211,7 +234,25 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
     let utlatande = utlatande(policy, b, &rutin, styrande.as_ref(), &atgarder);
     let handlingar = handlingar(b, styrande.as_ref(), &utlatande);
     let bevakningar = bevakningar(policy, b, &utlatande, &atgarder, today);
-    Harledning { rutin, styrande, usa_koppling, usa, atgarder, utlatande, handlingar, bevakningar }
+    let skede = skede(b, styrande.as_ref(), &utlatande, &bevakningar);
+    Harledning { rutin, styrande, usa_koppling, usa, atgarder, utlatande, skede, handlingar, bevakningar }
+}
+
+/// The lifecycle stage: a decision first, then what the record holds so far.
+fn skede(b: &Bedomning, styrande: Option<&Styrande>, utlatande: &Utlatande, bev: &[Bevakning]) -> Option<Skede> {
+    if matches!(utlatande, Utlatande::RutinenGallerEj | Utlatande::EjTillaten) {
+        return None;
+    }
+    let granskas =
+        bev.iter().any(|v| matches!(v.typ, BevakningTyp::GranskningForsenad | BevakningTyp::GranskningSnart));
+    Some(match utlatande {
+        Utlatande::Beslutad { .. } if utlatande.godkand() && granskas => Skede::Uppfoljning,
+        Utlatande::Beslutad { .. } => Skede::Beslutad,
+        _ if styrande.is_none() => Skede::Klassning,
+        _ if b.leverantor.is_none() => Skede::KravFramtagna,
+        _ if b.utlosare == UtlosareId::Driftformsforandring => Skede::Bekraftelse,
+        _ => Skede::AnbudUtvarderat,
+    })
 }
 
 /// Whether a certificate is still valid on `today`.
@@ -571,7 +612,7 @@ fn usa_parter(policy: &Policy, b: &Bedomning) -> UsaParter {
     let us =
         |land: &str, flag: bool| flag || policy.regler.usa_koppling_lander.iter().any(|l| l.eq_ignore_ascii_case(land));
     UsaParter {
-        leverantor: us(&b.leverantor.land, b.leverantor.usa_koppling),
+        leverantor: b.leverantor.as_ref().is_some_and(|l| us(&l.land, l.usa_koppling)),
         underbitraden: b.underbitraden.iter().map(|u| us(&u.land, u.usa_koppling)).collect(),
     }
 }
@@ -579,8 +620,8 @@ fn usa_parter(policy: &Policy, b: &Bedomning) -> UsaParter {
 /// The parties with a US link, named for the reasons that quote them.
 fn usa_koppling(b: &Bedomning, usa: &UsaParter) -> Vec<String> {
     let mut out = Vec::new();
-    if usa.leverantor {
-        out.push(format!("leverantören {}", b.leverantor.namn));
+    if let Some(l) = b.leverantor.as_ref().filter(|_| usa.leverantor) {
+        out.push(format!("leverantören {}", l.namn));
     }
     for (u, us) in b.underbitraden.iter().zip(&usa.underbitraden) {
         if *us {
@@ -620,6 +661,23 @@ fn utfall(
     // for, so that nothing suggests a measure could open the way.
     if atgard.typ != AtgardTyp::Forbud && forbud_galler(policy, styrande.niva) {
         return ej(format!("Molntjänst är ej tillåten på nivå {}; ingen annan åtgärd efterfrågas.", styrande.niva));
+    }
+    // Without a supplier nothing the bidders answer is known yet: each ska-krav goes out in
+    // the tender as it is (the DPF one too, since the winner's chain decides whether it
+    // bites), and none of them is unmet.
+    if b.leverantor.is_none() && atgard.skakrav.is_some() {
+        let skal = if atgard.galler_endast_vid == Some(Villkor::UsaKoppling) {
+            "Ingen leverantör är vald ännu. Kravet ställs till alla anbudsgivare; om det gäller avgörs av den antagna leverantörens kedja av underbiträden."
+        } else {
+            "Ingen leverantör är vald ännu. Kravet ställs till alla anbudsgivare och bedöms när anbuden har utvärderats."
+        };
+        return AtgardUtfall {
+            id: atgard.id.clone(),
+            niva: atgard.niva,
+            tillamplig: true,
+            status: Some(Status::Okand),
+            skal: skal.to_owned(),
+        };
     }
     if atgard.galler_endast_vid == Some(Villkor::UsaKoppling) && usa.is_empty() {
         return ej("Gäller bara vid USA-koppling; varken leverantören eller något underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.".to_owned());
@@ -842,7 +900,12 @@ fn utlatande(
     if styrande.is_none() {
         orsaker.push("Ingen informationsmängd är klassad.".to_owned());
     }
-    for u in atgarder.iter().filter(|u| u.ouppfylld()) {
+    if b.leverantor.is_none() {
+        orsaker.push("Ingen leverantör är vald ännu.".to_owned());
+    }
+    // Without a supplier the one reason above stands for every ska-krav still unknown.
+    let vantar = |u: &AtgardUtfall| b.leverantor.is_none() && u.status == Some(Status::Okand);
+    for u in atgarder.iter().filter(|u| u.ouppfylld() && !vantar(u)) {
         orsaker.push(format!("{} ({}): {}", policy.atgard_rubrik(&u.id), u.id, u.skal));
     }
     for d in policy.delfragor() {

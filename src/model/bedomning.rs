@@ -15,7 +15,9 @@ pub struct Bedomning {
     /// Overrides the file name as the assessment's slug.
     pub slug: Option<String>,
     pub tjanst: Tjanst,
-    pub leverantor: Leverantor,
+    /// The supplier: absent while a procurement's requirements are out for tender, added
+    /// once the winning bid is known.
+    pub leverantor: Option<Leverantor>,
     #[serde(default)]
     pub underbitraden: Vec<Underbitrade>,
     /// A term id from the glossary with kategori `tjanstemodell` (saas, paas, iaas).
