@@ -44,7 +44,8 @@ fn main() {
             quote(&item.slug),
             h.styrande.as_ref().map_or(-1, |s| i32::from(s.niva)),
             quote(&b.beslut.as_ref().and_then(|x| x.nasta_granskning).map_or(String::new(), |d| d.to_string())),
-            quote(&b.leverantor.namn),
+            // No supplier yet while a procurement's tender is out: no term.
+            b.leverantor.as_ref().map(|l| quote(&l.namn)).unwrap_or_default(),
             quote(molnkoll::view::utlatande_namn(&h.utlatande)),
             b.driftform.id,
         );

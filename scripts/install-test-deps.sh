@@ -3,6 +3,8 @@
 #   - Debian's Chromium (/usr/bin/chromium), skipped when it is already there;
 #   - a Java runtime for the Nu HTML Checker, only when `java` is missing;
 #   - poppler-utils (pdftotext, pdfinfo) and qpdf, for the PDF tests;
+#   - LibreOffice Writer without its GUI, which reads the DOCX kravbilaga in the tests
+#     (`soffice --headless --convert-to pdf`), as a procurement officer's Word would;
 #   - Python's jsonschema and openpyxl, for the schema and export tests (tomllib is in 3.11);
 #   - the pinned npm packages of tests/site-checks (`npm ci`, lockfile only).
 # Idempotent and non-interactive (no stdin needed). Quiet on success; on a
@@ -43,6 +45,7 @@ apt_pkgs=()
 command -v java >/dev/null 2>&1 || apt_pkgs+=(default-jre-headless)
 command -v pdftotext >/dev/null 2>&1 || apt_pkgs+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || apt_pkgs+=(qpdf)
+command -v soffice >/dev/null 2>&1 || apt_pkgs+=(libreoffice-writer-nogui)
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
     command -v apt-get >/dev/null 2>&1 || die "need apt-get to install: ${apt_pkgs[*]}"
@@ -63,6 +66,7 @@ fi
 command -v java >/dev/null 2>&1 || die "java is still missing after apt-get"
 command -v pdftotext >/dev/null 2>&1 || die "pdftotext is still missing after apt-get"
 command -v qpdf >/dev/null 2>&1 || die "qpdf is still missing after apt-get"
+command -v soffice >/dev/null 2>&1 || die "soffice (LibreOffice) is still missing after apt-get"
 run "chromium --version" /usr/bin/chromium --version
 run "java -version" java -version
 

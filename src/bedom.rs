@@ -4,7 +4,7 @@
 //! the outcome of each measure, the dates being watched) is checked here, so that
 //! `validate` never depends on `derive`.
 
-use crate::derive::{AtgardUtfall, BevakningTyp, Del, Harledning, PlatsKalla, Utlatande};
+use crate::derive::{AtgardUtfall, BevakningTyp, Del, Harledning, PlatsKalla, Skede, Utlatande};
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::{AtgardTyp, Bedomning, BeslutStatus, Datum, Part, Policy};
@@ -118,7 +118,7 @@ pub(crate) fn granska(
             let (plats, fakta) = match &a.var {
                 PlatsKalla::Leverantor => (
                     path!["leverantor", "land"].to_vec(),
-                    format!("leverantören {} är registrerad i {land}", b.leverantor.namn),
+                    format!("leverantören {} är registrerad i {land}", b.leverantor.as_ref().map_or("", |l| l.namn.as_str())),
                 ),
                 PlatsKalla::Aterstallning(id) => {
                     let punkt = policy.atgarder.iter().flat_map(|x| &x.punkter).find(|p| p.id == *id);
@@ -144,6 +144,34 @@ pub(crate) fn granska(
                 "välj en driftform vars servrar får finnas utanför EU/EES, eller rätta uppgiften om var data finns",
             );
         }
+    }
+
+    // A procurement out for tender: accepted, and told what the next stage needs.
+    if h.skede == Some(Skede::KravFramtagna) {
+        let d = r.info(
+            "awaiting-supplier",
+            &path!["utlosare"],
+            "bedömningen är i skedet Krav framtagna: ska-kraven är kända, ingen leverantör är vald ännu".to_owned(),
+            "upphandling utan [leverantor]",
+        );
+        note(
+            d,
+            "nästa skede, Anbud utvärderat: lägg till den antagna anbudsgivaren i `[leverantor]` (`namn`, `land`) och för sedan in dess svarsbilaga med `molnkoll svar <fil.xlsx> --bedomning <slug> --skriv`, som också skriver in underbiträdena",
+        );
+    }
+    if b.leverantor.is_none()
+        && let Some(beslut) = b.beslut.as_ref().filter(|x| x.slutligt() == BeslutStatus::Godkand)
+    {
+        let d = r.error(
+            "decision-without-supplier",
+            &path!["beslut", "status"],
+            format!("tjänsten är godkänd {} utan att någon leverantör är vald", beslut.datum),
+            "godkänd",
+        );
+        note(
+            d,
+            "ett godkännande gäller en leverantörs tjänst: lägg till `[leverantor]` och dess underlag innan beslutet, eller avslå",
+        );
     }
 
     // Decision.

@@ -23,6 +23,9 @@ pub struct Harledning {
     /// Every measure of the policy, in the policy's order, with its outcome.
     pub atgarder: Vec<AtgardUtfall>,
     pub utlatande: Utlatande,
+    /// Where the assessment stands in its lifecycle; `None` where the routine does not
+    /// apply or the level forbids a cloud service, so there is nothing to procure.
+    pub skede: Option<Skede>,
     /// The procurement documents this assessment gets, in a fixed order.
     pub handlingar: Vec<Handling>,
     /// Dates that need someone's attention, as of the given day.
@@ -138,6 +141,26 @@ impl Handling {
             Handling::EjTillaten => "ej-tillaten.pdf",
         }
     }
+}
+
+/// Where an assessment stands, from classification to the yearly review. A procurement
+/// knows no supplier while its requirements are out for tender; a driftform change always
+/// does, and its step 4 is the supplier's confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Skede {
+    /// No information set is classified yet: the level and the requirements are unknown.
+    Klassning,
+    /// Classified, and the ska-krav are known; no supplier yet (the tender is out).
+    KravFramtagna,
+    /// A procurement with its supplier: the winning bid's answers and evidence come in.
+    AnbudUtvarderat,
+    /// A driftform change: the supplier confirms each measure.
+    Bekraftelse,
+    /// Decided (approved or rejected).
+    Beslutad,
+    /// Approved, and its yearly review is due or overdue.
+    Uppfoljning,
 }
 
 /// Whether the routine applies, and why.
@@ -256,6 +279,7 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
     let handlingar = handlingar(b, styrande.as_ref(), &utlatande);
     let bevakningar = bevakningar(policy, b, &utlatande, &atgarder, today);
     let platsavvikelser = if utlatande == Utlatande::EjTillaten { Vec::new() } else { platsavvikelser(policy, b) };
+    let skede = skede(b, styrande.as_ref(), &utlatande, &bevakningar);
     Harledning {
         rutin,
         styrande,
@@ -264,10 +288,28 @@ pub fn harled(policy: &Policy, b: &Bedomning, today: Datum) -> Harledning {
         dpf,
         atgarder,
         utlatande,
+        skede,
         handlingar,
         bevakningar,
         platsavvikelser,
     }
+}
+
+/// The lifecycle stage: a decision first, then what the record holds so far.
+fn skede(b: &Bedomning, styrande: Option<&Styrande>, utlatande: &Utlatande, bev: &[Bevakning]) -> Option<Skede> {
+    if matches!(utlatande, Utlatande::RutinenGallerEj | Utlatande::EjTillaten) {
+        return None;
+    }
+    let granskas =
+        bev.iter().any(|v| matches!(v.typ, BevakningTyp::GranskningForsenad | BevakningTyp::GranskningSnart));
+    Some(match utlatande {
+        Utlatande::Beslutad { .. } if utlatande.godkand() && granskas => Skede::Uppfoljning,
+        Utlatande::Beslutad { .. } => Skede::Beslutad,
+        _ if styrande.is_none() => Skede::Klassning,
+        _ if b.leverantor.is_none() => Skede::KravFramtagna,
+        _ if b.utlosare == UtlosareId::Driftformsforandring => Skede::Bekraftelse,
+        _ => Skede::AnbudUtvarderat,
+    })
 }
 
 /// Whether a certificate is still valid on `today`.
@@ -651,7 +693,7 @@ fn usa_parter(policy: &Policy, b: &Bedomning) -> UsaParter {
     let us =
         |land: &str, flag: bool| flag || policy.regler.usa_koppling_lander.iter().any(|l| l.eq_ignore_ascii_case(land));
     UsaParter {
-        leverantor: us(&b.leverantor.land, b.leverantor.usa_koppling),
+        leverantor: b.leverantor.as_ref().is_some_and(|l| us(&l.land, l.usa_koppling)),
         underbitraden: b.underbitraden.iter().map(|u| us(&u.land, u.usa_koppling)).collect(),
     }
 }
@@ -661,8 +703,10 @@ fn usa_parter(policy: &Policy, b: &Bedomning) -> UsaParter {
 /// is looked up as the parent, since only US organisations can be listed; and each
 /// US-linked subprocessor. Each with the latest check that names it.
 fn dpf_parter(policy: &Policy, b: &Bedomning, usa: &UsaParter) -> Vec<DpfPart> {
-    let usa_land = policy.regler.usa_koppling_lander.iter().any(|l| l.eq_ignore_ascii_case(&b.leverantor.land));
-    let moderbolag = b.leverantor.moderbolag.as_deref().is_some_and(|m| !m.trim().is_empty());
+    let lev = b.leverantor.as_ref();
+    let usa_land =
+        lev.is_some_and(|l| policy.regler.usa_koppling_lander.iter().any(|u| u.eq_ignore_ascii_case(&l.land)));
+    let moderbolag = lev.and_then(|l| l.moderbolag.as_deref()).is_some_and(|m| !m.trim().is_empty());
     let mut parter = Vec::new();
     if usa.leverantor {
         parter.push(if moderbolag && !usa_land { Part::Moderbolag } else { Part::Leverantor });
@@ -696,8 +740,8 @@ fn platsavvikelser(policy: &Policy, b: &Bedomning) -> Vec<Platsavvikelse> {
     let utanfor =
         |land: &str| crate::model::land_namn(land).is_some() && !lander.iter().any(|l| l.eq_ignore_ascii_case(land));
     let mut out = Vec::new();
-    if utanfor(&b.leverantor.land) {
-        out.push(Platsavvikelse { var: PlatsKalla::Leverantor, land: b.leverantor.land.to_uppercase() });
+    if let Some(l) = b.leverantor.as_ref().filter(|l| utanfor(&l.land)) {
+        out.push(Platsavvikelse { var: PlatsKalla::Leverantor, land: l.land.to_uppercase() });
     }
     for punkt in policy.atgarder.iter().flat_map(|a| &a.punkter).filter(|p| p.placering) {
         let Some(text) = b.aterstallning.get(&punkt.id) else { continue };
@@ -732,8 +776,8 @@ fn namngivna_lander(text: &str) -> Vec<&'static str> {
 /// The parties with a US link, named for the reasons that quote them.
 fn usa_koppling(b: &Bedomning, usa: &UsaParter) -> Vec<String> {
     let mut out = Vec::new();
-    if usa.leverantor {
-        out.push(format!("leverantören {}", b.leverantor.namn));
+    if let Some(l) = b.leverantor.as_ref().filter(|_| usa.leverantor) {
+        out.push(format!("leverantören {}", l.namn));
     }
     for (u, us) in b.underbitraden.iter().zip(&usa.underbitraden) {
         if *us {
@@ -781,6 +825,23 @@ fn utfall(
     // for, so that nothing suggests a measure could open the way.
     if atgard.typ != AtgardTyp::Forbud && forbud_galler(policy, styrande.niva) {
         return ej(format!("Molntjänst är ej tillåten på nivå {}; ingen annan åtgärd efterfrågas.", styrande.niva));
+    }
+    // Without a supplier nothing the bidders answer is known yet: each ska-krav goes out in
+    // the tender as it is (the DPF one too, since the winner's chain decides whether it
+    // bites), and none of them is unmet.
+    if b.leverantor.is_none() && atgard.skakrav.is_some() {
+        let skal = if atgard.galler_endast_vid == Some(Villkor::UsaKoppling) {
+            "Ingen leverantör är vald ännu. Kravet ställs till alla anbudsgivare; om det gäller avgörs av den antagna leverantörens kedja av underbiträden."
+        } else {
+            "Ingen leverantör är vald ännu. Kravet ställs till alla anbudsgivare och bedöms när anbuden har utvärderats."
+        };
+        return AtgardUtfall {
+            id: atgard.id.clone(),
+            niva: atgard.niva,
+            tillamplig: true,
+            status: Some(Status::Okand),
+            skal: skal.to_owned(),
+        };
     }
     if atgard.galler_endast_vid == Some(Villkor::UsaKoppling) && kedja.usa.is_empty() {
         return ej("Gäller bara vid USA-koppling; varken leverantören eller något underbiträde är en amerikansk organisation eller omfattas av amerikansk lag.".to_owned());
@@ -1028,7 +1089,12 @@ fn utlatande(
     if styrande.is_none() {
         orsaker.push("Ingen informationsmängd är klassad.".to_owned());
     }
-    for u in atgarder.iter().filter(|u| u.ouppfylld()) {
+    if b.leverantor.is_none() {
+        orsaker.push("Ingen leverantör är vald ännu.".to_owned());
+    }
+    // Without a supplier the one reason above stands for every ska-krav still unknown.
+    let vantar = |u: &AtgardUtfall| b.leverantor.is_none() && u.status == Some(Status::Okand);
+    for u in atgarder.iter().filter(|u| u.ouppfylld() && !vantar(u)) {
         orsaker.push(format!("{} ({}): {}", policy.atgard_rubrik(&u.id), u.id, u.skal));
     }
     for d in policy.delfragor() {

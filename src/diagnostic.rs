@@ -11,6 +11,8 @@ use codespan_reporting::term;
 pub enum Severity {
     Error,
     Warning,
+    /// Neither an error nor a warning: what comes next (`--strict` does not fail on it).
+    Note,
 }
 
 /// Index into [`Sources`].
@@ -44,6 +46,10 @@ impl Diagnostic {
 
     pub fn warning(code: &'static str, file: FileId, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, file, message) }
+    }
+
+    pub fn info(code: &'static str, file: FileId, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(code, file, message) }
     }
 
     pub fn at(mut self, span: Option<Range<usize>>, label: impl Into<String>) -> Self {
@@ -98,6 +104,7 @@ impl Sources {
             let mut cs = match d.severity {
                 Severity::Error => CsDiagnostic::error(),
                 Severity::Warning => CsDiagnostic::warning(),
+                Severity::Note => CsDiagnostic::note(),
             }
             .with_code(d.code)
             .with_message(&d.message)
@@ -141,10 +148,10 @@ pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Counts per severity, for the closing line.
+/// Errors and warnings, for the closing line; notes count as neither.
 pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    (errors, diagnostics.len() - errors)
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    (count(Severity::Error), count(Severity::Warning))
 }
 
 /// The closest candidate to a misspelt word, if any is close enough to be a likely typo.

@@ -88,8 +88,9 @@ pub fn rader(policy: &Policy, items: &[Item]) -> Vec<Rad> {
             Rad {
                 tjanst: b.tjanst.namn.clone(),
                 referens: b.tjanst.referens.clone(),
-                leverantor: b.leverantor.namn.clone(),
-                land: b.leverantor.land.clone(),
+                // Empty while a procurement's tender is out.
+                leverantor: b.leverantor.as_ref().map_or_else(String::new, |l| l.namn.clone()),
+                land: b.leverantor.as_ref().map_or_else(String::new, |l| l.land.clone()),
                 driftform: b.driftform.id,
                 utlosare: policy.utlosare(b.utlosare).map_or_else(String::new, |u| u.namn.clone()),
                 niva,

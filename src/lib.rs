@@ -37,6 +37,8 @@ pub mod cli;
 #[cfg(feature = "full")]
 pub mod commands;
 #[cfg(feature = "full")]
+pub mod docx;
+#[cfg(feature = "full")]
 pub mod export;
 #[cfg(feature = "full")]
 pub mod init;

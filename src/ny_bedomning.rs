@@ -190,7 +190,7 @@ pub fn mall(p: &Policy, namn: &str, slug: &str, today: Datum) -> String {
     m.key(&format!("informationsagare = {}", quote(&roll("informationsagare"))));
     m.blank();
 
-    m.comment("Leverantören som tjänsten avtalas med.");
+    m.comment("Leverantören som tjänsten avtalas med. I en upphandling är den okänd tills anbuden har utvärderats: ta då bort hela [leverantor] och lägg till den när anbudet är antaget.");
     m.key("[leverantor]");
     m.comment("Avtalspartens namn.");
     m.key("namn = \"\"");

@@ -23,6 +23,8 @@ pub enum BuildError {
     Write(#[from] write::WriteError),
     #[error("kunde inte skapa svarsbilagan: {0}")]
     Svarsbilaga(rust_xlsxwriter::XlsxError),
+    #[error("kunde inte skapa kravbilagan som DOCX: {0}")]
+    Docx(#[from] crate::docx::DocxError),
 }
 
 /// What a build did: the check it ran, and what it wrote (nothing when `check` found errors).
@@ -164,6 +166,7 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
         Ok(sheets) => files.extend(sheets),
         Err(e) => return Err(BuildError::Svarsbilaga(e)),
     }
+    files.extend(crate::docx::filer(&site)?);
     for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
         let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
         files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));

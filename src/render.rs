@@ -231,7 +231,7 @@ pub fn render_site(site: &Site, templates: &Templates, cache: &Cache, keys: &Pag
         .collect();
     // Supplier name → folder, in name order.
     let names: std::collections::BTreeSet<&str> =
-        site.items.iter().map(|i| i.bedomning.leverantor.namn.as_str()).collect();
+        site.items.iter().filter_map(|i| i.bedomning.leverantor.as_ref()).map(|l| l.namn.as_str()).collect();
     let slugs = crate::slug::unika(names.iter().copied(), "leverantor");
     let supplier_slugs: BTreeMap<String, String> = names.into_iter().map(str::to_owned).zip(slugs).collect();
     let mut r = Renderer {
@@ -309,7 +309,7 @@ impl Renderer<'_> {
         nav: &str,
         ctx: impl FnOnce() -> Context,
     ) -> Result<OutputFile, RenderError> {
-        let supplier = self.supplier_slug(&item.bedomning.leverantor.namn);
+        let supplier = self.item_supplier_slug(item).unwrap_or_default();
         let input = self.keys.item_page(item.key, &[path, template, title, nav, &supplier]);
         if let Some((key, bytes, hash)) = self.cache.find(path, input) {
             self.reused.fetch_add(1, Ordering::Relaxed);
@@ -367,7 +367,7 @@ impl Renderer<'_> {
                 "{} {} {} {} {}",
                 b.tjanst.beskrivning,
                 b.tjanst.referens,
-                b.leverantor.namn,
+                view::leverantor_namn(b),
                 view::utlatande_namn(&item.harledning.utlatande),
                 b.svar.values().cloned().collect::<Vec<_>>().join(" ")
             );
@@ -377,7 +377,9 @@ impl Renderer<'_> {
         // Suppliers.
         let mut suppliers: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
         for item in self.site.items {
-            suppliers.entry(item.bedomning.leverantor.namn.clone()).or_default().push(item);
+            if let Some(l) = &item.bedomning.leverantor {
+                suppliers.entry(l.namn.clone()).or_default().push(item);
+            }
         }
         let mut supplier_list = Vec::new();
         for (namn, items) in &suppliers {
@@ -391,7 +393,7 @@ impl Renderer<'_> {
                     v
                 })
                 .collect();
-            let first = &items[0].bedomning.leverantor;
+            let Some(first) = items[0].bedomning.leverantor.as_ref() else { continue };
             let mut ctx = Context::new();
             ctx.insert("namn", namn);
             ctx.insert("land", view::land_namn(&first.land));
@@ -526,7 +528,12 @@ impl Renderer<'_> {
     }
 
     fn register_row<'i>(&self, item: &'i Item) -> view::RegisterRad<'i> {
-        view::register_rad(self.site.policy, item, self.supplier_slug(&item.bedomning.leverantor.namn))
+        view::register_rad(self.site.policy, item, self.item_supplier_slug(item))
+    }
+
+    /// The supplier page's folder; `None` while a procurement has no supplier.
+    fn item_supplier_slug(&self, item: &Item) -> Option<String> {
+        item.bedomning.leverantor.as_ref().map(|l| self.supplier_slug(&l.namn))
     }
 
     fn bedomning_view(&self, item: &Item, prefix: &str) -> serde_json::Value {
@@ -607,14 +614,23 @@ impl Renderer<'_> {
             Utlatande::Blockerad { orsaker } => orsaker.clone(),
             _ => Vec::new(),
         };
+        let handlingar: Vec<_> = h
+            .handlingar
+            .iter()
+            .map(|&x| json!({"fil": x.fil(), "namn": view::handling_namn(x), "docx": view::handling_docx(x)}))
+            .collect();
+        let skede = h.skede.map(
+            |s| json!({"id": view::skede_id(Some(s)), "namn": view::skede_namn(Some(s)), "text": view::skede_text(s)}),
+        );
         json!({
             "slug": item.slug,
             "fil": item.file,
             "tjanst": b.tjanst,
             "informationsagare": self.roll(&b.tjanst.informationsagare),
-            "leverantor_land": view::land_namn(&b.leverantor.land),
+            "leverantor_land": b.leverantor.as_ref().map(|l| view::land_namn(&l.land)),
             "leverantor": b.leverantor,
-            "leverantor_slug": self.supplier_slug(&b.leverantor.namn),
+            "leverantor_slug": self.item_supplier_slug(item),
+            "skede": skede,
             "underbitraden": view::underbitraden(item),
             "tjanstemodell": term(&b.tjanstemodell),
             "leveransmodell": term(&b.leveransmodell),
@@ -640,13 +656,14 @@ impl Renderer<'_> {
             "lamplighet": lamplighet,
             "checklista": checklista,
             "bekraftelser": bekraftelser,
+            "skakrav": view::skakrav(policy, item),
             "anbudssvar": b.anbudssvar.iter().map(|s| view::anbudssvar(policy, s)).collect::<Vec<_>>(),
             "svarsbilaga": view::har_svarsbilaga(item).then_some(view::SVARSBILAGA),
             "beslut": beslut,
             "utlatande": view::utlatande_id(&h.utlatande),
             "utlatande_namn": view::utlatande_namn(&h.utlatande),
             "orsaker": orsaker,
-            "handlingar": h.handlingar.iter().map(|&x| json!({"fil": x.fil(), "namn": view::handling_namn(x)})).collect::<Vec<_>>(),
+            "handlingar": handlingar,
             "historik": self.historik_view(item),
             "sekretess": crate::maskering::vy(item, self.site.profil),
         })

@@ -46,6 +46,10 @@ pub enum SvarFel {
     BedomningMedFel(String),
     #[error("bedömningen `{0}` har ingen svarsbilaga: den är ingen upphandling med ska-krav")]
     IngenSvarsbilaga(String),
+    #[error(
+        "bedömningen `{0}` har ingen leverantör: lägg till den antagna anbudsgivaren i `[leverantor]` (`namn`, `land`) innan dess svar skrivs in"
+    )]
+    UtanLeverantor(String),
     #[error("kan inte läsa {0}: {1}")]
     Las(PathBuf, std::io::Error),
     #[error("{0} är {1} byte; en svarsbilaga får vara högst {max} byte (5 MiB)", max = MAX_BYTE)]
@@ -116,6 +120,11 @@ pub fn svar(root: &Path, slug: &str, xlsx: &Path, skriv: bool, today: Datum) -> 
     };
     if !crate::view::har_svarsbilaga(item) {
         return Err(SvarFel::IngenSvarsbilaga(slug.to_owned()));
+    }
+    // Any bidder's sheet can be checked before a supplier is chosen; only the winner's
+    // answers are written, and they are the chosen supplier's.
+    if skriv && item.bedomning.leverantor.is_none() {
+        return Err(SvarFel::UtanLeverantor(slug.to_owned()));
     }
     let rader = bilaga::rader(policy, item);
     let bytes = las(xlsx)?;

@@ -36,6 +36,16 @@ impl<T> Report<'_, T> {
         self.push(Diagnostic::warning(code, self.file.file, message), path, label)
     }
 
+    pub(crate) fn info(
+        &mut self,
+        code: &'static str,
+        path: &[Seg],
+        message: String,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.push(Diagnostic::info(code, self.file.file, message), path, label)
+    }
+
     fn push(&mut self, d: Diagnostic, path: &[Seg], label: impl Into<String>) -> &mut Diagnostic {
         self.out.push(d.at(self.file.span(path), label));
         self.out.last_mut().expect("just pushed")
@@ -426,7 +436,10 @@ pub(crate) fn validate_bedomning(policy: &Policy, loaded: &Loaded<Bedomning>, na
     }
 
     // The supply chain: where each company is registered.
-    r.check_land(&path!["leverantor", "land"], &b.leverantor.land);
+    match &b.leverantor {
+        Some(l) => r.check_land(&path!["leverantor", "land"], &l.land),
+        None => utan_leverantor(b, &mut r),
+    }
     for (i, u) in b.underbitraden.iter().enumerate() {
         r.check_land(&path!["underbitraden", i, "land"], &u.land);
     }
@@ -853,6 +866,40 @@ fn luhn(digits: &[u32]) -> bool {
         })
         .sum();
     digits.len() == 10 && sum.is_multiple_of(10)
+}
+
+/// A record without `[leverantor]`: a procurement whose tender is out. A driftform change
+/// always knows its supplier, and what only a supplier gives cannot come before it.
+fn utan_leverantor(b: &Bedomning, r: &mut Report<'_, Bedomning>) {
+    if b.utlosare == UtlosareId::Driftformsforandring {
+        let d = r.error(
+            "missing-supplier",
+            &path!["utlosare"],
+            "en förändring av driftform saknar `[leverantor]`".to_owned(),
+            "driftformsforandring",
+        );
+        note(d, "vid en förändring av driftform är leverantören känd: lägg till `[leverantor]` med `namn` och `land`");
+    }
+    let falt: [(&str, bool); 7] = [
+        ("underbitraden", !b.underbitraden.is_empty()),
+        ("aterstallning", !b.aterstallning.is_empty()),
+        ("certifikat", !b.certifikat.is_empty()),
+        ("certifieringsredogorelse", b.certifieringsredogorelse.is_some()),
+        ("dpf", !b.dpf.is_empty()),
+        ("bekraftelse", !b.bekraftelser.is_empty()),
+        ("anbudssvar", !b.anbudssvar.is_empty()),
+    ];
+    for (key, finns) in falt {
+        if finns {
+            let d = r.error(
+                "evidence-without-supplier",
+                &[Seg::Key(key.to_owned())],
+                format!("`{key}` är leverantörens underlag, men bedömningen saknar `[leverantor]`"),
+                "utan leverantör",
+            );
+            note(d, "lägg till `[leverantor]` med `namn` och `land` när anbudet är antaget, eller ta bort underlaget");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,10 +11,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::Item;
-use crate::derive::{self, AtgardUtfall, BevakningTyp, Bradska, Handling, Status, Uppmarksamhet, Utlatande};
+use crate::derive::{
+    self, AtgardUtfall, BevakningTyp, Bradska, Del, Handling, Skede, Status, Uppmarksamhet, Utlatande,
+};
 use crate::model::{
-    Atgard, AtgardTyp, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, DpfKontroll, Driftform, Policy,
-    TextKalla, Tillampning, Underbitrade,
+    Atgard, AtgardTyp, Bedomning, BekraftelseStatus, Beslut, BeslutStatus, Certifikat, Datum, DpfKontroll, Driftform,
+    KlassningVisning, Policy, TextKalla, Tillampning, Underbitrade,
 };
 use crate::sidor::Sida;
 
@@ -55,6 +57,57 @@ pub fn utlatande_id(u: &Utlatande) -> &'static str {
 pub fn utlatande_namn(u: &Utlatande) -> &'static str {
     let id = utlatande_id(u);
     UTLATANDEN.iter().find(|(i, _)| *i == id).map_or(id, |(_, namn)| namn)
+}
+
+/// Every lifecycle stage: its id (a CSS class) and its name, in the order it is passed.
+pub const SKEDEN: [(Skede, &str, &str); 6] = [
+    (Skede::Klassning, "klassning", "Klassning pågår"),
+    (Skede::KravFramtagna, "krav-framtagna", "Krav framtagna"),
+    (Skede::AnbudUtvarderat, "anbud-utvarderat", "Anbud utvärderat"),
+    (Skede::Bekraftelse, "bekraftelse", "Leverantören bekräftar"),
+    (Skede::Beslutad, "beslutad", "Beslutad"),
+    (Skede::Uppfoljning, "uppfoljning", "Uppföljning"),
+];
+
+/// A stage's id; `None` (nothing to procure: the routine does not apply, or level 4) has none.
+pub fn skede_id(s: Option<Skede>) -> Option<&'static str> {
+    s.and_then(|s| SKEDEN.iter().find(|x| x.0 == s)).map(|x| x.1)
+}
+
+/// A stage in words; "–" where there is none.
+pub fn skede_namn(s: Option<Skede>) -> &'static str {
+    s.and_then(|s| SKEDEN.iter().find(|x| x.0 == s)).map_or("–", |x| x.2)
+}
+
+/// What a stage means, for the assessment page.
+pub fn skede_text(s: Skede) -> &'static str {
+    match s {
+        Skede::Klassning => "Informationen är inte klassad ännu, så nivån och ska-kraven är inte kända.",
+        Skede::KravFramtagna => {
+            "Ska-kraven är framtagna och kan gå ut i upphandlingen. Ingen leverantör är vald ännu: det som bara en leverantör kan visa (certifiering, DPF-listning, återställningsförfarande) är okänt tills anbuden har utvärderats."
+        }
+        Skede::AnbudUtvarderat => "Leverantören är vald. Dess svar och underlag bedöms mot ska-kraven inför beslutet.",
+        Skede::Bekraftelse => "Leverantören bekräftar att den uppfyller varje åtgärd inför beslutet.",
+        Skede::Beslutad => "Informationsägaren har fattat beslut.",
+        Skede::Uppfoljning => {
+            "Tjänsten är godkänd och dags att granska: riktlinjen kräver granskning minst en gång om året."
+        }
+    }
+}
+
+/// The supplier's name, or what stands in its place before a bid is accepted.
+pub fn leverantor_namn(b: &Bedomning) -> &str {
+    b.leverantor.as_ref().map_or(INGEN_LEVERANTOR, |l| l.namn.as_str())
+}
+
+/// The supplier's place in a table while a procurement's tender is out.
+pub const INGEN_LEVERANTOR: &str = "Inte vald ännu";
+
+/// The governing-level rule in words.
+pub fn styrande_regel(policy: &Policy) -> &'static str {
+    match policy.regler.styrande_niva.metod {
+        crate::model::StyrandeMetod::Hogsta => "Den högsta nivån i någon aspekt av någon informationsmängd styr.",
+    }
 }
 
 pub fn status_id(s: Status) -> &'static str {
@@ -618,8 +671,12 @@ pub fn handlingsdatum(item: &Item, today: Datum) -> Datum {
 pub struct RegisterRad<'a> {
     pub slug: &'a str,
     pub namn: &'a str,
-    pub leverantor: &'a str,
-    pub leverantor_slug: String,
+    /// `None` while a procurement's tender is out.
+    pub leverantor: Option<&'a str>,
+    pub leverantor_slug: Option<String>,
+    pub ingen_leverantor: &'static str,
+    pub skede: Option<&'static str>,
+    pub skede_namn: &'static str,
     /// The municipalities and companies that use the service.
     pub anvands_av: &'a [String],
     pub driftform: u32,
@@ -635,14 +692,17 @@ pub struct RegisterRad<'a> {
     pub andrad_sedan_beslut: bool,
 }
 
-pub fn register_rad<'a>(policy: &Policy, item: &'a Item, leverantor_slug: String) -> RegisterRad<'a> {
+pub fn register_rad<'a>(policy: &Policy, item: &'a Item, leverantor_slug: Option<String>) -> RegisterRad<'a> {
     let b = &item.bedomning;
     let h = &item.harledning;
     RegisterRad {
         slug: &item.slug,
         namn: &b.tjanst.namn,
-        leverantor: &b.leverantor.namn,
+        leverantor: b.leverantor.as_ref().map(|l| l.namn.as_str()),
         leverantor_slug,
+        ingen_leverantor: INGEN_LEVERANTOR,
+        skede: skede_id(h.skede),
+        skede_namn: skede_namn(h.skede),
         anvands_av: &b.tjanst.anvands_av,
         driftform: b.driftform.id,
         niva: h.styrande.as_ref().map(|s| s.niva),
@@ -856,4 +916,245 @@ pub fn statistik<'a>(policy: &'a Policy, items: &[Item], organisationer: &[Organ
             .map(|(i, &(id, namn, antal))| StapelVy { y: i * 34, w: antal * WIDTH / max, antal, namn, id })
             .collect(),
     }
+}
+
+/// The kravbilaga as every format shows it (the PDF and the DOCX). It goes to every bidder,
+/// so it holds no supplier, no status, no internal reference and no secrecy notice; how
+/// much of the classification it shows is the policy's `[kravbilaga] visa_klassning`.
+#[derive(Serialize)]
+pub struct KravbilagaVy<'a> {
+    pub titel: String,
+    pub tjanst: &'a str,
+    /// The tender's reference.
+    pub referens: &'a str,
+    pub organisation: &'a str,
+    pub anvands_av: &'a [String],
+    pub driftform: String,
+    pub datum: String,
+    /// "2026.1 (gäller från 2026-01-01)"; `None` when the policy has no version.
+    pub policyversion: Option<String>,
+    /// The governing level's name ("2 – Betydande"), and the rule that sets it.
+    pub niva: Option<String>,
+    pub niva_regel: &'static str,
+    /// `niva`, `aspekter` or `informationsmangder`.
+    pub visa_klassning: &'static str,
+    /// With `informationsmangder` only: the set and the aspect that set the level.
+    pub satt_av: Option<String>,
+    /// With `aspekter` only: the highest level per aspect.
+    pub per_aspekt: Vec<AspektNivaVy<'a>>,
+    /// With `informationsmangder` only: the aspects' names, then each set's levels.
+    pub aspekter: Vec<&'a str>,
+    pub mangder: Vec<MangdVy<'a>>,
+    pub krav: Vec<SkakravVy<'a>>,
+    /// Bilaga A: the action table, highest level first.
+    pub atgardstabell: Vec<AtgardRadVy<'a>>,
+    pub kumulativ_regel: &'static str,
+    /// Bilaga B: the glossary.
+    pub begrepp: Vec<BegreppVy<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct AspektNivaVy<'a> {
+    pub namn: &'a str,
+    pub niva: Option<u8>,
+}
+
+#[derive(Serialize)]
+pub struct MangdVy<'a> {
+    pub namn: &'a str,
+    pub klassning: Vec<Option<u8>>,
+}
+
+/// One ska-krav as the tender states it: SKR's motiv, krav and verifikat.
+#[derive(Serialize)]
+pub struct SkakravVy<'a> {
+    pub nummer: usize,
+    pub id: &'a str,
+    pub rubrik: &'a str,
+    pub motiv: Option<&'a str>,
+    pub skakrav: &'a str,
+    /// Points the bidder answers one by one (the restore procedure's).
+    pub punkter: Vec<&'a str>,
+    /// The certifications that count, and in what form.
+    pub godtas: Vec<GodtasVy<'a>>,
+    /// The list the requirement names (the DPF participant list).
+    pub lank: Option<&'a str>,
+    /// What the bidder submits.
+    pub verifikat: &'a str,
+    /// When: "med anbudet", "innan avtal tecknas", "under avtalstiden".
+    pub tidpunkt: Option<&'static str>,
+    pub acceptans: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct GodtasVy<'a> {
+    pub namn: &'a str,
+    pub form: &'static str,
+    pub godtas: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct AtgardRadVy<'a> {
+    pub niva: String,
+    pub id: &'a str,
+    pub rubrik: &'a str,
+    pub text: &'a str,
+    pub lokal: bool,
+}
+
+#[derive(Serialize)]
+pub struct BegreppVy<'a> {
+    pub term: &'a str,
+    pub forklaring: &'a str,
+    pub lokal: bool,
+}
+
+/// A ska-krav's wording, as the assessment page shows what the record demands.
+#[derive(Serialize)]
+pub struct SkakravText<'a> {
+    pub id: &'a str,
+    pub rubrik: &'a str,
+    pub skakrav: &'a str,
+}
+
+/// The ska-krav derive found for the record, in the policy's order.
+pub fn skakrav<'a>(policy: &'a Policy, item: &Item) -> Vec<SkakravText<'a>> {
+    item.harledning
+        .atgarder
+        .iter()
+        .filter(|u| u.del(policy) == Some(Del::Leverantor))
+        .filter_map(|u| policy.atgard(&u.id))
+        .map(|a| SkakravText { id: &a.id, rubrik: &a.rubrik, skakrav: a.skakrav.as_deref().unwrap_or_default() })
+        .collect()
+}
+
+/// A verifikat where the policy gives none.
+pub const VERIFIKAT_STANDARD: &str = "Underlag som visar att kravet uppfylls.";
+
+/// The kravbilaga's content for one procurement, dated `datum`.
+pub fn kravbilaga<'a>(policy: &'a Policy, item: &'a Item, datum: Datum) -> KravbilagaVy<'a> {
+    let b = &item.bedomning;
+    let h = &item.harledning;
+    let visa = policy.kravbilaga.visa_klassning;
+    let aspekter: Vec<_> = policy
+        .aspekter
+        .iter()
+        .filter(|a| a.obligatorisk || b.informationsmangder.iter().any(|m| m.klassning.contains_key(&a.id)))
+        .collect();
+    let krav = h
+        .atgarder
+        .iter()
+        .filter(|u| u.del(policy) == Some(Del::Leverantor))
+        .filter_map(|u| policy.atgard(&u.id))
+        .enumerate()
+        .map(|(i, a)| SkakravVy {
+            nummer: i + 1,
+            id: &a.id,
+            rubrik: &a.rubrik,
+            motiv: a.motiv.as_deref(),
+            skakrav: a.skakrav.as_deref().unwrap_or_default(),
+            punkter: a.punkter.iter().map(|p| p.namn.as_str()).collect(),
+            godtas: if a.typ == AtgardTyp::Certifiering {
+                policy
+                    .certifieringar
+                    .iter()
+                    .map(|c| GodtasVy { namn: &c.namn, form: c.form.namn(), godtas: c.godtas.as_deref() })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            lank: a.lank.as_deref(),
+            verifikat: a.bevis.as_deref().unwrap_or(VERIFIKAT_STANDARD),
+            tidpunkt: a.tidpunkt.map(crate::model::Tidpunkt::text),
+            acceptans: a.acceptans.as_deref(),
+        })
+        .collect();
+    let driftform = policy.driftform(b.driftform.id).map_or_else(
+        || b.driftform.id.to_string(),
+        |d| format!("{} (drift: {}, support: {}, servrar: {})", d.id, d.driftleverantor, d.support, d.serverplacering),
+    );
+    let med = |v: KlassningVisning| visa == v;
+    KravbilagaVy {
+        titel: format!("{}: {}", handling_namn(Handling::Kravbilaga), b.tjanst.namn),
+        tjanst: &b.tjanst.namn,
+        referens: &b.tjanst.referens,
+        organisation: &policy.organisation.namn,
+        anvands_av: &b.tjanst.anvands_av,
+        driftform,
+        datum: datum.to_string(),
+        policyversion: policy.version.as_ref().map(|v| format!("{} (gäller från {})", v.nummer, v.datum)),
+        niva: h.styrande.as_ref().map(|s| niva_namn(policy, s.niva)),
+        niva_regel: styrande_regel(policy),
+        visa_klassning: match visa {
+            KlassningVisning::Niva => "niva",
+            KlassningVisning::Aspekter => "aspekter",
+            KlassningVisning::Informationsmangder => "informationsmangder",
+        },
+        satt_av: h.styrande.as_ref().filter(|_| med(KlassningVisning::Informationsmangder)).map(|s| {
+            format!("informationsmängden {}, aspekten {}", s.informationsmangd_namn, policy.aspekt_namn(&s.aspekt))
+        }),
+        per_aspekt: if med(KlassningVisning::Aspekter) {
+            aspekter
+                .iter()
+                .map(|a| AspektNivaVy {
+                    namn: &a.namn,
+                    niva: b.informationsmangder.iter().filter_map(|m| m.klassning.get(&a.id).copied()).max(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        aspekter: if med(KlassningVisning::Informationsmangder) {
+            aspekter.iter().map(|a| a.namn.as_str()).collect()
+        } else {
+            Vec::new()
+        },
+        mangder: if med(KlassningVisning::Informationsmangder) {
+            b.informationsmangder
+                .iter()
+                .map(|m| MangdVy {
+                    namn: &m.namn,
+                    klassning: aspekter.iter().map(|a| m.klassning.get(&a.id).copied()).collect(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        krav,
+        atgardstabell: policy
+            .atgarder
+            .iter()
+            .rev()
+            .map(|a| AtgardRadVy {
+                niva: niva_namn(policy, a.niva),
+                id: &a.id,
+                rubrik: &a.rubrik,
+                text: &a.text,
+                lokal: a.kalla == TextKalla::Lokal,
+            })
+            .collect(),
+        kumulativ_regel: kumulativ_regel(policy),
+        begrepp: policy
+            .begrepp
+            .iter()
+            .map(|t| BegreppVy { term: &t.term, forklaring: &t.forklaring, lokal: t.kalla == TextKalla::Lokal })
+            .collect(),
+    }
+}
+
+/// Whether the action table is cumulative, in words.
+pub fn kumulativ_regel(policy: &Policy) -> &'static str {
+    if policy.regler.kumulativ_atgardstabell {
+        "Tabellen är kumulativ: en nivå kräver sina egna åtgärder och alla åtgärder på lägre nivåer."
+    } else {
+        "Tabellen är inte kumulativ: en nivå kräver bara sina egna åtgärder."
+    }
+}
+
+/// The kravbilaga's DOCX file name, beside its PDF.
+pub const KRAVBILAGA_DOCX: &str = "kravbilaga.docx";
+
+/// The Word version of a document, where it has one: the kravbilaga's, for the tender tools.
+pub fn handling_docx(h: Handling) -> Option<&'static str> {
+    (h == Handling::Kravbilaga).then_some(KRAVBILAGA_DOCX)
 }

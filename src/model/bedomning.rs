@@ -15,7 +15,9 @@ pub struct Bedomning {
     /// Overrides the file name as the assessment's slug.
     pub slug: Option<String>,
     pub tjanst: Tjanst,
-    pub leverantor: Leverantor,
+    /// The supplier: absent while a procurement's requirements are out for tender, added
+    /// once the winning bid is known.
+    pub leverantor: Option<Leverantor>,
     #[serde(default)]
     pub underbitraden: Vec<Underbitrade>,
     /// A term id from the glossary with kategori `tjanstemodell` (saas, paas, iaas).
@@ -216,9 +218,12 @@ impl Bedomning {
     /// Every party of the supply chain with its name: the supplier, its parent company,
     /// then each subprocessor in the record's order.
     pub fn parter(&self) -> Vec<(Part, &str)> {
-        let mut out = vec![(Part::Leverantor, self.leverantor.namn.as_str())];
-        if let Some(m) = &self.leverantor.moderbolag {
-            out.push((Part::Moderbolag, m.as_str()));
+        let mut out = Vec::new();
+        if let Some(l) = &self.leverantor {
+            out.push((Part::Leverantor, l.namn.as_str()));
+            if let Some(m) = &l.moderbolag {
+                out.push((Part::Moderbolag, m.as_str()));
+            }
         }
         out.extend(self.underbitraden.iter().enumerate().map(|(i, u)| (Part::Underbitrade(i), u.namn.as_str())));
         out
@@ -227,8 +232,8 @@ impl Bedomning {
     /// The name of a party of this record.
     pub fn part_namn(&self, part: Part) -> &str {
         match part {
-            Part::Leverantor => &self.leverantor.namn,
-            Part::Moderbolag => self.leverantor.moderbolag.as_deref().unwrap_or_default(),
+            Part::Leverantor => self.leverantor.as_ref().map_or("", |l| l.namn.as_str()),
+            Part::Moderbolag => self.leverantor.as_ref().and_then(|l| l.moderbolag.as_deref()).unwrap_or_default(),
             Part::Underbitrade(i) => self.underbitraden.get(i).map_or("", |u| u.namn.as_str()),
         }
     }

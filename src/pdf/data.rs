@@ -38,11 +38,7 @@ pub fn policy_tables(policy: &Policy) -> Value {
             })
         })
         .collect();
-    let kumulativ_regel = if policy.regler.kumulativ_atgardstabell {
-        "Tabellen är kumulativ: en nivå kräver sina egna åtgärder och alla åtgärder på lägre nivåer."
-    } else {
-        "Tabellen är inte kumulativ: en nivå kräver bara sina egna åtgärder."
-    };
+    let kumulativ_regel = view::kumulativ_regel(policy);
     json!({
         "atgardstabell": atgardstabell,
         "kumulativ_regel": kumulativ_regel,
@@ -87,9 +83,20 @@ fn organisation(policy: &Policy) -> Value {
 }
 
 fn governing_rule(policy: &Policy) -> &'static str {
-    match policy.regler.styrande_niva.metod {
-        crate::model::StyrandeMetod::Hogsta => "Den högsta nivån i någon aspekt av någon informationsmängd styr.",
-    }
+    view::styrande_regel(policy)
+}
+
+/// The kravbilaga's data: its shared view model ([`view::kravbilaga`]) and the policy's
+/// tables for the appendices, and nothing of the record besides. It goes to every bidder.
+fn kravbilaga(policy: &Policy, item: &Item, tables: &Value, datum_: Datum) -> Value {
+    let vy = view::kravbilaga(policy, item, datum_);
+    json!({
+        "dokument": {"typ": view::handling_namn(Handling::Kravbilaga), "titel": vy.titel, "referens": vy.referens, "datum": datum(datum_)},
+        "organisation": organisation(policy),
+        "policy": tables,
+        "sekretess": Value::Null,
+        "kravbilaga": vy,
+    })
 }
 
 /// The data for one of an assessment's documents, dated `datum_` (see [`crate::derive::handlingsdatum`]).
@@ -102,6 +109,9 @@ pub fn bedomning(
     datum_: Datum,
     profil: crate::Profil,
 ) -> Value {
+    if handling == Handling::Kravbilaga {
+        return kravbilaga(policy, item, tables, datum_);
+    }
     let b = &item.bedomning;
     let h = &item.harledning;
     let titel = format!("{}: {}", view::handling_namn(handling), b.tjanst.namn);
@@ -253,7 +263,8 @@ pub fn bedomning(
             "avtal": b.tjanst.avtal, "avtalspart": b.tjanst.avtalspart,
         },
         "leverantor": b.leverantor,
-        "leverantor_land": view::land_namn(&b.leverantor.land),
+        // "Namn (land)", or that none is chosen yet.
+        "leverantor_text": b.leverantor.as_ref().map_or_else(|| view::INGEN_LEVERANTOR.to_owned(), |l| format!("{} ({})", l.namn, view::land_namn(&l.land))),
         "underbitraden": view::underbitraden(item),
         "driftform": driftform,
         "driftform_id": b.driftform.id,
@@ -275,13 +286,6 @@ pub fn bedomning(
         "underlag": underlag,
         "policy": tables,
         "sekretess": if handling.gar_ut() { Value::Null } else { crate::maskering::vy(item, profil) },
-        "kravbilaga": {
-            "visa_klassning": crate::validate::serde_plain(policy.kravbilaga.visa_klassning),
-            "hogsta_per_aspekt": aspekter.iter().map(|a| json!({
-                "namn": a.namn,
-                "niva": b.informationsmangder.iter().filter_map(|m| m.klassning.get(&a.id).copied()).max(),
-            })).collect::<Vec<_>>(),
-        },
         "policy_version": policy.version.as_ref().map(|v| json!({"nummer": v.nummer, "datum": v.datum.to_string()})),
     })
 }

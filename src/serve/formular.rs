@@ -638,7 +638,9 @@ fn validera(
     let loaded = content.bedomningar.last().cloned().ok_or("ingen bedömning")?;
     let checked = crate::check_content(content, f.today());
     let mut out: BTreeMap<String, Vec<Fynd>> = BTreeMap::new();
-    for d in checked.diagnostics.iter().filter(|d| d.file == loaded.file) {
+    // A note (what the next stage needs) neither blocks saving nor counts as a warning;
+    // the assessment's page says the same.
+    for d in checked.diagnostics.iter().filter(|d| d.file == loaded.file && d.severity != Severity::Note) {
         let (line, col) = d.span.as_ref().map_or((1, 1), |s| checked.sources.line_col(d.file, s.start));
         let field =
             d.span.as_ref().and_then(|s| loaded.spans.path_at(s)).map(|p| renumber(&p, moves)).unwrap_or_default();

@@ -152,7 +152,7 @@ fn governing_level_counts_only_the_aspects_the_policy_names() {
 fn the_table_is_cumulative() {
     let mut b = base();
     set_level(&mut b, 3);
-    b.leverantor.land = "US".into();
+    b.leverantor.as_mut().unwrap().land = "US".into();
     let h = harled(&policy(), &b, today());
     for id in ["MK-3-RISKANALYS", "MK-2-ATERSTALLNING", "MK-2-CERTIFIERING", "MK-1-DPF"] {
         assert!(h.atgarder.iter().any(|u| u.id == id && u.tillamplig), "{id} should apply at level 3");
@@ -194,9 +194,9 @@ fn dpf_is_not_applicable_for_an_eu_only_chain_and_says_why() {
 #[test]
 fn dpf_applies_with_a_us_supplier_a_us_law_flag_or_a_us_subprocessor() {
     let mut by_country = base();
-    by_country.leverantor.land = "US".into();
+    by_country.leverantor.as_mut().unwrap().land = "US".into();
     let mut by_flag = base();
-    by_flag.leverantor.usa_koppling = true;
+    by_flag.leverantor.as_mut().unwrap().usa_koppling = true;
     let mut by_sub = base();
     by_sub.underbitraden.push(Underbitrade {
         namn: "Hosting Inc.".into(),
@@ -215,7 +215,7 @@ fn dpf_applies_with_a_us_supplier_a_us_law_flag_or_a_us_subprocessor() {
 #[test]
 fn dpf_is_met_when_listed_and_unmet_when_not() {
     let mut b = base();
-    b.leverantor.land = "US".into();
+    b.leverantor.as_mut().unwrap().land = "US".into();
     us_dpf(&mut b, true);
     assert_eq!(status(&harled(&policy(), &b, today()), "MK-1-DPF"), Some(Status::Uppfylld));
     us_dpf(&mut b, false);
@@ -495,7 +495,7 @@ fn a_dpf_check_older_than_12_months_is_stale() {
     });
     // The listing is watched only where the DPF measure applies: with a US link.
     assert_eq!(bevakningar(&b, "2027-10-02"), []);
-    b.leverantor.land = "US".into();
+    b.leverantor.as_mut().unwrap().land = "US".into();
     assert_eq!(bevakningar(&b, "2027-10-01"), []);
     assert_eq!(bevakningar(&b, "2027-10-02"), [(BevakningTyp::DpfInaktuell, "2026-10-01".into())]);
 }

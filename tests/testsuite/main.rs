@@ -27,6 +27,7 @@ mod hostile;
 mod inkrementell;
 #[cfg(feature = "korpus")]
 mod korpus;
+mod kravbilaga;
 mod mallar;
 mod modules;
 mod ny_organisation;
@@ -37,6 +38,7 @@ mod seeds;
 mod sekretess;
 mod serve;
 mod site;
+mod skede;
 mod startsida;
 mod svarsbilaga;
 mod utdata;
