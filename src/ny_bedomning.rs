@@ -188,6 +188,13 @@ pub fn mall(p: &Policy, namn: &str, slug: &str, today: Datum) -> String {
     m.key("anvands_av = []");
     m.comment(&format!("Informationsägaren, som äger informationen och risken: {roller}."));
     m.key(&format!("informationsagare = {}", quote(&roll("informationsagare"))));
+    m.comment("Avtalet med leverantören (nummer eller namn), när det finns: står i begäran om leverantörsbekräftelse.");
+    m.optional("avtal = \"\"");
+    m.comment(&format!(
+        "Organisationen som har avtalet och skriver under för kunden: {} eller en av kommunerna och bolagen ovan.",
+        org.namn
+    ));
+    m.optional("avtalspart = \"\"");
     m.blank();
 
     m.comment("Leverantören som tjänsten avtalas med. I en upphandling är den okänd tills anbuden har utvärderats: ta då bort hela [leverantor] och lägg till den när anbudet är antaget.");
