@@ -417,13 +417,24 @@ fn set_fields(doc: &mut Dokument, g: &Grupp, row: Option<usize>, post: &Varden) 
             continue;
         }
         all_empty = false;
+        let mut varde = as_varde(fl.slag, posted);
         let same = match (&now, fl.slag) {
-            (Some(v), Slag::Flerval | Slag::Rader) => lines(&v.som_text()) == lines(posted),
+            (Some(v), Slag::Flerval) => {
+                // Ticked boxes are a set: the file's order stays, a new one goes last.
+                let had = lines(&v.som_text());
+                let ticked = lines(posted);
+                let mut merged: Vec<String> = had.iter().filter(|h| ticked.contains(h)).cloned().collect();
+                merged.extend(ticked.into_iter().filter(|t| !had.contains(t)));
+                let same = merged == had;
+                varde = Varde::Texter(merged);
+                same
+            }
+            (Some(v), Slag::Rader) => lines(&v.som_text()) == lines(posted),
             (Some(v), _) => v.som_text() == *posted,
             (None, _) => false,
         };
         if !same {
-            doc.satt(&path, &as_varde(fl.slag, posted))?;
+            doc.satt(&path, &varde)?;
         }
     }
     Ok(all_empty)

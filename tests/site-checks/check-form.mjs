@@ -6,7 +6,8 @@
 // Copies the shipped content into a temporary git repository, starts `molnkoll serve`
 // there, and:
 //   - runs axe-core (WCAG 2.0/2.1 A and AA) and the Nu HTML Checker (errors) on the
-//     edit form, the form with an added row, and the "new assessment" form;
+//     edit form, the form with an added row, the "new assessment" form, and the forms of
+//     four shipped records that fill in every kind of field;
 //   - opens the form for arcgis-enterprise-gis, changes a level with the keyboard-usable
 //     select, saves with the button, and expects the saved notice, the new governing
 //     level on the assessment page, and a commit with the message typed;
@@ -115,6 +116,13 @@ try {
 
   await page.goto(`${base}/_molnkoll/ny`);
   await audit(page, 'new assessment form');
+
+  // Records whose every kind of field has a value: a decision with conditions, a DPF check,
+  // supplier confirmations, secret parts.
+  for (const slug of ['microsoft-365', 'treserva-socialtjanst', 'safespring-backup', 'open-eplatform-e-tjanster']) {
+    await page.goto(`${base}/_molnkoll/redigera/${slug}`);
+    await audit(page, `edit form for ${slug}`);
+  }
 
   // Keyboard and labels: the level of "Grundkarta och detaljplaner", Riktighet, by its label.
   await page.goto(form);

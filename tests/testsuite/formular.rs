@@ -349,9 +349,16 @@ fn every_field_group_is_written_where_it_belongs_with_comments_kept() {
         ],
     );
     want = want
-        .edit("anvands_av = [\"Mellby kommun\"]", "anvands_av = [\"Sjömarks kommun\", \"Mellby kommun\"]")
+        .edit("anvands_av = [\"Mellby kommun\"]", "anvands_av = [\"Mellby kommun\", \"Sjömarks kommun\"]")
         .edit("land = \"SE\"\n", "land = \"SE\"\nmoderbolag = \"Esri Inc.\"\n");
     assert_eq!(after, want);
+    // The same boxes ticked in another order change nothing.
+    let again = save(
+        port,
+        root,
+        &[("tjanst.anvands_av[]", "Sjömarks kommun"), ("tjanst.anvands_av[]", "Mellby kommun")],
+    );
+    assert_eq!(again, want);
 
     // Sections the record may leave out, Markdown and a list of strings.
     let after = save(
