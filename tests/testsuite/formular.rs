@@ -353,11 +353,8 @@ fn every_field_group_is_written_where_it_belongs_with_comments_kept() {
         .edit("land = \"SE\"\n", "land = \"SE\"\nmoderbolag = \"Esri Inc.\"\n");
     assert_eq!(after, want);
     // The same boxes ticked in another order change nothing.
-    let again = save(
-        port,
-        root,
-        &[("tjanst.anvands_av[]", "Sjömarks kommun"), ("tjanst.anvands_av[]", "Mellby kommun")],
-    );
+    let again =
+        save(port, root, &[("tjanst.anvands_av[]", "Sjömarks kommun"), ("tjanst.anvands_av[]", "Mellby kommun")]);
     assert_eq!(again, want);
 
     // Sections the record may leave out, Markdown and a list of strings.
