@@ -201,6 +201,36 @@ fn invalid_values_are_shown_at_their_field_and_write_nothing() {
     assert_eq!(std::fs::read_to_string(p.path().join(FILE)).unwrap(), ARCGIS);
 }
 
+#[test]
+fn an_organisation_the_policy_does_not_know_is_shown_at_its_group_and_writes_nothing() {
+    let p = project(&[("arcgis-enterprise-gis.toml", ARCGIS)]);
+    let server = start(p.path());
+    let port = server.port;
+    let (_, form) = request(port, "GET", FORM, &[], "");
+    let (token, hash) = secrets(&form);
+    let fields = [
+        ("token", token.as_str()),
+        ("hash", hash.as_str()),
+        ("tjanst.anvands_av[]", ""),
+        ("tjanst.anvands_av[]", "Mellby kommun"),
+        ("tjanst.anvands_av[]", "Okänds kommun"),
+        ("gor", "spara"),
+    ];
+    let (status, page) = request(port, "POST", FORM, &[&origin(port)], &body(&fields));
+    assert_eq!(status, 422, "{page}");
+    let group = &page[page.find("<fieldset id=\"f-tjanst-anvands-av\"").expect("the group")..];
+    assert!(
+        group.starts_with("<fieldset id=\"f-tjanst-anvands-av\" aria-describedby=\"f-tjanst-anvands-av-fel\""),
+        "{group}"
+    );
+    // The unknown value stays ticked, so that the error can name it.
+    assert!(group.contains("value=\"Okänds kommun\" checked> <label"), "{group}");
+    let errors = &group[group.find("<ul id=\"f-tjanst-anvands-av-fel\"").expect("the errors")..];
+    let errors = &errors[..errors.find("</ul>").unwrap()];
+    assert!(errors.contains("Fel:") && errors.contains("Okänds kommun"), "{errors}");
+    assert_eq!(std::fs::read_to_string(p.path().join(FILE)).unwrap(), ARCGIS);
+}
+
 /// The markup of one field, from its control to the end of its block.
 fn field_html<'a>(page: &'a str, id: &str) -> &'a str {
     let at = page.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("{id} in {page}"));
