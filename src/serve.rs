@@ -18,9 +18,9 @@ use axum::response::{IntoResponse, Response};
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode, Watcher as _};
 
+mod falt;
 mod formular;
 mod git;
-mod toml_fil;
 
 use crate::cache::Cache;
 use crate::model::Datum;

@@ -528,7 +528,8 @@ fn skriv_in(path: &Path, _policy: &Policy, rader: &[Rad], ark: &Ark) -> Result<V
         match rad.punkt() {
             Some((_, key)) => {
                 if let Some(s) = ark.svar.get(&rad.id) {
-                    andringar.extend(doc.satt(&["aterstallning"], key, &Varde::Text(s.clone())).map_err(red)?);
+                    andringar
+                        .extend(doc.satt(&crate::path!["aterstallning", key], &Varde::Text(s.clone())).map_err(red)?);
                 }
             }
             None => {
@@ -539,18 +540,19 @@ fn skriv_in(path: &Path, _policy: &Policy, rader: &[Rad], ark: &Ark) -> Result<V
                 if let Some(s) = ark.bevis.get(&rad.id) {
                     falt.push(("bevis", Varde::Text(s.clone())));
                 }
-                andringar.extend(doc.satt_post("anbudssvar", "krav", &rad.id, &falt).map_err(red)?);
+                andringar.extend(doc.satt_post(&crate::path!["anbudssvar"], "krav", &rad.id, &falt).map_err(red)?);
             }
         }
     }
-    let kanda: Vec<String> = doc.texter_i_lista("underbitraden", "namn").iter().map(|n| n.to_lowercase()).collect();
+    let kanda: Vec<String> =
+        doc.texter_i_lista(&crate::path!["underbitraden"], "namn").iter().map(|n| n.to_lowercase()).collect();
     for u in ark.underbitraden.iter().filter(|u| !kanda.contains(&u.namn.to_lowercase())) {
         let mut falt = vec![("namn", Varde::Text(u.namn.clone())), ("land", Varde::Text(u.land.clone()))];
         if u.usa {
             falt.push(("usa_koppling", Varde::Bool(true)));
         }
         falt.push(("uppgift", Varde::Text(u.roll.clone())));
-        andringar.extend(doc.lagg_till("underbitraden", &falt).map_err(red)?);
+        andringar.extend(doc.lagg_till(&crate::path!["underbitraden"], &falt).map_err(red)?.1);
     }
     let ny = doc.to_string();
     if let Err(e) = toml::from_str::<Bedomning>(&ny) {

@@ -17,13 +17,12 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tera::escape_html as esc;
-use toml_edit::Value;
 
-use super::toml_fil::Dokument;
+use super::falt::{Falt, Grupp, Slag, Steg, layout};
 use crate::diagnostic::Severity;
 use crate::load::{BEDOMNING_DIR, Seg};
-use crate::model::{BegreppKategori, Datum, Policy};
-use crate::redigera::skriv_atomiskt;
+use crate::model::{Datum, Policy};
+use crate::redigera::{Dokument, RedigeraFel, Varde, skriv_atomiskt};
 
 pub(super) const PREFIX: &str = "/_molnkoll/redigera/";
 pub(super) const NY: &str = "/_molnkoll/ny";
@@ -164,19 +163,35 @@ fn same_secret(given: &str, secret: &str) -> bool {
     given.len() == secret.len() && given.bytes().zip(secret.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
-/// `application/x-www-form-urlencoded`; a repeated name keeps its last value.
+/// `application/x-www-form-urlencoded`; a repeated name keeps its last value, except a name
+/// that ends in `[]`: its values are kept, one a line, under the name without the brackets.
 fn parse_form(body: &[u8]) -> BTreeMap<String, String> {
     let decode = |s: &[u8]| {
         let plus: Vec<u8> = s.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
         percent_encoding::percent_decode(&plus).decode_utf8_lossy().replace("\r\n", "\n")
     };
-    body.split(|&b| b == b'&')
-        .filter(|p| !p.is_empty())
-        .map(|p| match p.iter().position(|&b| b == b'=') {
+    let mut out = BTreeMap::new();
+    for p in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+        let (k, v) = match p.iter().position(|&b| b == b'=') {
             Some(i) => (decode(&p[..i]), decode(&p[i + 1..])),
             None => (decode(p), String::new()),
-        })
-        .collect()
+        };
+        match k.strip_suffix("[]") {
+            Some(k) => {
+                let all: &mut String = out.entry(k.to_owned()).or_default();
+                if !v.trim().is_empty() {
+                    if !all.is_empty() {
+                        all.push('\n');
+                    }
+                    all.push_str(v.trim());
+                }
+            }
+            None => {
+                out.insert(k, v);
+            }
+        }
+    }
+    out
 }
 
 /// A hash of a file's text: the form carries it, and a save checks it.
@@ -229,227 +244,6 @@ fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
     (meta.file_type().is_file() && std::fs::canonicalize(&path).ok()?.starts_with(&dir)).then_some(path)
 }
 
-// ---- The fields ----
-
-#[derive(Clone, Copy, PartialEq)]
-enum Slag {
-    Text,
-    /// Markdown.
-    Textarea,
-    Datum,
-    Bool,
-    /// One of the policy's values, written as a string.
-    Val,
-    /// One of the policy's values, written as an integer.
-    Heltal,
-}
-
-struct Falt {
-    /// The key below the section or list entry.
-    key: String,
-    label: String,
-    slag: Slag,
-    val: Vec<(String, String)>,
-    /// May be left empty (the key is then left out).
-    valfri: bool,
-    hint: &'static str,
-}
-
-fn falt(key: &str, label: &str, slag: Slag) -> Falt {
-    Falt { key: key.to_owned(), label: label.to_owned(), slag, val: Vec::new(), valfri: false, hint: "" }
-}
-
-impl Falt {
-    fn val(mut self, val: Vec<(String, String)>) -> Falt {
-        self.val = val;
-        self
-    }
-    fn valfri(mut self) -> Falt {
-        self.valfri = true;
-        self
-    }
-    fn hint(mut self, hint: &'static str) -> Falt {
-        self.hint = hint;
-        self
-    }
-}
-
-/// A group of fields: one table, or one list of tables (`lista`), under a step's heading.
-struct Grupp {
-    rubrik: &'static str,
-    /// The table the keys are in (`tjanst`), or `""` for the top level.
-    tabell: &'static str,
-    lista: bool,
-    /// What one entry of a list is called, in "Lägg till …".
-    post: &'static str,
-    falt: Vec<Falt>,
-}
-
-struct Steg {
-    rubrik: String,
-    grupper: Vec<Grupp>,
-}
-
-fn roller(p: &Policy) -> Vec<(String, String)> {
-    p.roller.iter().map(|r| (r.id.clone(), r.namn.clone())).collect()
-}
-
-fn lander() -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = celes::Country::get_countries()
-        .iter()
-        .map(|c| (c.alpha2.to_owned(), format!("{} ({})", c.long_name, c.alpha2)))
-        .collect();
-    v.sort_by(|a, b| a.1.cmp(&b.1));
-    v
-}
-
-fn steg_namn(p: &Policy, i: usize, fallback: &str) -> String {
-    p.steg.get(i).map_or_else(|| fallback.to_owned(), |s| format!("Steg {}: {}", i + 1, s.namn))
-}
-
-/// The form's layout, from the policy: every allowed value is one of its lists.
-fn layout(p: &Policy) -> Vec<Steg> {
-    let nivaer: Vec<(String, String)> =
-        p.nivaer.iter().map(|n| (n.varde.to_string(), format!("{} – {}", n.varde, n.namn))).collect();
-    let begrepp = |k| p.begrepp_i_kategori(k).map(|b| (b.id.clone(), b.term.clone())).collect::<Vec<_>>();
-    let mut klassning: Vec<Falt> =
-        vec![falt("namn", "Informationsmängd", Slag::Text), falt("beskrivning", "Beskrivning", Slag::Textarea)];
-    for a in &p.aspekter {
-        // The keys of a `klassning` table are the aspects' ids, which live in the policy.
-        let mut fl =
-            falt(&format!("klassning.{}", a.id), &format!("{} ({})", a.namn, a.id), Slag::Heltal).val(nivaer.clone());
-        if !a.obligatorisk {
-            fl = fl.valfri();
-        }
-        klassning.push(fl);
-    }
-    klassning.push(falt("klassad_av", "Klassad av (roll)", Slag::Val).val(roller(p)));
-    klassning.push(falt("klassad_datum", "Klassad datum", Slag::Datum).hint("ÅÅÅÅ-MM-DD"));
-    vec![
-        Steg {
-            rubrik: steg_namn(p, 0, "Tjänsten"),
-            grupper: vec![
-                Grupp {
-                    rubrik: "Tjänsten",
-                    tabell: "tjanst",
-                    lista: false,
-                    post: "",
-                    falt: vec![
-                        falt("namn", "Tjänstens namn", Slag::Text),
-                        falt("beskrivning", "Beskrivning", Slag::Textarea),
-                        falt("referens", "Diarienummer", Slag::Text),
-                        falt("informationsagare", "Informationsägare (roll)", Slag::Val).val(roller(p)),
-                    ],
-                },
-                Grupp {
-                    rubrik: "Modell och driftform",
-                    tabell: "",
-                    lista: false,
-                    post: "",
-                    falt: vec![
-                        falt("utlosare", "Utlösare", Slag::Val).val(
-                            p.utlosare.iter().map(|u| (crate::validate::serde_plain(u.id), u.namn.clone())).collect(),
-                        ),
-                        falt("tjanstemodell", "Tjänstemodell", Slag::Val).val(begrepp(BegreppKategori::Tjanstemodell)),
-                        falt("leveransmodell", "Leveransmodell", Slag::Val)
-                            .val(begrepp(BegreppKategori::Leveransmodell)),
-                    ],
-                },
-                Grupp {
-                    rubrik: "Driftform",
-                    tabell: "driftform",
-                    lista: false,
-                    post: "",
-                    falt: vec![
-                        falt("id", "Driftform", Slag::Heltal).val(
-                            p.driftformer
-                                .iter()
-                                .map(|d| {
-                                    (
-                                        d.id.to_string(),
-                                        format!("{}: {}, {}", d.id, d.driftleverantor, d.serverplacering),
-                                    )
-                                })
-                                .collect(),
-                        ),
-                    ],
-                },
-                Grupp {
-                    rubrik: "Leverantören",
-                    tabell: "leverantor",
-                    lista: false,
-                    post: "",
-                    falt: vec![
-                        falt("namn", "Leverantörens namn", Slag::Text),
-                        falt("land", "Land", Slag::Val).val(lander()),
-                        falt("usa_koppling", "Lyder under amerikansk lag", Slag::Bool),
-                    ],
-                },
-            ],
-        },
-        Steg {
-            rubrik: steg_namn(p, 2, "Klassning"),
-            grupper: vec![Grupp {
-                rubrik: "Informationsmängder",
-                tabell: "informationsmangd",
-                lista: true,
-                post: "informationsmängd",
-                falt: klassning,
-            }],
-        },
-        Steg {
-            rubrik: steg_namn(p, 3, "Leverantörens svar"),
-            grupper: vec![
-                Grupp {
-                    rubrik: "Certifikat",
-                    tabell: "certifikat",
-                    lista: true,
-                    post: "certifikat",
-                    falt: vec![
-                        falt("standard", "Certifiering", Slag::Val)
-                            .val(p.certifieringar.iter().map(|c| (c.id.clone(), c.namn.clone())).collect()),
-                        falt("utfardare", "Utfärdare", Slag::Text),
-                        falt("giltigt_till", "Giltigt till", Slag::Datum).hint("ÅÅÅÅ-MM-DD"),
-                        falt("omfattar_tjansten", "Omfattar tjänsten", Slag::Bool),
-                        falt("bevis", "Bevis (dokument eller diarienummer)", Slag::Text),
-                    ],
-                },
-                Grupp {
-                    rubrik: "Underbiträden",
-                    tabell: "underbitraden",
-                    lista: true,
-                    post: "underbiträde",
-                    falt: vec![
-                        falt("namn", "Namn", Slag::Text),
-                        falt("land", "Land", Slag::Val).val(lander()),
-                        falt("usa_koppling", "Lyder under amerikansk lag", Slag::Bool),
-                        falt("uppgift", "Uppgift", Slag::Text),
-                    ],
-                },
-            ],
-        },
-        Steg {
-            rubrik: "Beslut".to_owned(),
-            grupper: vec![Grupp {
-                rubrik: "Informationsägarens beslut",
-                tabell: "beslut",
-                lista: false,
-                post: "",
-                falt: vec![
-                    falt("status", "Beslut", Slag::Val)
-                        .val(vec![("godkand".into(), "Godkänd".into()), ("avslagen".into(), "Avslagen".into())]),
-                    falt("beslutsfattare", "Beslutsfattare (roll)", Slag::Val).val(roller(p)),
-                    falt("datum", "Beslutsdatum", Slag::Datum).hint("ÅÅÅÅ-MM-DD"),
-                    falt("motivering", "Motivering", Slag::Textarea),
-                    falt("riskbedomning", "Riskbedömning", Slag::Textarea),
-                    falt("juridiskt_ansvar_och_varumarke", "Juridiskt ansvar och varumärke", Slag::Textarea),
-                    falt("nasta_granskning", "Nästa granskning", Slag::Datum).valfri().hint("ÅÅÅÅ-MM-DD"),
-                ],
-            }],
-        },
-    ]
-}
-
 /// The form name of a field: the dotted path `check` uses (`certifikat[2].bevis`).
 fn name(g: &Grupp, row: Option<usize>, key: &str) -> String {
     match (g.tabell, row) {
@@ -460,10 +254,7 @@ fn name(g: &Grupp, row: Option<usize>, key: &str) -> String {
 }
 
 fn segs(g: &Grupp, row: Option<usize>, key: &str) -> Vec<Seg> {
-    let mut v = Vec::new();
-    if !g.tabell.is_empty() {
-        v.push(Seg::Key(g.tabell.to_owned()));
-    }
+    let mut v = g.segs();
     if let Some(r) = row {
         v.push(Seg::Index(r));
     }
@@ -476,25 +267,35 @@ fn id(name: &str) -> String {
     format!("f-{s}")
 }
 
-/// A value as the form shows it.
-fn as_form(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.value().clone(),
-        Value::Integer(i) => i.value().to_string(),
-        Value::Boolean(b) => b.value().to_string(),
-        Value::Datetime(d) => d.value().to_string(),
-        other => other.to_string().trim().to_owned(),
+/// The lines of a list field, without blank ones.
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+/// What the form posts, as the value it stands for. A value that is not what the field
+/// takes is written as a string, so that `check` reports it at its place.
+fn as_varde(slag: Slag, s: &str) -> Varde {
+    let t = s.trim();
+    match slag {
+        Slag::Bool | Slag::JaNej => Varde::Bool(t == "true"),
+        Slag::Heltal => t.parse::<i64>().map_or_else(|_| Varde::Text(s.to_owned()), Varde::Heltal),
+        // Only the form TOML writes: jiff would take other ISO 8601 forms too.
+        Slag::Datum => {
+            let iso = t.len() == 10
+                && t.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+            iso.then(|| Datum::parse(t)).flatten().map_or_else(|| Varde::Text(s.to_owned()), Varde::Datum)
+        }
+        Slag::Flerval | Slag::Rader => Varde::Texter(lines(s)),
+        Slag::Text | Slag::Val | Slag::Textarea => Varde::Text(s.to_owned()),
     }
 }
 
-/// What the form posts, as the TOML value it stands for. A value that is not what the
-/// field takes is written as a string, so that `check` reports it at its place.
-fn as_toml(slag: Slag, s: &str) -> Value {
+/// Whether a posted value says "nothing": the key is then left out.
+fn empty(slag: Slag, s: &str) -> bool {
     match slag {
-        Slag::Bool => Value::from(s == "true"),
-        Slag::Heltal => s.trim().parse::<i64>().map_or_else(|_| Value::from(s), Value::from),
-        Slag::Datum => s.trim().parse::<toml_edit::Datetime>().map_or_else(|_| Value::from(s), Value::from),
-        Slag::Text | Slag::Val | Slag::Textarea => Value::from(s),
+        Slag::Bool => s != "true",
+        Slag::Flerval | Slag::Rader => lines(s).is_empty(),
+        _ => s.trim().is_empty(),
     }
 }
 
@@ -506,7 +307,7 @@ fn from_doc(doc: &Dokument, steg: &[Steg]) -> (Varden, BTreeMap<&'static str, us
     let mut rader = BTreeMap::new();
     for g in steg.iter().flat_map(|s| &s.grupper) {
         let rows: Vec<Option<usize>> = if g.lista {
-            let n = doc.count(g.tabell);
+            let n = doc.antal(&g.segs());
             rader.insert(g.tabell, n);
             (0..n).map(Some).collect()
         } else {
@@ -514,7 +315,7 @@ fn from_doc(doc: &Dokument, steg: &[Steg]) -> (Varden, BTreeMap<&'static str, us
         };
         for row in rows {
             for fl in &g.falt {
-                let value = doc.get(&segs(g, row, &fl.key)).map(as_form);
+                let value = doc.las(&segs(g, row, &fl.key)).map(|v| v.som_text());
                 let value = value.unwrap_or_else(|| if fl.slag == Slag::Bool { "false".into() } else { String::new() });
                 v.insert(name(g, row, &fl.key), value);
             }
@@ -532,84 +333,111 @@ fn rows_of(post: &Varden, g: &Grupp) -> (usize, Vec<bool>) {
 
 /// The edited text: the file with the post's changes, and for each list where each row of
 /// the form ended up (for placing `check`'s diagnostics).
-fn apply(text: &str, post: &Varden, steg: &[Steg]) -> Result<(String, BTreeMap<String, Vec<usize>>), String> {
+fn apply(text: &str, post: &Varden, steg: &[Steg]) -> Result<(String, BTreeMap<String, Vec<usize>>), RedigeraFel> {
     let mut doc = Dokument::parse(text)?;
     let mut moves = BTreeMap::new();
     let mut removals = Vec::new();
+    let mut emptied = Vec::new();
     for g in steg.iter().flat_map(|s| &s.grupper) {
         if !g.lista {
-            set_fields(&mut doc, g, None, post)?;
+            if set_fields(&mut doc, g, None, post)? && g.valfri {
+                emptied.push(g);
+            }
             continue;
         }
-        let had = doc.count(g.tabell);
+        let lista = g.segs();
+        let had = doc.antal(&lista);
         let (_, bort) = rows_of(post, g);
         let mut kept = Vec::new();
         for (row, &gone) in bort.iter().enumerate() {
             if gone {
                 if row < had {
-                    removals.push((g.tabell, row));
+                    removals.push((lista.clone(), row));
                 }
                 continue;
             }
-            kept.push(row);
-            if row >= had {
-                let filled = g.falt.iter().any(|fl| {
-                    post.get(&name(g, Some(row), &fl.key)).is_some_and(|v| !v.trim().is_empty() && v != "false")
-                });
-                if !filled {
-                    kept.pop();
-                    continue;
-                }
-                let at = doc.push_table(g.tabell)?;
-                for fl in &g.falt {
-                    let v = post.get(&name(g, Some(row), &fl.key)).cloned().unwrap_or_default();
-                    if !v.trim().is_empty() || fl.slag == Slag::Bool {
-                        doc.set(&segs(g, Some(at), &fl.key), as_toml(fl.slag, &v))?;
-                    }
-                }
-            } else {
+            if row < had {
+                kept.push(row);
                 set_fields(&mut doc, g, Some(row), post)?;
+                continue;
+            }
+            // A new row counts once something is filled in.
+            let value = |fl: &Falt| post.get(&name(g, Some(row), &fl.key)).cloned().unwrap_or_default();
+            if g.falt.iter().all(|fl| empty(fl.slag, &value(fl))) {
+                continue;
+            }
+            kept.push(row);
+            let (at, _) = doc.lagg_till(&lista, &[])?;
+            for fl in &g.falt {
+                let v = value(fl);
+                if !empty(fl.slag, &v) || fl.slag == Slag::Bool {
+                    doc.satt(&segs(g, Some(at), &fl.key), &as_varde(fl.slag, &v))?;
+                }
             }
         }
         moves.insert(g.tabell.to_owned(), kept);
     }
-    for (tabell, row) in removals.into_iter().rev() {
-        doc.remove_table(tabell, row)?;
+    for (lista, row) in removals.into_iter().rev() {
+        doc.ta_bort_post(&lista, row)?;
     }
-    Ok((doc.text(), moves))
+    // A section the record may leave out goes when all its fields are emptied; a part
+    // before the whole (`beslut.it_centerchef` before `beslut`).
+    for g in emptied.into_iter().rev() {
+        for fl in &g.falt {
+            doc.ta_bort(&segs(g, None, &fl.key))?;
+        }
+        doc.ta_bort_om_tom(&g.segs())?;
+    }
+    Ok((doc.to_string(), moves))
 }
 
 /// Sets each field whose posted value differs from the file's; an untouched field is not
-/// written at all, so its formatting stays.
-fn set_fields(doc: &mut Dokument, g: &Grupp, row: Option<usize>, post: &Varden) -> Result<(), String> {
+/// written at all, so its formatting stays. Says whether every field of the group was
+/// posted empty.
+fn set_fields(doc: &mut Dokument, g: &Grupp, row: Option<usize>, post: &Varden) -> Result<bool, RedigeraFel> {
+    let mut all_empty = true;
     for fl in &g.falt {
         let n = name(g, row, &fl.key);
-        let posted = match fl.slag {
-            // A checkbox sends nothing when unticked: the hidden `false` before it says
-            // that the field was in the form at all.
-            Slag::Bool => match post.get(&n) {
-                Some(v) => if v == "true" { "true" } else { "false" }.to_owned(),
-                None => continue,
-            },
-            _ => match post.get(&n) {
-                Some(v) => v.clone(),
-                None => continue,
-            },
+        // A checkbox sends nothing when unticked: the hidden `false` before it says that
+        // the field was in the form at all.
+        let Some(posted) = post.get(&n) else {
+            all_empty = false;
+            continue;
         };
         let path = segs(g, row, &fl.key);
-        let now = doc.get(&path).map(as_form);
-        match &now {
-            Some(v) if *v == posted => continue,
-            None if posted.is_empty() || (fl.slag == Slag::Bool && posted == "false") => continue,
-            _ => {}
+        let now = doc.las(&path);
+        if empty(fl.slag, posted) {
+            match now {
+                Some(Varde::Bool(true)) if fl.slag == Slag::Bool => {
+                    doc.satt(&path, &Varde::Bool(false))?;
+                }
+                Some(_) if fl.slag != Slag::Bool => doc.ta_bort(&path)?,
+                _ => {}
+            }
+            continue;
         }
-        if posted.trim().is_empty() && fl.slag != Slag::Bool {
-            doc.remove(&path)?;
-        } else {
-            doc.set(&path, as_toml(fl.slag, &posted))?;
+        all_empty = false;
+        let mut varde = as_varde(fl.slag, posted);
+        let same = match (&now, fl.slag) {
+            (Some(v), Slag::Flerval) => {
+                // Ticked boxes are a set: the file's order stays, a new one goes last.
+                let had = lines(&v.som_text());
+                let ticked = lines(posted);
+                let mut merged: Vec<String> = had.iter().filter(|h| ticked.contains(h)).cloned().collect();
+                merged.extend(ticked.into_iter().filter(|t| !had.contains(t)));
+                let same = merged == had;
+                varde = Varde::Texter(merged);
+                same
+            }
+            (Some(v), Slag::Rader) => lines(&v.som_text()) == lines(posted),
+            (Some(v), _) => v.som_text() == *posted,
+            (None, _) => false,
+        };
+        if !same {
+            doc.satt(&path, &varde)?;
         }
     }
-    Ok(())
+    Ok(all_empty)
 }
 
 // ---- Checking ----
@@ -944,7 +772,7 @@ fn form(
         for g in &s.grupper {
             if g.lista {
                 let n = rader.get(g.tabell).copied().unwrap_or(0);
-                let _ = write!(h, "<fieldset><legend>{}</legend>", esc(g.rubrik));
+                let _ = write!(h, "<fieldset><legend>{}</legend>", esc(&g.rubrik));
                 let _ = write!(h, "<input type=\"hidden\" name=\"rader.{}\" value=\"{n}\">", g.tabell);
                 if n == 0 {
                     let _ = write!(h, "<p>Inga {} ännu.</p>", esc(&g.rubrik.to_lowercase()));
@@ -976,7 +804,7 @@ fn form(
                     esc(g.post)
                 );
             } else {
-                let _ = write!(h, "<fieldset><legend>{}</legend>", esc(g.rubrik));
+                let _ = write!(h, "<fieldset><legend>{}</legend>", esc(&g.rubrik));
                 for fl in &g.falt {
                     field(&mut h, &name(g, None, &fl.key), fl, v, &at);
                 }
@@ -989,9 +817,6 @@ fn form(
         "<h2>Spara</h2><p><label for=\"meddelande\">Vad ändrades och varför (blir meddelandet i git)</label><br>\
          <input id=\"meddelande\" name=\"meddelande\" size=\"60\" value=\"{}\"></p>\
          <p><button type=\"submit\" name=\"gor\" value=\"spara\">Spara</button></p></form>\
-         <p>Inte i formuläret än: användande organisationer, moderbolag, central komponent, återställning, \
-         certifieringsredogörelse, DPF-kontroll, riskanalys, grundfrågornas svar, lämplighet, checklista, \
-         leverantörsbekräftelser, IT-centerchefens ställningstagande, eskalering och sekretess. Redigera dem i filen.</p>\
          <script src=\"{SCRIPT_PATH}\"></script>",
         esc(v.get("meddelande").map_or("", String::as_str))
     );
@@ -1030,6 +855,33 @@ fn field(h: &mut String, n: &str, fl: &Falt, v: &Varden, at: &BTreeMap<&str, Vec
     }
     h.push_str("<div class=\"falt\">");
     match fl.slag {
+        Slag::Flerval => {
+            // Checkboxes in a group of their own; the hidden empty entry says that the field
+            // was in the form, so that unticking every box empties the list.
+            let chosen = lines(value);
+            let _ = write!(
+                h,
+                "<fieldset{} data-falt=\"{}\"><legend>{}</legend><input type=\"hidden\" name=\"{}[]\" value=\"\">",
+                attrs.replacen(&format!(" name=\"{}\"", esc(n)), "", 1).replace(" aria-invalid=\"true\"", ""),
+                esc(n),
+                esc(&fl.label),
+                esc(n)
+            );
+            let unknown = chosen
+                .iter()
+                .filter(|c| !fl.val.iter().any(|(k, _)| k == *c))
+                .map(|c| (c.clone(), format!("{c} (inte bland valen)")));
+            for (i, (k, label)) in fl.val.iter().cloned().chain(unknown).enumerate() {
+                let _ = write!(
+                    h,
+                    "<div><input type=\"checkbox\" id=\"{fid}-{i}\" name=\"{}[]\" value=\"{}\"{}> <label for=\"{fid}-{i}\">{}</label></div>",
+                    esc(n),
+                    esc(&k),
+                    if chosen.contains(&k) { " checked" } else { "" },
+                    esc(&label)
+                );
+            }
+        }
         Slag::Bool => {
             let _ = write!(
                 h,
@@ -1045,11 +897,23 @@ fn field(h: &mut String, n: &str, fl: &Falt, v: &Varden, at: &BTreeMap<&str, Vec
     }
     match fl.slag {
         Slag::Bool => {}
+        Slag::Flerval => h.push_str("</fieldset>"),
         Slag::Text => {
             let _ = write!(h, "<input{attrs} size=\"60\" value=\"{}\">", esc(value));
         }
         Slag::Datum => {
             let _ = write!(h, "<input{attrs} size=\"12\" value=\"{}\">", esc(value));
+        }
+        Slag::Rader => {
+            let _ = write!(h, "<textarea{attrs} rows=\"3\" cols=\"70\">\n{}</textarea>", esc(value));
+        }
+        Slag::JaNej => {
+            let _ = write!(h, "<select{attrs}>");
+            for (k, label) in [("", "(inget sagt)"), ("true", "Ja"), ("false", "Nej")] {
+                let _ =
+                    write!(h, "<option value=\"{k}\"{}>{label}</option>", if k == value { " selected" } else { "" });
+            }
+            h.push_str("</select>");
         }
         Slag::Textarea => {
             // The newline after the start tag is dropped by the parser, so a value that
@@ -1068,7 +932,7 @@ fn field(h: &mut String, n: &str, fl: &Falt, v: &Varden, at: &BTreeMap<&str, Vec
             }
             if !known && !value.is_empty() {
                 // A value the policy does not know stays visible, so that the error can name it.
-                let _ = write!(h, "<option value=\"{0}\" selected>{0} (okänt värde)</option>", esc(value));
+                let _ = write!(h, "<option value=\"{0}\" selected>{0} (inte bland valen)</option>", esc(value));
             }
             for (k, label) in &fl.val {
                 let _ = write!(
@@ -1192,6 +1056,9 @@ mod tests {
         assert_eq!(v["b"], "x yå");
         assert_eq!(v["c"], "");
         assert_eq!(v["d"], "\n");
+        let v = parse_form(b"o%5B%5D=&o%5B%5D=Mellby+kommun&o%5B%5D=Sj%C3%B6marks+kommun&t%5B%5D=");
+        assert_eq!(v["o"], "Mellby kommun\nSjömarks kommun");
+        assert_eq!(v["t"], "", "a list with nothing ticked is there, empty");
     }
 
     #[test]

@@ -31,7 +31,7 @@
         var errors = 0;
         list.forEach(function (d) {
           if (d.fel) errors++;
-          var field = form.querySelector('[name="' + CSS.escape(d.falt) + '"]');
+          var field = form.querySelector('[data-falt="' + CSS.escape(d.falt) + '"], [name="' + CSS.escape(d.falt) + '"]');
           if (!field) return;
           var id = field.id + "-live";
           var ul = document.getElementById(id);

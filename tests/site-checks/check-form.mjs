@@ -6,10 +6,13 @@
 // Copies the shipped content into a temporary git repository, starts `molnkoll serve`
 // there, and:
 //   - runs axe-core (WCAG 2.0/2.1 A and AA) and the Nu HTML Checker (errors) on the
-//     edit form, the form with an added row, and the "new assessment" form;
+//     edit form, the form with an added row, the "new assessment" form, and the forms of
+//     four shipped records that fill in every kind of field;
 //   - opens the form for arcgis-enterprise-gis, changes a level with the keyboard-usable
 //     select, saves with the button, and expects the saved notice, the new governing
-//     level on the assessment page, and a commit with the message typed.
+//     level on the assessment page, and a commit with the message typed;
+//   - ticks an organisation, adds a row to a list (a secret part), fills it in and saves;
+//     then removes the row with its checkbox and saves: the file has the row, then not.
 // Ends with `form-checks: N passed, M failed`; exit 1 when one failed.
 
 import fs from 'node:fs';
@@ -99,8 +102,11 @@ try {
   await page.goto(form);
   await audit(page, 'edit form');
   if (screenshot) {
-    await page.locator('h2').nth(1).scrollIntoViewIfNeeded();
-    await page.screenshot({ path: screenshot, clip: { x: 0, y: 0, width: 1000, height: 900 } });
+    // The top of the form: the record's heading and the first step, at a desktop width.
+    const wide = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await wide.goto(form);
+    await wide.screenshot({ path: screenshot });
+    await wide.close();
   }
 
   await page.getByRole('button', { name: 'Lägg till certifikat' }).click();
@@ -110,6 +116,21 @@ try {
 
   await page.goto(`${base}/_molnkoll/ny`);
   await audit(page, 'new assessment form');
+
+  // Records whose every kind of field has a value: a decision with conditions, a DPF check,
+  // supplier confirmations, secret parts.
+  // Saved untouched, each is left byte for byte as it was: every kind of field reads back
+  // what it shows.
+  for (const slug of ['microsoft-365', 'treserva-socialtjanst', 'safespring-backup', 'open-eplatform-e-tjanster']) {
+    await page.goto(`${base}/_molnkoll/redigera/${slug}`);
+    await audit(page, `edit form for ${slug}`);
+    const record = path.join(dir, 'content/bedomningar', `${slug}.toml`);
+    const before = fs.readFileSync(record, 'utf8');
+    await Promise.all([page.waitForURL(/sparad=1/), page.getByRole('button', { name: 'Spara', exact: true }).last().click()]);
+    const after = fs.readFileSync(record, 'utf8');
+    check(`${slug} saved untouched is unchanged`, after === before, spawnSync('diff', ['-', record], { input: before, encoding: 'utf8' }).stdout.slice(0, 600));
+  }
+  check('no commit for a save that changed nothing', git('log', '--format=%s') === 'start', git('log', '--format=%s'));
 
   // Keyboard and labels: the level of "Grundkarta och detaljplaner", Riktighet, by its label.
   await page.goto(form);
@@ -130,6 +151,34 @@ try {
   check('the preview shows the new governing level', governing.includes('Allvarlig'), governing);
   check('a commit with the message', git('log', '-1', '--format=%s') === 'Riktigheten i grundkartan klassas 3', git('log', '-1', '--format=%s'));
   check('git status is clean', git('status', '--porcelain') === '', git('status', '--porcelain'));
+
+  // A list grows by a row and shrinks by one, without JavaScript's help: "Lägg till" posts
+  // the form and gets it back with an empty row; a ticked "Ta bort" removes the row on saving.
+  const file = path.join(dir, 'content/bedomningar/arcgis-enterprise-gis.toml');
+  await page.goto(form);
+  await page.getByRole('group', { name: 'Organisationer som ska använda tjänsten' }).getByLabel('Sjömarks kommun').check();
+  await page.getByRole('button', { name: 'Lägg till sekretessbelagd del' }).click();
+  await page.waitForLoadState();
+  const row = page.getByRole('group', { name: 'Sekretessbelagd del 1' });
+  check('a row added to the secret parts', (await row.count()) === 1);
+  check('what was ticked before the row was added is still ticked',
+    await page.getByRole('group', { name: 'Organisationer som ska använda tjänsten' }).getByLabel('Sjömarks kommun').isChecked());
+  await row.getByLabel('Del av bedömningen').fill('riskanalys');
+  await row.getByLabel('Paragraf i OSL').fill('18 kap. 8 § OSL');
+  await audit(page, 'edit form with a new secret part');
+  await page.getByLabel(/Vad ändrades/).fill('Riskanalysen sekretessbelagd; Sjömarks kommun använder tjänsten');
+  await Promise.all([page.waitForURL(/sparad=1/), page.getByRole('button', { name: 'Spara', exact: true }).last().click()]);
+  let text = fs.readFileSync(file, 'utf8');
+  check('the added row is saved', text.includes('[[sekretess]]\nfalt = "riskanalys"\nparagraf = "18 kap. 8 § OSL"\n'), text.slice(-300));
+  check('the ticked organisation is saved', text.includes('anvands_av = ["Mellby kommun", "Sjömarks kommun"]'), text.slice(0, 900));
+
+  await page.getByLabel('Ta bort sekretessbelagd del 1 när du sparar').check();
+  await page.getByLabel(/Vad ändrades/).fill('Sekretessen togs bort igen');
+  await Promise.all([page.waitForURL(/sparad=1/), page.getByRole('button', { name: 'Spara', exact: true }).last().click()]);
+  text = fs.readFileSync(file, 'utf8');
+  check('the removed row is gone from the file', !text.includes('sekretess'), text.slice(-300));
+  check('a commit for each save', git('log', '-2', '--format=%s') === 'Sekretessen togs bort igen\nRiskanalysen sekretessbelagd; Sjömarks kommun använder tjänsten', git('log', '-2', '--format=%s'));
+  await audit(page, 'edit form after saving');
 } catch (e) {
   check('the form in Chromium', false, e.stack);
 } finally {

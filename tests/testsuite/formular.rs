@@ -201,6 +201,36 @@ fn invalid_values_are_shown_at_their_field_and_write_nothing() {
     assert_eq!(std::fs::read_to_string(p.path().join(FILE)).unwrap(), ARCGIS);
 }
 
+#[test]
+fn an_organisation_the_policy_does_not_know_is_shown_at_its_group_and_writes_nothing() {
+    let p = project(&[("arcgis-enterprise-gis.toml", ARCGIS)]);
+    let server = start(p.path());
+    let port = server.port;
+    let (_, form) = request(port, "GET", FORM, &[], "");
+    let (token, hash) = secrets(&form);
+    let fields = [
+        ("token", token.as_str()),
+        ("hash", hash.as_str()),
+        ("tjanst.anvands_av[]", ""),
+        ("tjanst.anvands_av[]", "Mellby kommun"),
+        ("tjanst.anvands_av[]", "Okänds kommun"),
+        ("gor", "spara"),
+    ];
+    let (status, page) = request(port, "POST", FORM, &[&origin(port)], &body(&fields));
+    assert_eq!(status, 422, "{page}");
+    let group = &page[page.find("<fieldset id=\"f-tjanst-anvands-av\"").expect("the group")..];
+    assert!(
+        group.starts_with("<fieldset id=\"f-tjanst-anvands-av\" aria-describedby=\"f-tjanst-anvands-av-fel\""),
+        "{group}"
+    );
+    // The unknown value stays ticked, so that the error can name it.
+    assert!(group.contains("value=\"Okänds kommun\" checked> <label"), "{group}");
+    let errors = &group[group.find("<ul id=\"f-tjanst-anvands-av-fel\"").expect("the errors")..];
+    let errors = &errors[..errors.find("</ul>").unwrap()];
+    assert!(errors.contains("Fel:") && errors.contains("Okänds kommun"), "{errors}");
+    assert_eq!(std::fs::read_to_string(p.path().join(FILE)).unwrap(), ARCGIS);
+}
+
 /// The markup of one field, from its control to the end of its block.
 fn field_html<'a>(page: &'a str, id: &str) -> &'a str {
     let at = page.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("{id} in {page}"));
@@ -287,4 +317,166 @@ fn a_new_assessment_is_written_as_new_writes_it_and_opens_in_the_form() {
         request(port, "POST", "/_molnkoll/ny", &[&origin(port)], &body(&[("token", &token), ("namn", "Ny tjänst")]));
     assert_eq!(status, 422, "{page}");
     assert!(page.contains("aria-describedby=\"fel-namn\""), "{page}");
+}
+
+/// Opens the form, posts `fields` with its token and hash, and returns the file after.
+fn save(port: u16, root: &Path, fields: &[(&str, &str)]) -> String {
+    let (_, form) = request(port, "GET", FORM, &[], "");
+    let (token, hash) = secrets(&form);
+    let mut all = vec![("token", token.as_str()), ("hash", hash.as_str())];
+    all.extend_from_slice(fields);
+    all.push(("gor", "spara"));
+    let (status, page) = request(port, "POST", FORM, &[&origin(port)], &body(&all));
+    assert_eq!(status, 303, "{fields:?}: {page}");
+    std::fs::read_to_string(root.join(FILE)).unwrap()
+}
+
+#[test]
+fn every_field_group_is_written_where_it_belongs_with_comments_kept() {
+    let p = project(&[("arcgis-enterprise-gis.toml", ARCGIS)]);
+    let root = p.path();
+    let server = start(root);
+    let port = server.port;
+    let (_, form) = request(port, "GET", FORM, &[], "");
+    for label in [
+        "Organisationer som ska använda tjänsten",
+        "Moderbolag",
+        "Gäller driftformens villkor?",
+        "Riskanalysens diarienummer",
+        "Återställningstid",
+        "Leverantörens redogörelse",
+        "Kontroll i Data Privacy Framework (DPF)",
+        "Lägg till bekräftelse",
+        "Lägg till anbudssvar",
+        "Central komponent",
+        "Processens checklista",
+        "Skyddsnivå",
+        "Lägg till accepterad risk",
+        "IT-centerchefens ställningstagande",
+        "Eskalering",
+        "Lägg till sekretessbelagd del",
+    ] {
+        assert!(form.contains(label), "{label}");
+    }
+    // The organisations as checkboxes, the one in the file ticked.
+    assert!(form.contains("name=\"tjanst.anvands_av[]\" value=\"Mellby kommun\" checked>"), "{form}");
+    assert!(form.contains("name=\"tjanst.anvands_av[]\" value=\"Sjömarks kommun\">"), "{form}");
+    // Countries by their Swedish names.
+    assert!(form.contains("<option value=\"SE\" selected>Sverige (SE)</option>"), "{form}");
+
+    // The service and the supplier: a list of choices and an optional field.
+    let mut want = ARCGIS.to_owned();
+    let after = save(
+        port,
+        root,
+        &[
+            ("tjanst.anvands_av[]", ""),
+            ("tjanst.anvands_av[]", "Sjömarks kommun"),
+            ("tjanst.anvands_av[]", "Mellby kommun"),
+            ("leverantor.moderbolag", "Esri Inc."),
+            ("driftform.villkor_uppfyllt", ""),
+            ("driftform.tidigare", "2"),
+        ],
+    );
+    want = want
+        .edit("anvands_av = [\"Mellby kommun\"]", "anvands_av = [\"Mellby kommun\", \"Sjömarks kommun\"]")
+        .edit("land = \"SE\"\n", "land = \"SE\"\nmoderbolag = \"Esri Inc.\"\n");
+    assert_eq!(after, want);
+    // The same boxes ticked in another order change nothing.
+    let again =
+        save(port, root, &[("tjanst.anvands_av[]", "Sjömarks kommun"), ("tjanst.anvands_av[]", "Mellby kommun")]);
+    assert_eq!(again, want);
+
+    // Sections the record may leave out, Markdown and a list of strings.
+    let after = save(
+        port,
+        root,
+        &[
+            ("riskanalys.referens", "SML-2026-0297-2"),
+            ("riskanalys.datum", "2026-10-01"),
+            ("riskanalys.genomford_av", "informationssakerhetssamordnare"),
+            ("svar.3b", "Inte längre aktuellt.\nLeverantörens supportavtal avslutas vid årsskiftet.\n"),
+            ("checklista.riskanalys", "klar"),
+            ("dpf.organisation", "Esri Inc."),
+            ("dpf.listad", "false"),
+            ("dpf.listad", "true"),
+            ("dpf.ramverk", "EU-U.S. DPF\r\n\r\nSwiss-U.S. DPF\r\n"),
+            ("dpf.kontrollerad", "2026-11-02"),
+        ],
+    );
+    want = want
+        .edit(
+            "Inte längre aktuellt. Ingen extern personal kommer att hantera plattformen. Leverantörens supportavtal avslutas vid årsskiftet.\n",
+            "Inte längre aktuellt.\nLeverantörens supportavtal avslutas vid årsskiftet.\n",
+        )
+        .edit("riskanalys = \"ej-aktuell\"", "riskanalys = \"klar\"")
+        + "\n[riskanalys]\nreferens = \"SML-2026-0297-2\"\ndatum = 2026-10-01\ngenomford_av = \"informationssakerhetssamordnare\"\n\
+           \n[dpf]\norganisation = \"Esri Inc.\"\nlistad = true\nramverk = [\"EU-U.S. DPF\", \"Swiss-U.S. DPF\"]\nkontrollerad = 2026-11-02\n";
+    assert_eq!(after, want);
+
+    // Lists of tables: a supplier's confirmation, a secret part, and a decision with its
+    // accepted risk, conditions and the IT-centerchef's position.
+    let after = save(
+        port,
+        root,
+        &[
+            ("rader.bekraftelse", "1"),
+            ("bekraftelse[1].atgard", "MK-2-ATERSTALLNING"),
+            ("bekraftelse[1].status", "vantar"),
+            ("bekraftelse[1].datum", ""),
+            ("bekraftelse[1].bevis", ""),
+            ("rader.sekretess", "1"),
+            ("sekretess[1].falt", "riskanalys"),
+            ("sekretess[1].paragraf", "18 kap. 8 § OSL"),
+            ("sekretess[1].grund", ""),
+            ("beslut.status", "godkand"),
+            ("beslut.beslutsfattare", "informationsagare"),
+            ("beslut.datum", "2026-11-10"),
+            ("beslut.skyddsniva", "2"),
+            ("beslut.delegation", "Delegeringsordningen punkt 4.2"),
+            ("beslut.motivering", "Supporten tas över av SML-IT."),
+            ("beslut.riskbedomning", "Låg risk."),
+            ("beslut.juridiskt_ansvar_och_varumarke", "Ingen påverkan."),
+            ("beslut.villkor", "Leverantörens fjärranslutning stängs."),
+            ("beslut.nasta_granskning", "2027-11-10"),
+            ("beslut.it_centerchef.tillstyrker", "false"),
+            ("beslut.it_centerchef.tillstyrker", "true"),
+            ("beslut.it_centerchef.datum", "2026-11-09"),
+            ("beslut.it_centerchef.motivering", "Tillstyrker."),
+        ],
+    );
+    want += "\n[[bekraftelse]]\natgard = \"MK-2-ATERSTALLNING\"\nstatus = \"vantar\"\n\
+             \n[beslut]\nstatus = \"godkand\"\nbeslutsfattare = \"informationsagare\"\ndatum = 2026-11-10\nskyddsniva = 2\n\
+             delegation = \"Delegeringsordningen punkt 4.2\"\nmotivering = \"Supporten tas över av SML-IT.\"\n\
+             riskbedomning = \"Låg risk.\"\njuridiskt_ansvar_och_varumarke = \"Ingen påverkan.\"\n\
+             villkor = [\"Leverantörens fjärranslutning stängs.\"]\nnasta_granskning = 2027-11-10\n\
+             \n[beslut.it_centerchef]\ntillstyrker = true\ndatum = 2026-11-09\nmotivering = \"Tillstyrker.\"\n\
+             \n[[sekretess]]\nfalt = \"riskanalys\"\nparagraf = \"18 kap. 8 § OSL\"\n";
+    assert_eq!(after, want);
+    p.check(&[]).ok();
+
+    // Removed again: a row by its checkbox, a section by emptying it. The file is as it was
+    // before the sections were added, but for the decision.
+    let after = save(
+        port,
+        root,
+        &[
+            ("rader.bekraftelse", "1"),
+            ("bekraftelse[1].ta_bort", "1"),
+            ("riskanalys.referens", ""),
+            ("riskanalys.datum", ""),
+            ("riskanalys.genomford_av", ""),
+        ],
+    );
+    let want = want
+        .edit("\n[[bekraftelse]]\natgard = \"MK-2-ATERSTALLNING\"\nstatus = \"vantar\"\n", "")
+        .edit(
+            "\n[riskanalys]\nreferens = \"SML-2026-0297-2\"\ndatum = 2026-10-01\ngenomford_av = \"informationssakerhetssamordnare\"\n",
+            "",
+        );
+    assert_eq!(after, want);
+    for comment in ARCGIS.lines().filter(|l| l.starts_with('#')) {
+        assert!(after.contains(comment), "{comment}");
+    }
+    p.check(&[]).ok();
 }
