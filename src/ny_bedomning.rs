@@ -224,6 +224,8 @@ pub fn mall(p: &Policy, namn: &str, slug: &str, today: Datum) -> String {
     m.key("usa_koppling = false");
     m.comment("Vad underbiträdet gör för tjänsten (drift, lagring, support …).");
     m.key("uppgift = \"\"");
+    m.comment("true om underbiträdet lagrar tjänstens data; dess land jämförs då med en driftform inom EU/EES.");
+    m.key("lagrar_data = false");
     m.on();
 
     let df = p.driftformer.iter().find(|d| d.rutinen_galler == Tillampning::Alltid).or(p.driftformer.first());
