@@ -194,15 +194,19 @@ pub(super) fn layout(p: &Policy) -> Vec<Steg> {
                         falt("beskrivning", "Beskrivning", Slag::Textarea),
                         falt("referens", "Diarienummer", Slag::Text),
                         falt("anvands_av", "Organisationer som ska använda tjänsten", Slag::Flerval)
-                            .val(organisationer),
+                            .val(organisationer.clone()),
                         falt("informationsagare", "Informationsägare (roll)", Slag::Val).val(roller(p)),
+                        falt("avtal", "Avtal med leverantören", Slag::Text).valfri(),
+                        falt("avtalspart", "Avtalspart (skriver under för kunden)", Slag::Val)
+                            .val(organisationer.clone())
+                            .valfri(),
                     ],
                 ),
                 Grupp::tabell(
-                    "Modell och utlösare",
+                    "Modell och anledning",
                     "",
                     vec![
-                        falt("utlosare", "Utlösare", Slag::Val)
+                        falt("utlosare", "Anledning", Slag::Val)
                             .val(p.utlosare.iter().map(|u| (serde_plain(u.id), u.namn.clone())).collect()),
                         falt("tjanstemodell", "Tjänstemodell", Slag::Val).val(begrepp(BegreppKategori::Tjanstemodell)),
                         falt("leveransmodell", "Leveransmodell", Slag::Val)
@@ -219,7 +223,8 @@ pub(super) fn layout(p: &Policy) -> Vec<Steg> {
                         falt("tidigare", "Driftform före förändringen", Slag::Heltal).val(driftformer).valfri(),
                     ],
                 ),
-                Grupp::tabell(
+                // Left out while a procurement is out for tender.
+                Grupp::valfri(
                     "Leverantören",
                     "leverantor",
                     vec![
@@ -273,6 +278,7 @@ pub(super) fn layout(p: &Policy) -> Vec<Steg> {
                             falt("land", "Land", Slag::Val).val(lander()),
                             falt("usa_koppling", "Lyder under amerikansk lag", Slag::Bool),
                             falt("uppgift", "Uppgift", Slag::Text),
+                            falt("lagrar_data", "Lagrar data", Slag::Bool),
                         ],
                     ),
                     Grupp::tabell(
@@ -401,12 +407,14 @@ pub(super) fn layout(p: &Policy) -> Vec<Steg> {
 /// (`[[dpf]]`) changes only this.
 fn dpf(p: &Policy) -> Vec<Grupp> {
     let _ = p;
-    vec![Grupp::valfri(
-        "Kontroll i Data Privacy Framework (DPF)",
+    vec![Grupp::lista(
+        "Kontroller i Data Privacy Framework (DPF), en per part med USA-koppling",
         "dpf",
+        "DPF-kontroll",
         vec![
-            falt("organisation", "Organisation som slogs upp", Slag::Text).valfri(),
-            falt("listad", "Organisationen är listad", Slag::Bool),
+            falt("organisation", "Part i leverantörskedjan", Slag::Text),
+            falt("listad_som", "Namn i listan, om det skiljer sig", Slag::Text).valfri(),
+            falt("listad", "Parten är listad", Slag::Bool),
             falt("ramverk", "Ramverk som listningen omfattar", Slag::Rader).hint("ett per rad").valfri(),
             Falt::datum("kontrollerad", "Kontrollerad"),
             falt("bevis", "Bevis", Slag::Text).valfri(),

@@ -397,11 +397,14 @@ fn every_field_group_is_written_where_it_belongs_with_comments_kept() {
             ("riskanalys.genomford_av", "informationssakerhetssamordnare"),
             ("svar.3b", "Inte längre aktuellt.\nLeverantörens supportavtal avslutas vid årsskiftet.\n"),
             ("checklista.riskanalys", "klar"),
-            ("dpf.organisation", "Esri Inc."),
-            ("dpf.listad", "false"),
-            ("dpf.listad", "true"),
-            ("dpf.ramverk", "EU-U.S. DPF\r\n\r\nSwiss-U.S. DPF\r\n"),
-            ("dpf.kontrollerad", "2026-11-02"),
+            ("rader.dpf", "1"),
+            ("dpf[1].organisation", "Esri Inc."),
+            ("dpf[1].listad_som", ""),
+            ("dpf[1].listad", "false"),
+            ("dpf[1].listad", "true"),
+            ("dpf[1].ramverk", "EU-U.S. DPF\r\n\r\nSwiss-U.S. DPF\r\n"),
+            ("dpf[1].kontrollerad", "2026-11-02"),
+            ("dpf[1].bevis", ""),
         ],
     );
     want = want
@@ -411,7 +414,7 @@ fn every_field_group_is_written_where_it_belongs_with_comments_kept() {
         )
         .edit("riskanalys = \"ej-aktuell\"", "riskanalys = \"klar\"")
         + "\n[riskanalys]\nreferens = \"SML-2026-0297-2\"\ndatum = 2026-10-01\ngenomford_av = \"informationssakerhetssamordnare\"\n\
-           \n[dpf]\norganisation = \"Esri Inc.\"\nlistad = true\nramverk = [\"EU-U.S. DPF\", \"Swiss-U.S. DPF\"]\nkontrollerad = 2026-11-02\n";
+           \n[[dpf]]\norganisation = \"Esri Inc.\"\nlistad = true\nramverk = [\"EU-U.S. DPF\", \"Swiss-U.S. DPF\"]\nkontrollerad = 2026-11-02\n";
     assert_eq!(after, want);
 
     // Lists of tables: a supplier's confirmation, a secret part, and a decision with its
