@@ -10,9 +10,9 @@
 use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, Docx, Hyperlink, HyperlinkData, HyperlinkType, IndentLevel, Level, LevelJc,
-    LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Run, Shading, SpecialIndentType, Start, Style,
-    StyleType, Table, TableCell, TableRow, WidthType,
+    AbstractNumbering, Docx, Hyperlink, HyperlinkData, HyperlinkType, IndentLevel, Level, LevelJc, LevelText,
+    LineSpacing, NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Run, Shading, SpecialIndentType, Start,
+    Style, StyleType, Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 
 use crate::model::Datum;
@@ -43,18 +43,41 @@ pub(crate) fn filer(site: &view::Site) -> Result<Vec<OutputFile>, DocxError> {
 
 const NUM_PUNKTER: usize = 2;
 const NUM_LISTA: usize = 3;
-/// The relationship id of the list's link: docx-rs numbers links from a process-wide
+/// A4 with 2 cm margins, in twentieths of a point: the width tables are laid out in.
+const SIDA: (u32, u32) = (11906, 16838);
+const MARGINAL: i32 = 1134;
+const TEXTBREDD: usize = 11906 - 2 * 1134;
+
+/// Links numbered in the order they appear. docx-rs numbers them from a process-wide
 /// counter, which would give two builds different bytes.
-const LANK_RID: &str = "rIdLank";
+#[derive(Default)]
+struct Lankar(std::cell::Cell<usize>);
+
+impl Lankar {
+    /// An external link whose text is the address itself, so a printed copy still says
+    /// where the list is.
+    fn lank(&self, url: &str) -> Hyperlink {
+        self.0.set(self.0.get() + 1);
+        let mut h = Hyperlink::new(url, HyperlinkType::External).add_run(Run::new().style("Hyperlink").add_text(url));
+        if let HyperlinkData::External { path, .. } = &h.link {
+            h.link = HyperlinkData::External { rid: format!("rIdLank{}", self.0.get()), path: path.clone() };
+        }
+        h
+    }
+}
 
 /// The document, zipped. `datum` is the document's date, as for the PDF.
 pub fn kravbilaga(k: &KravbilagaVy<'_>, datum: Datum) -> Result<Vec<u8>, DocxError> {
+    let lankar = Lankar::default();
     let mut doc = Docx::new()
+        .page_size(SIDA.0, SIDA.1)
+        .page_margin(PageMargin::new().top(MARGINAL).bottom(MARGINAL).left(MARGINAL).right(MARGINAL))
         .default_fonts(docx_rs::RunFonts::new().ascii("Calibri").hi_ansi("Calibri").cs("Calibri"))
         .default_size(22)
-        .add_style(rubrik_stil("Title", "Title", 40))
-        .add_style(rubrik_stil("Heading1", "heading 1", 30).outline_lvl(0))
-        .add_style(rubrik_stil("Heading2", "heading 2", 26).outline_lvl(1))
+        .default_line_spacing(LineSpacing::new().after(100))
+        .add_style(rubrik_stil("Title", "Title", 40, 0))
+        .add_style(rubrik_stil("Heading1", "heading 1", 30, 320).outline_lvl(0))
+        .add_style(rubrik_stil("Heading2", "heading 2", 25, 240).outline_lvl(1))
         .add_style(Style::new("Hyperlink", StyleType::Character).name("Hyperlink").color("0563C1").underline("single"))
         .add_abstract_numbering(lista(NUM_PUNKTER, "decimal", "%1."))
         .add_numbering(Numbering::new(NUM_PUNKTER, NUM_PUNKTER))
@@ -75,7 +98,8 @@ pub fn kravbilaga(k: &KravbilagaVy<'_>, datum: Datum) -> Result<Vec<u8>, DocxErr
     if let Some(v) = &k.policyversion {
         fakta.push(("Policyversion", v.clone()));
     }
-    doc = doc.add_table(tabell(&["Uppgift", "Värde"], fakta.iter().map(|(a, b)| vec![a.to_string(), b.clone()])));
+    let rader = fakta.iter().map(|(a, b)| vec![celltext(a), celltext(b)]);
+    doc = doc.add_table(tabell(&[("Uppgift", 25), ("Värde", 75)], rader));
 
     doc = doc.add_paragraph(rubrik(1, "Om bilagan"));
     doc = doc.add_paragraph(text(&format!(
@@ -88,20 +112,24 @@ pub fn kravbilaga(k: &KravbilagaVy<'_>, datum: Datum) -> Result<Vec<u8>, DocxErr
     }
 
     doc = doc.add_paragraph(rubrik(1, "Styrande nivå"));
-    let mut niva = vec![vec!["Nivå".to_owned(), k.niva.clone().unwrap_or_else(|| "–".to_owned())]];
+    let mut niva = vec![vec![celltext("Nivå"), celltext(k.niva.as_deref().unwrap_or("–"))]];
     if let Some(s) = &k.satt_av {
-        niva.push(vec!["Satt av".to_owned(), s.clone()]);
+        niva.push(vec![celltext("Satt av"), celltext(s)]);
     }
-    doc = doc.add_table(tabell(&["Uppgift", "Värde"], niva));
+    doc = doc.add_table(tabell(&[("Uppgift", 25), ("Värde", 75)], niva));
     doc = doc.add_paragraph(text(k.niva_regel));
     if !k.per_aspekt.is_empty() {
-        let rader = k.per_aspekt.iter().map(|a| vec![a.namn.to_owned(), niva_text(a.niva)]);
-        doc = doc.add_table(tabell(&["Aspekt", "Högsta nivå"], rader));
+        let rader = k.per_aspekt.iter().map(|a| vec![celltext(a.namn), celltext(&niva_text(a.niva))]);
+        doc = doc.add_table(tabell(&[("Aspekt", 70), ("Högsta nivå", 30)], rader));
     }
     if !k.mangder.is_empty() {
-        let huvud: Vec<&str> = std::iter::once("Informationsmängd").chain(k.aspekter.iter().copied()).collect();
+        let del = 50 / k.aspekter.len().max(1);
+        let huvud: Vec<(&str, usize)> =
+            std::iter::once(("Informationsmängd", 50)).chain(k.aspekter.iter().map(|a| (*a, del))).collect();
         let rader = k.mangder.iter().map(|m| {
-            std::iter::once(m.namn.to_owned()).chain(m.klassning.iter().map(|n| niva_text(*n))).collect::<Vec<_>>()
+            std::iter::once(celltext(m.namn))
+                .chain(m.klassning.iter().map(|n| celltext(&niva_text(*n))))
+                .collect::<Vec<_>>()
         });
         doc = doc.add_table(tabell(&huvud, rader));
     }
@@ -136,7 +164,9 @@ pub fn kravbilaga(k: &KravbilagaVy<'_>, datum: Datum) -> Result<Vec<u8>, DocxErr
             }
         }
         if let Some(url) = x.lank {
-            doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text("Listan: ")).add_hyperlink(lank(url)));
+            doc = doc.add_paragraph(
+                Paragraph::new().add_run(Run::new().add_text("Listan: ")).add_hyperlink(lankar.lank(url)),
+            );
         }
         let nar = x.tidpunkt.map(|t| format!(" Lämnas {t}.")).unwrap_or_default();
         doc = doc.add_paragraph(etiketterad("Verifikat.", &format!("{}{nar}", x.verifikat)));
@@ -147,25 +177,56 @@ pub fn kravbilaga(k: &KravbilagaVy<'_>, datum: Datum) -> Result<Vec<u8>, DocxErr
 
     doc = doc.add_paragraph(rubrik(1, "Bilaga A: Åtgärdstabell").page_break_before(true));
     doc = doc.add_paragraph(text(k.kumulativ_regel));
-    let rader = k.atgardstabell.iter().map(|a| {
-        let lokal = if a.lokal { " (lokalt tillägg)" } else { "" };
-        vec![a.niva.clone(), format!("{} ({})", a.rubrik, a.id), format!("{}{lokal}", a.text)]
-    });
-    doc = doc.add_table(tabell(&["Nivå", "Åtgärd", "Rutinens text"], rader));
+    let rader = k.atgardstabell.iter().map(|a| vec![celltext(&a.niva), celltext(a.id), atgard_cell(a, &lankar)]);
+    doc = doc.add_table(tabell(&[("Nivå", 18), ("Id", 22), ("Åtgärd", 60)], rader));
 
     doc = doc.add_paragraph(rubrik(1, "Bilaga B: Begreppsförklaring"));
     let rader = k.begrepp.iter().map(|b| {
-        vec![b.term.to_owned(), format!("{}{}", b.forklaring, if b.lokal { " (lokalt tillägg)" } else { "" })]
+        let mut p = Paragraph::new();
+        if b.lokal {
+            p = p.add_run(Run::new().italic().add_text("Lokalt tillägg. "));
+        }
+        vec![celltext(b.term), vec![p.add_run(Run::new().add_text(b.forklaring))]]
     });
-    doc = doc.add_table(tabell(&["Begrepp", "Förklaring"], rader));
+    doc = doc.add_table(tabell(&[("Begrepp", 25), ("Förklaring", 75)], rader));
 
     let mut raw = Cursor::new(Vec::new());
     doc.build().pack(&mut raw).map_err(|e| DocxError::Pack(e.to_string()))?;
     normalisera(&raw.into_inner(), k, datum)
 }
 
-fn rubrik_stil(id: &str, namn: &str, storlek: usize) -> Style {
-    Style::new(id, StyleType::Paragraph).name(namn).size(storlek).bold().color("123A63")
+/// A measure as the PDF's action table shows it: heading, the routine's words, its points
+/// or certifications, the fallback, the list's address and the condition (a local addition).
+fn atgard_cell(a: &view::AtgardRadVy<'_>, lankar: &Lankar) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut forsta = Paragraph::new();
+    if a.lokal {
+        forsta = forsta.add_run(Run::new().italic().add_text("Lokalt tillägg. "));
+    }
+    out.push(forsta.add_run(Run::new().bold().add_text(a.rubrik)));
+    out.push(text(a.text));
+    for p in a.punkter.iter().chain(&a.certifieringar) {
+        out.push(text(p).numbering(NumberingId::new(NUM_LISTA), IndentLevel::new(0)));
+    }
+    if let Some(alt) = a.alternativ {
+        out.push(text(alt));
+    }
+    if let Some(url) = a.lank {
+        out.push(Paragraph::new().add_hyperlink(lankar.lank(url)));
+    }
+    if let Some(v) = a.villkor {
+        out.push(Paragraph::new().add_run(Run::new().italic().add_text(format!("Lokalt tillägg. {v}"))));
+    }
+    out
+}
+
+fn rubrik_stil(id: &str, namn: &str, storlek: usize, fore: u32) -> Style {
+    Style::new(id, StyleType::Paragraph)
+        .name(namn)
+        .size(storlek)
+        .bold()
+        .color("123A63")
+        .line_spacing(LineSpacing::new().before(fore).after(120))
 }
 
 fn rubrik(niva: u8, s: &str) -> Paragraph {
@@ -175,6 +236,10 @@ fn rubrik(niva: u8, s: &str) -> Paragraph {
 
 fn text(s: &str) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(s))
+}
+
+fn celltext(s: &str) -> Vec<Paragraph> {
+    vec![text(s)]
 }
 
 /// "**Motiv.** text", as the PDF writes it.
@@ -197,28 +262,31 @@ fn lista(id: usize, format: &str, text: &str) -> AbstractNumbering {
     )
 }
 
-/// An external link with a fixed relationship id; the text is the address itself, so a
-/// printed copy still says where the list is.
-fn lank(url: &str) -> Hyperlink {
-    let mut h = Hyperlink::new(url, HyperlinkType::External).add_run(Run::new().style("Hyperlink").add_text(url));
-    if let HyperlinkData::External { path, .. } = &h.link {
-        h.link = HyperlinkData::External { rid: LANK_RID.to_owned(), path: path.clone() };
-    }
-    h
-}
-
-/// A table whose first row is its header (marked as such in [`normalisera`]).
-fn tabell<R: IntoIterator<Item = String>>(huvud: &[&str], rader: impl IntoIterator<Item = R>) -> Table {
-    let cell = |s: &str, rubrik: bool| {
-        let run = if rubrik { Run::new().bold().add_text(s) } else { Run::new().add_text(s) };
-        let c = TableCell::new().add_paragraph(Paragraph::new().align(AlignmentType::Left).add_run(run));
-        if rubrik { c.shading(Shading::new().fill("E8EEF5")) } else { c }
+/// A table whose first row is its header (marked as such in [`normalisera`]); each column
+/// with its share of the text width, in per cent.
+fn tabell(huvud: &[(&str, usize)], rader: impl IntoIterator<Item = Vec<Vec<Paragraph>>>) -> Table {
+    let bredd = |procent: usize| TEXTBREDD * procent / 100;
+    let cell = |stycken: Vec<Paragraph>, procent: usize| {
+        stycken.into_iter().fold(TableCell::new().width(bredd(procent), WidthType::Dxa), TableCell::add_paragraph)
     };
-    let mut rows = vec![TableRow::new(huvud.iter().map(|h| cell(h, true)).collect()).cant_split()];
+    let rubrikrad = TableRow::new(
+        huvud
+            .iter()
+            .map(|(h, procent)| {
+                cell(vec![Paragraph::new().add_run(Run::new().bold().add_text(*h))], *procent)
+                    .shading(Shading::new().fill("E8EEF5"))
+            })
+            .collect(),
+    )
+    .cant_split();
+    let mut rows = vec![rubrikrad];
     for r in rader {
-        rows.push(TableRow::new(r.into_iter().map(|s| cell(&s, false)).collect()));
+        rows.push(TableRow::new(r.into_iter().zip(huvud).map(|(c, (_, procent))| cell(c, *procent)).collect()));
     }
-    Table::new(rows).width(5000, WidthType::Pct)
+    Table::new(rows)
+        .set_grid(huvud.iter().map(|(_, procent)| bredd(*procent)).collect())
+        .width(TEXTBREDD, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
 }
 
 /// docx-rs's package made fixed and complete: every part stored with the same timestamp,
@@ -242,6 +310,7 @@ fn normalisera(raw: &[u8], k: &KravbilagaVy<'_>, datum: Datum) -> Result<Vec<u8>
             "word/document.xml" => *bytes = dokument_xml(&text()).into_bytes(),
             "word/styles.xml" => *bytes = sprak(&text()).into_bytes(),
             "docProps/core.xml" => *bytes = core_xml(k, datum).into_bytes(),
+            "word/_rels/document.xml.rels" => *bytes = relationer(&text()).into_bytes(),
             _ => {}
         }
     }
@@ -268,6 +337,15 @@ fn dokument_xml(xml: &str) -> String {
     });
     let re = regex::Regex::new(r"<w:cantSplit\s*/>").expect("a valid pattern");
     re.replace_all(&xml, "<w:cantSplit /><w:tblHeader />").into_owned()
+}
+
+/// The relationships sorted by id: docx-rs keeps the links in a hash set, in no fixed order.
+fn relationer(xml: &str) -> String {
+    let re = regex::Regex::new(r"<Relationship [^>]*/>").expect("a valid pattern");
+    let mut alla: Vec<&str> = re.find_iter(xml).map(|m| m.as_str()).collect();
+    let (Some(forsta), Some(sista)) = (re.find(xml), re.find_iter(xml).last()) else { return xml.to_owned() };
+    alla.sort_unstable();
+    format!("{}{}{}", &xml[..forsta.start()], alla.concat(), &xml[sista.end()..])
 }
 
 /// Swedish as the default language of every run: spell checking and screen readers. Last in

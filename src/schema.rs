@@ -80,6 +80,13 @@ pub fn bedomning(policy: &Policy) -> Value {
         "propertyNames",
         keys(ids(policy.lamplighet.villkor.iter().map(|v| v.id.as_str()))),
     );
+    // TOML has no null: an absent supplier (a tender still out) is the key left out, so the
+    // schema states the table itself and an editor's error names the field inside it.
+    if let Some(lev) = s.pointer_mut("/properties/leverantor").and_then(Value::as_object_mut) {
+        lev.remove("anyOf");
+        lev.remove("type");
+        lev.insert("$ref".into(), json!("#/$defs/Leverantor"));
+    }
     close_objects(&mut s);
     s
 }

@@ -993,12 +993,19 @@ pub struct GodtasVy<'a> {
     pub godtas: Option<&'a str>,
 }
 
+/// One row of the action table, with everything the policy says of the measure: its
+/// points, the certifications, the fallback, the list's address and its condition.
 #[derive(Serialize)]
 pub struct AtgardRadVy<'a> {
     pub niva: String,
     pub id: &'a str,
     pub rubrik: &'a str,
     pub text: &'a str,
+    pub punkter: Vec<&'a str>,
+    pub certifieringar: Vec<&'a str>,
+    pub alternativ: Option<&'a str>,
+    pub lank: Option<&'a str>,
+    pub villkor: Option<&'static str>,
     pub lokal: bool,
 }
 
@@ -1130,6 +1137,11 @@ pub fn kravbilaga<'a>(policy: &'a Policy, item: &'a Item, datum: Datum) -> Kravb
                 id: &a.id,
                 rubrik: &a.rubrik,
                 text: &a.text,
+                punkter: a.punkter.iter().map(|p| p.namn.as_str()).collect(),
+                certifieringar: certifieringar(policy, a),
+                alternativ: a.alternativ.as_deref(),
+                lank: a.lank.as_deref(),
+                villkor: a.galler_endast_vid.map(|_| USA_VILLKOR),
                 lokal: a.kalla == TextKalla::Lokal,
             })
             .collect(),

@@ -176,14 +176,14 @@ fn the_dpf_address_is_a_link_in_the_pdf_and_the_docx() {
         assert!(json.contains("\"/URI\"") && json.contains(URL), "{}: no link annotation to {URL}", u.slug);
         let rels = docx_part(&docx, "word/_rels/document.xml.rels");
         assert!(
-            rels.contains(r#"Id="rIdLank""#)
+            rels.contains(r#"Id="rIdLank1""#)
                 && rels.contains(&format!(r#"Target="{URL}""#))
                 && rels.contains(r#"TargetMode="External""#),
             "{}: {rels}",
             u.slug
         );
         let xml = docx_part(&docx, "word/document.xml");
-        assert!(xml.contains(r#"<w:hyperlink r:id="rIdLank""#), "{}", u.slug);
+        assert!(xml.contains(r#"<w:hyperlink r:id="rIdLank1""#), "{}", u.slug);
     }
     let (_, docx) = dokument(&p, "lokalbokning-idrott-och-foreningsliv");
     assert!(docx_text(&docx).contains("(MK-1-DPF)"), "the supplier-less record's kravbilaga demands DPF");
