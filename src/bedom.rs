@@ -118,7 +118,10 @@ pub(crate) fn granska(
             let (plats, fakta) = match &a.var {
                 PlatsKalla::Leverantor => (
                     path!["leverantor", "land"].to_vec(),
-                    format!("leverantören {} är registrerad i {land}", b.leverantor.as_ref().map_or("", |l| l.namn.as_str())),
+                    format!(
+                        "leverantören {} är registrerad i {land}",
+                        b.leverantor.as_ref().map_or("", |l| l.namn.as_str())
+                    ),
                 ),
                 PlatsKalla::Aterstallning(id) => {
                     let punkt = policy.atgarder.iter().flat_map(|x| &x.punkter).find(|p| p.id == *id);

@@ -375,10 +375,10 @@ pub(super) fn layout(p: &Policy) -> Vec<Steg> {
                     ],
                 ),
                 Grupp::valfri(
-                    "Eskalering",
+                    "Ärendet lyft till kommundirektören",
                     "beslut.eskalering",
                     vec![
-                        falt("till", "Till (roll)", Slag::Val).val(roller(p)).valfri(),
+                        falt("till", "Lyft till (roll)", Slag::Val).val(roller(p)).valfri(),
                         Falt::datum("datum", "Datum"),
                         falt("beslut", "Beslut", Slag::Val).val(beslut).valfri(),
                         falt("motivering", "Motivering", Slag::Textarea),

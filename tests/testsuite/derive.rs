@@ -84,7 +84,7 @@ fn set_level(b: &mut Bedomning, niva: u8) {
 
 fn us_dpf(b: &mut Bedomning, listad: bool) {
     b.dpf = vec![DpfKontroll {
-        organisation: b.leverantor.namn.clone(),
+        organisation: b.leverantor.as_ref().unwrap().namn.clone(),
         listad_som: None,
         listad,
         ramverk: vec!["EU-U.S. DPF".into()],

@@ -183,7 +183,7 @@ fn invalid_values_are_shown_at_their_field_and_write_nothing() {
     assert!(field.contains("aria-describedby=\"f-informationsmangd-1--klassning-R-fel\""), "{field}");
     assert!(field.contains("aria-invalid=\"true\""), "{field}");
     assert!(
-        field.contains("unknown-level") && field.contains(&format!("{}:30:26", FILE.replace('/', "&#x2F;"))),
+        field.contains("unknown-level") && field.contains(&format!("{}:32:26", FILE.replace('/', "&#x2F;"))),
         "{field}"
     );
     // Fields the post did not hold are shown with the file's values.
@@ -345,7 +345,7 @@ fn every_field_group_is_written_where_it_belongs_with_comments_kept() {
         "Riskanalysens diarienummer",
         "Återställningstid",
         "Leverantörens redogörelse",
-        "Kontroll i Data Privacy Framework (DPF)",
+        "Kontroller i Data Privacy Framework (DPF)",
         "Lägg till bekräftelse",
         "Lägg till anbudssvar",
         "Central komponent",
@@ -353,7 +353,7 @@ fn every_field_group_is_written_where_it_belongs_with_comments_kept() {
         "Skyddsnivå",
         "Lägg till accepterad risk",
         "IT-centerchefens ställningstagande",
-        "Eskalering",
+        "Ärendet lyft till kommundirektören",
         "Lägg till sekretessbelagd del",
     ] {
         assert!(form.contains(label), "{label}");

@@ -107,7 +107,10 @@ fn a_driftform_change_and_a_supplier_s_evidence_need_a_supplier() {
         .edit("id = 4", "id = 4\ntidigare = 1");
     let p = project(&[("tjanst.toml", &andring)]);
     p.check(&[]).fails().stderr_has("error[missing-supplier]: en förändring av driftform saknar `[leverantor]`");
-    let med_underlag = utan_leverantor().edit("[svar]", "[dpf]\nlistad = true\nkontrollerad = 2026-10-01\n\n[svar]");
+    let med_underlag = utan_leverantor().edit(
+        "[svar]",
+        "[[dpf]]\norganisation = \"Molnbolaget Inc.\"\nlistad = true\nkontrollerad = 2026-10-01\n\n[svar]",
+    );
     let p = project(&[("tjanst.toml", &med_underlag)]);
     p.check(&[]).fails().stderr_has(
         "error[evidence-without-supplier]: `dpf` är leverantörens underlag, men bedömningen saknar `[leverantor]`",
