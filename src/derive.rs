@@ -1048,12 +1048,7 @@ fn evidens(policy: &Policy, b: &Bedomning, atgard: &Atgard, kedja: Kedja<'_>, to
                         }
                     }
                     Some(d) if d.listad => {
-                        let som = d
-                            .listad_som
-                            .as_deref()
-                            .filter(|s| !s.trim().is_empty())
-                            .map(|s| format!(" som {s}"))
-                            .unwrap_or_default();
+                        let som = d.som();
                         let ramverk =
                             if d.ramverk.is_empty() { String::new() } else { format!(" ({})", d.ramverk.join(", ")) };
                         text.push_str(&format!(" {vem}: listad{som}{ramverk}, kontrollerad {}.", d.kontrollerad));

@@ -352,12 +352,7 @@ pub fn dpf(item: &Item) -> Vec<DpfVy<'_>> {
             None => "Inte kontrollerad".to_owned(),
             Some(d) => {
                 let listad = if d.listad { "Listad" } else { "Inte listad" };
-                let som = d
-                    .listad_som
-                    .as_deref()
-                    .filter(|s| !s.trim().is_empty())
-                    .map(|s| format!(" som {s}"))
-                    .unwrap_or_default();
+                let som = d.som();
                 let utan = if utan_usa { " (ingen USA-koppling; krävs inte)" } else { "" };
                 format!("{listad}{som}{utan}")
             }

@@ -193,6 +193,13 @@ pub struct DpfKontroll {
     pub bevis: Option<String>,
 }
 
+impl DpfKontroll {
+    /// " som <namn i listan>" when the listed name is not the party's own, else nothing.
+    pub fn som(&self) -> String {
+        self.listad_som.as_deref().filter(|s| !s.trim().is_empty()).map(|s| format!(" som {s}")).unwrap_or_default()
+    }
+}
+
 /// A party of the supply chain, as a DPF check names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "roll", content = "index")]

@@ -110,6 +110,17 @@ fn attr(tag: &str, name: &str) -> f64 {
     tag[start..].split('"').next().unwrap().parse().unwrap()
 }
 
+/// Every PDF below `dir`, in name order.
+fn pdfs_below(dir: &Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
 /// Every page of `pdf` as (width, words), from `pdftotext -bbox-layout`.
 fn word_boxes(pdf: &Path) -> Vec<(f64, Vec<Ord>)> {
     let out = std::process::Command::new("pdftotext").arg("-bbox-layout").arg(pdf).arg("-").output().unwrap();
@@ -164,13 +175,7 @@ fn every_shipped_pdf_keeps_its_words_apart_and_inside_the_text_area() {
         .output()
         .unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    let pdfs: Vec<_> = walkdir::WalkDir::new(out.path())
-        .sort_by_file_name()
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
-        .map(|e| e.into_path())
-        .collect();
+    let pdfs = pdfs_below(out.path());
     assert!(pdfs.len() > 20, "{} PDF", pdfs.len());
     let faults: Vec<String> = pdfs.iter().flat_map(|p| layout_faults(p)).collect();
     assert!(faults.is_empty(), "{}", faults.join("\n"));
@@ -194,13 +199,7 @@ fn every_pdf_of_a_100_record_corpus_keeps_its_words_apart_and_inside_the_text_ar
         .output()
         .unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    let pdfs: Vec<_> = walkdir::WalkDir::new(&out)
-        .sort_by_file_name()
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
-        .map(|e| e.into_path())
-        .collect();
+    let pdfs = pdfs_below(&out);
     assert!(pdfs.len() > 100, "{} PDF", pdfs.len());
     let faults: Vec<String> = pdfs.iter().flat_map(|p| layout_faults(p)).collect();
     assert!(faults.is_empty(), "{} fel:\n{}", faults.len(), faults.join("\n"));
