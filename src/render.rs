@@ -15,11 +15,8 @@ use tera::{Context, Tera};
 
 use crate::Item;
 use crate::cache::{Cache, Key, KeyBuilder, PageKeys};
-use crate::derive::Utlatande;
 use crate::diagnostic::{Diagnostic, Sources};
-use crate::historik::Kalla;
 use crate::markdown::{self, Glossary, Term};
-use crate::model::Bedomning;
 use crate::view::{self, Site};
 use crate::write::OutputFile;
 
@@ -523,10 +520,6 @@ impl Renderer<'_> {
         view::roll_namn(self.site.policy, id)
     }
 
-    fn niva_namn(&self, niva: u8) -> String {
-        view::niva_namn(self.site.policy, niva)
-    }
-
     fn register_row<'i>(&self, item: &'i Item) -> view::RegisterRad<'i> {
         view::register_rad(self.site.policy, item, self.item_supplier_slug(item))
     }
@@ -536,171 +529,10 @@ impl Renderer<'_> {
         item.bedomning.leverantor.as_ref().map(|l| self.supplier_slug(&l.namn))
     }
 
-    fn bedomning_view(&self, item: &Item, prefix: &str) -> serde_json::Value {
-        let policy = self.site.policy;
-        let b: &Bedomning = &item.bedomning;
-        let h = &item.harledning;
+    fn bedomning_view<'i>(&'i self, item: &'i Item, prefix: &str) -> view::BedomningVy<'i> {
         let glossary = Glossary { terms: &self.terms, prefix };
         let md = |s: &str| markdown::render(s, Some(&glossary));
-        let styrande = h.styrande.as_ref();
-        let mangder: Vec<_> = b
-            .informationsmangder
-            .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let klassning: Vec<_> = policy
-                    .aspekter
-                    .iter()
-                    .map(|a| {
-                        let niva = m.klassning.get(&a.id).copied();
-                        json!({
-                            "aspekt": a.namn, "id": a.id, "niva": niva,
-                            "niva_namn": niva.map(|n| self.niva_namn(n)),
-                            "styrande": styrande.is_some_and(|s| s.informationsmangd == i && s.aspekt == a.id),
-                        })
-                    })
-                    .collect();
-                json!({"namn": m.namn, "beskrivning": m.beskrivning, "klassning": klassning,
-                       "klassad_av": policy.roll_bestamd(&m.klassad_av), "klassad_datum": m.klassad_datum.to_string()})
-            })
-            .collect();
-        let atgarder: Vec<_> = h.atgarder.iter().map(|u| view::atgard(policy, u)).collect();
-        let aterstallning: Vec<_> = policy
-            .atgarder
-            .iter()
-            .flat_map(|a| a.punkter.iter())
-            .map(|p| json!({"namn": p.namn, "svar": b.aterstallning.get(&p.id)}))
-            .collect();
-        let certifikat: Vec<_> = b.certifikat.iter().map(|c| view::certifikat(policy, c, self.site.today)).collect();
-        let fragor: Vec<_> = policy
-            .fragor
-            .iter()
-            .map(|f| {
-                let delar: Vec<_> = f
-                    .delfraga
-                    .iter()
-                    .map(|d| json!({"id": d.id, "text": d.text, "svar": b.svar.get(&d.id).map(|s| md(s))}))
-                    .collect();
-                json!({"id": f.id, "rubrik": f.rubrik, "delfragor": delar})
-            })
-            .collect();
-        let lamplighet: Vec<_> = policy
-            .lamplighet
-            .villkor
-            .iter()
-            .map(|v| json!({"text": v.text, "svar": b.lamplighet.get(&v.id).map(|s| md(s))}))
-            .collect();
-        let checklista: Vec<_> = policy
-            .checklista
-            .iter()
-            .map(|c| {
-                let status = b.checklista.get(&c.id).and_then(|s| policy.checkstatus(s));
-                json!({"namn": c.namn, "status": status.map(|s| s.namn.as_str()), "klar": status.is_some_and(|s| s.klar)})
-            })
-            .collect();
-        let bekraftelser: Vec<_> = b
-            .bekraftelser
-            .iter()
-            .map(|c| {
-                json!({"atgard": c.atgard, "rubrik": policy.atgard(&c.atgard).map(|a| a.rubrik.as_str()),
-                       "status": view::bekraftelse_namn(Some(c.status)),
-                       "datum": c.datum.map(|d| d.to_string()), "bevis": c.bevis})
-            })
-            .collect();
-        let beslut = b.beslut.as_ref().map(|x| view::beslut(policy, x, &|s: &str| json!(md(s))));
-        let term = |id: &str| policy.begrepp.iter().find(|t| t.id == id).map(|t| json!({"id": t.id, "term": t.term}));
-        let df = policy.driftform(b.driftform.id);
-        let orsaker = match &h.utlatande {
-            Utlatande::Blockerad { orsaker } => orsaker.clone(),
-            _ => Vec::new(),
-        };
-        let handlingar: Vec<_> = h
-            .handlingar
-            .iter()
-            .map(|&x| json!({"fil": x.fil(), "namn": view::handling_namn(x), "docx": view::handling_docx(x)}))
-            .collect();
-        let skede = h.skede.map(
-            |s| json!({"id": view::skede_id(Some(s)), "namn": view::skede_namn(Some(s)), "text": view::skede_text(s)}),
-        );
-        json!({
-            "slug": item.slug,
-            "fil": item.file,
-            "tjanst": b.tjanst,
-            "informationsagare": self.roll(&b.tjanst.informationsagare),
-            "leverantor_land": b.leverantor.as_ref().map(|l| view::land_namn(&l.land)),
-            "leverantor": b.leverantor,
-            "leverantor_slug": self.item_supplier_slug(item),
-            "skede": skede,
-            "underbitraden": view::underbitraden(item),
-            "tjanstemodell": term(&b.tjanstemodell),
-            "leveransmodell": term(&b.leveransmodell),
-            "driftform": df,
-            "driftform_tidigare": b.driftform.tidigare,
-            "utlosare": policy.utlosare(b.utlosare).map(|u| u.namn.as_str()),
-            "central_komponent": b.central_komponent.as_ref().map(|c| json!({
-                "namn": policy.lamplighet.centrala_komponenter.iter().find(|k| k.id == c.komponent).map(|k| k.namn.as_str()),
-                "undantag": md(&c.undantag)})),
-            "rutin": h.rutin,
-            "styrande": styrande.map(|s| json!({
-                "niva": s.niva, "niva_namn": self.niva_namn(s.niva), "mangd": s.informationsmangd_namn,
-                "aspekt": policy.aspekt_namn(&s.aspekt)})),
-            "usa_koppling": h.usa_koppling,
-            "mangder": mangder,
-            "atgarder": atgarder,
-            "aterstallning": aterstallning,
-            "certifikat": certifikat,
-            "redogorelse": b.certifieringsredogorelse.as_deref().map(md),
-            "dpf": view::dpf(item),
-            "riskanalys": b.riskanalys.as_ref().map(|r| json!({"referens": r.referens, "datum": r.datum.to_string(), "genomford_av": policy.roll_bestamd(&r.genomford_av)})),
-            "fragor": fragor,
-            "lamplighet": lamplighet,
-            "checklista": checklista,
-            "bekraftelser": bekraftelser,
-            "skakrav": view::skakrav(policy, item),
-            "anbudssvar": b.anbudssvar.iter().map(|s| view::anbudssvar(policy, s)).collect::<Vec<_>>(),
-            "svarsbilaga": view::har_svarsbilaga(item).then_some(view::SVARSBILAGA),
-            "beslut": beslut,
-            "utlatande": view::utlatande_id(&h.utlatande),
-            "utlatande_namn": view::utlatande_namn(&h.utlatande),
-            "orsaker": orsaker,
-            "handlingar": handlingar,
-            "historik": self.historik_view(item),
-            "sekretess": crate::maskering::vy(item, self.site.profil),
-        })
-    }
-
-    /// The file's commits, the decided version, and what changed since it.
-    fn historik_view(&self, item: &Item) -> serde_json::Value {
-        let Some(fil) = &item.historik else {
-            let orsak = match self.site.historik {
-                Kalla::Saknas { orsak } => orsak.as_str(),
-                Kalla::Git { .. } => "filen saknas i git-förrådet",
-            };
-            return json!({"finns": false, "orsak": orsak});
-        };
-        let beslutad = fil.beslutad.as_ref().map(|v| &v.andring);
-        let publicering = &self.site.policy.publicering;
-        // Names stay out of publication: an author is shown only as the role the policy maps
-        // it to, and not at all unless the policy asks for roles.
-        let visa_forfattare = publicering.forfattare == crate::model::ForfattareVisning::Roll;
-        let forfattare = |namn: &str| {
-            visa_forfattare.then(|| {
-                publicering.forfattare_roller.get(namn).map_or_else(|| "okänd roll".to_owned(), |r| self.roll(r))
-            })
-        };
-        json!({
-            "finns": true,
-            "visa_forfattare": visa_forfattare,
-            "senast_andrad": item.senast_andrad.map(|d| d.to_string()),
-            "ej_incheckad": fil.ej_incheckad,
-            "andringar": fil.andringar.iter().map(|a| json!({
-                "kort": a.kort, "commit": a.commit, "datum": a.datum.to_string(), "forfattare": forfattare(&a.forfattare),
-                "meddelande": a.meddelande, "beslutad": beslutad.is_some_and(|b| b.commit == a.commit),
-            })).collect::<Vec<_>>(),
-            "beslutad": beslutad.map(|a| json!({"kort": a.kort, "datum": a.datum.to_string()})),
-            "sedan_beslut": item.sedan_beslut,
-            "andrad_sedan_beslut": view::andrad_sedan_beslut(item),
-        })
+        view::bedomning(self.site, item, &md, self.item_supplier_slug(item))
     }
 
     fn atgard_table(&self) -> Vec<serde_json::Value> {
