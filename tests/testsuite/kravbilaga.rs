@@ -249,3 +249,26 @@ fn libreoffice_converts_every_docx_and_keeps_every_ska_krav() {
         fs::remove_file(&pdf).unwrap();
     }
 }
+
+/// A service name is data in the DOCX as on the site: markup in it is escaped text in
+/// `word/document.xml` and in the title, never an element of its own.
+#[test]
+fn markup_in_a_record_is_text_in_the_docx() {
+    let p = Project::new();
+    let namn = "Boka <w:p/></w:t> & \"x\" ]]>";
+    let record = read(repo().join("content/bedomningar/lokalbokning-idrott-och-foreningsliv.toml"));
+    let record = crate::common::Edit::edit(
+        record.as_str(),
+        "namn = \"Lokalbokning för idrott och föreningsliv\"",
+        &format!("namn = {namn:?}"),
+    );
+    p.write("content/bedomningar/lokalbokning-idrott-och-foreningsliv.toml", &record);
+    p.build().ok();
+    let (_, docx) = dokument(&p, "lokalbokning-idrott-och-foreningsliv");
+    let xml = docx_part(&docx, "word/document.xml");
+    assert!(!xml.contains("<w:p/></w:t>"), "the name's markup became XML");
+    assert!(xml.contains("Boka &lt;w:p/&gt;&lt;/w:t&gt; &amp; "), "the name is escaped text");
+    assert!(docx_text(&docx).contains(namn), "and reads as written");
+    let core = docx_part(&docx, "docProps/core.xml");
+    assert!(!core.contains("<w:p/>") && core.contains("&lt;w:p/&gt;"), "{core}");
+}
