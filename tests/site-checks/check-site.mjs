@@ -10,7 +10,9 @@
 //             .css files and in the page) resolves to a file inside SITE_DIR
 //             (directories need index.html), every #fragment exists as an id
 //             (or <a name>) in its target page; http(s), //host and
-//             /root-relative URLs are errors; mailto:, tel: and data: are allowed
+//             /root-relative URLs are errors, except an https <a href> marked
+//             rel="external" (a link out, never loaded); mailto:, tel: and data:
+//             are allowed
 //   a11y      axe-core in headless Chromium (WCAG 2.0/2.1 A and AA rules);
 //             "needs review" results are printed as notes, not failures
 //   requests  the same page load over http://127.0.0.1: no failed or external
@@ -507,7 +509,8 @@ function collectFromDom(urlAttrs) {
       const values = isSrcset
         ? raw.split(',').map((c) => c.trim().split(/\s+/)[0]).filter(Boolean)
         : [raw];
-      for (const value of values) refs.push({ tag: el.localName, attr, raw, value });
+      const rel = el.getAttribute('rel') ?? '';
+      for (const value of values) refs.push({ tag: el.localName, attr, raw, value, rel });
     }
   }
   // SVG <use href> / <image href> inside inline SVG.
@@ -561,12 +564,15 @@ function makeLinkChecker(linkContext, origin) {
 
   // Checks one URL `value` found in file `absFrom`, resolved against
   // `baseUrl`. Calls report(msg) for a problem, note(msg) for a remark.
-  async function checkRef(value, { absFrom, baseUrl, inCss, isBase, report, note }) {
+  async function checkRef(value, { absFrom, baseUrl, inCss, isBase, outLink, report, note }) {
     const v = value.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
     const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(v)?.[1]?.toLowerCase();
     if (scheme) {
       if (scheme === 'mailto' || scheme === 'tel' || scheme === 'data') return;
-      if (scheme === 'http' || scheme === 'https') report('external URL: the site must load and link nothing outside itself');
+      // A plain link out, marked as one, may name an https address (the policy's own
+      // addresses, such as the DPF list); nothing outside is ever loaded.
+      if (scheme === 'https' && outLink) return;
+      if (scheme === 'http' || scheme === 'https') report('external URL: the site must load nothing outside itself, and link out only by <a rel="external">');
       else report(`URL scheme "${scheme}:" is not allowed (only relative links, mailto:, tel:, data:)`);
       return;
     }
@@ -660,6 +666,7 @@ function makeLinkChecker(linkContext, origin) {
         baseUrl: ref.tag === 'base' ? pageUrl : baseUrl,
         inCss: ref.attr === 'url()',
         isBase: ref.tag === 'base',
+        outLink: ref.tag === 'a' && ref.attr === 'href' && ref.rel.split(/\s+/).includes('external'),
         report: (msg) => problems.push(`${where(ref)}: ${msg}`),
         note: (msg) => notes.push(`${where(ref)}: ${msg}`),
       });
