@@ -170,6 +170,15 @@ impl DocKeys {
     }
 }
 
+/// The pages every kravbilaga shares ([`crate::pdf`]'s appendices): the templates, and
+/// the policy's tables they show, serialised.
+#[cfg(feature = "full")]
+pub(crate) fn bilagor(templates: Key, data: &[u8]) -> Key {
+    let mut key = KeyBuilder::new("bilagor").key(templates);
+    key.part(data);
+    key.finish()
+}
+
 /// The review calendar, found by its name and its events' dates, ids, titles and texts.
 #[cfg(feature = "full")]
 pub(crate) fn calendar<'a>(file: &str, name: &str, events: impl Iterator<Item = [&'a [u8]; 4]>) -> Key {

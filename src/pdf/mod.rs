@@ -4,6 +4,7 @@
 //! virtual file `/data.json`, never spliced into markup, so a supplier's `#panic()` stays
 //! text. Documents compile in parallel over one shared [`world::Engine`].
 
+mod bilagor;
 pub mod data;
 pub mod world;
 
@@ -48,6 +49,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("beslutsunderlag.typ", include_str!("../../templates/pdf/beslutsunderlag.typ")),
     ("ej-tillaten.typ", include_str!("../../templates/pdf/ej-tillaten.typ")),
     ("policy.typ", include_str!("../../templates/pdf/policy.typ")),
+    ("bilagor.typ", include_str!("../../templates/pdf/bilagor.typ")),
 ];
 
 fn template_for(handling: Handling) -> &'static str {
@@ -266,6 +268,13 @@ pub(crate) fn job_iter<'a>(site: &'a Site<'a>, tables: &'a Value) -> impl Iterat
     }))
 }
 
+/// Forgets the shared appendix pages kept for the process, so that the next kravbilaga
+/// typesets them again, as the first one of a build does: for benchmarks.
+#[doc(hidden)]
+pub fn forget_shared_pages() {
+    bilagor::glom();
+}
+
 /// Compiles every job in parallel over one shared engine, with no cache.
 pub fn compile_all(jobs: &[Job], templates: &Templates) -> Result<Vec<OutputFile>, Vec<TemplateError>> {
     let keys = DocKeys::new(&KeyBuilder::new("site"), templates.fingerprint());
@@ -316,14 +325,16 @@ fn compile_batches<'a>(
                         Ok(OutputFile::reused(path, bytes, key, hash))
                     }
                     None => {
-                        let data = serde_json::to_vec(&*job.data()).expect("document data serialises");
+                        let value = job.data();
+                        let data = serde_json::to_vec(&*value).expect("document data serialises");
                         let key = keys.document(path, template, job.date, &data);
                         match cache.get(path, key) {
                             Some((bytes, hash)) => {
                                 reused.fetch_add(1, Ordering::Relaxed);
                                 Ok(OutputFile::reused(path, bytes, key, hash))
                             }
-                            None => compile(engine, templates, job, data).map(|b| OutputFile::keyed(path, b, key)),
+                            None => compile(engine, templates, job, data, value.get("policy"))
+                                .map(|b| OutputFile::keyed(path, b, key)),
                         }
                     }
                 }
@@ -354,16 +365,30 @@ fn compile_batches<'a>(
     if errors.is_empty() { Ok(Compiled { files, reused: reused.into_inner() }) } else { Err(errors) }
 }
 
+/// Typesets one document; `policy` is the policy's tables from its data, which the shared
+/// appendices show (see [`bilagor`]).
 fn compile(
     engine: &Engine,
     templates: &Templates,
     job: &Planned,
     data: Vec<u8>,
+    policy: Option<&Value>,
 ) -> Result<Vec<u8>, Vec<TemplateError>> {
-    let world = DocWorld::new(engine, &templates.sources, file_id(&format!("/{}", job.template)), data);
+    let delade =
+        policy.filter(|_| bilagor::ANVANDS_AV.contains(&job.template)).map(|p| bilagor::delade(engine, templates, p));
+    let delade = match delade.as_deref() {
+        Some(Err(e)) => return Err(e.clone()),
+        Some(Ok(b)) => Some(b),
+        None => None,
+    };
+    let main = file_id(&format!("/{}", job.template));
+    let world = DocWorld::new(engine, &templates.sources, main, data, delade.map(|b| b.antal.clone()));
     let date = job.date;
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
-    let document = output.map_err(|e| convert(&world, templates, &e))?;
+    let mut document = output.map_err(|e| convert(&world, templates, &e))?;
+    if let Some(b) = delade {
+        document = bilagor::lagg_in(document, b).map_err(|message| vec![template_error(templates, main, message)])?;
+    }
     let options = PdfOptions {
         // A stable identifier and timestamp: the same input gives the same bytes.
         ident: Smart::Custom(job.path.clone()),
@@ -382,6 +407,17 @@ fn compile(
 /// PDF/A-2 for the archive, tagged, and PDF/UA-1 for accessibility.
 fn standards() -> PdfStandards {
     PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1]).expect("PDF/A-2a and PDF/UA-1 combine")
+}
+
+/// An error that belongs to a template as a whole rather than to a place in it.
+fn template_error(templates: &Templates, id: FileId, message: String) -> TemplateError {
+    TemplateError {
+        file: templates.names.get(&id).cloned().unwrap_or_else(|| id.vpath().get_with_slash().to_string()),
+        text: String::new(),
+        span: None,
+        message,
+        hints: Vec::new(),
+    }
 }
 
 fn convert(world: &DocWorld, templates: &Templates, diagnostics: &[SourceDiagnostic]) -> Vec<TemplateError> {

@@ -50,11 +50,19 @@ pub struct DocWorld<'a> {
     main: FileId,
     sources: &'a HashMap<FileId, Source>,
     data: Bytes,
+    /// How many pages to leave for the shared appendices, for a document that carries them.
+    bilagor: Option<Bytes>,
 }
 
 impl<'a> DocWorld<'a> {
-    pub fn new(engine: &'a Engine, sources: &'a HashMap<FileId, Source>, main: FileId, data: Vec<u8>) -> Self {
-        DocWorld { engine, main, sources, data: Bytes::new(data) }
+    pub fn new(
+        engine: &'a Engine,
+        sources: &'a HashMap<FileId, Source>,
+        main: FileId,
+        data: Vec<u8>,
+        bilagor: Option<Bytes>,
+    ) -> Self {
+        DocWorld { engine, main, sources, data: Bytes::new(data), bilagor }
     }
 }
 
@@ -82,6 +90,11 @@ impl World for DocWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == file_id(super::DATA) {
             return Ok(self.data.clone());
+        }
+        if let Some(b) = &self.bilagor
+            && id == file_id(super::bilagor::ANTAL)
+        {
+            return Ok(b.clone());
         }
         match self.sources.get(&id) {
             Some(source) => Ok(Bytes::from_string(source.clone())),

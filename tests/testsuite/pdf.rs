@@ -281,3 +281,77 @@ fn a_template_cannot_read_files_outside_its_virtual_folder() {
             .stderr_lacks("HEMLIGT");
     }
 }
+
+/// Renders every page of `pdf` at 60 dpi, as PNG bytes in page order.
+fn pages_as_png(pdf: &std::path::Path) -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "60", "-png"])
+        .arg(pdf)
+        .arg(dir.path().join("s"))
+        .output()
+        .expect("pdftoppm (scripts/install-test-deps.sh installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    paths(dir.path(), ".png").iter().map(|rel| fs::read(dir.path().join(rel)).unwrap()).collect()
+}
+
+/// The structure elements' types in object order and the outline, from qpdf's JSON.
+fn structure(pdf: &std::path::Path) -> (Vec<String>, serde_json::Value) {
+    let json: serde_json::Value = serde_json::from_str(&tool("qpdf", &["--json"], pdf)).unwrap();
+    let mut types: Vec<String> = json["qpdf"][1]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|o| o["value"].as_object())
+        .filter(|v| v.get("/Type").and_then(|t| t.as_str()) == Some("/StructElem"))
+        .map(|v| v["/S"].as_str().unwrap_or("?").to_owned())
+        .collect();
+    types.sort();
+    (types, json["outlines"].clone())
+}
+
+/// Bilaga A and B are typeset once per build and laid onto every kravbilaga's last pages.
+/// A kravbilaga made so must read and look exactly like one whose template typesets them
+/// itself (a project's own template does): the same text, the same pixels on every page,
+/// the same tagged elements and the same outline.
+#[test]
+fn the_shared_appendices_read_and_look_as_if_typeset_in_each_kravbilaga() {
+    let p = project(&[("tjanst.toml", BASE), ("us.toml", &us_level_2().edit("Schemaläggning", "Amerikansk tjänst"))]);
+    p.build().ok();
+    let kravbilagor: Vec<String> = pdfs(&p).into_iter().filter(|r| r.ends_with("kravbilaga.pdf")).collect();
+    assert_eq!(kravbilagor.len(), 2, "{kravbilagor:?}");
+    let delade: Vec<Vec<u8>> = kravbilagor.iter().map(|r| fs::read(p.path().join("output").join(r)).unwrap()).collect();
+
+    let own = p.path().join("templates/pdf");
+    fs::create_dir_all(&own).unwrap();
+    let inline = "#pagebreak()\n== Bilaga A: Åtgärdstabell\n#atgardstabell(data.policy.atgardstabell, data.policy.kumulativ_regel)\n\n== Bilaga B: Begreppsförklaring\n#begreppslista(data.policy.begrepp)\n";
+    fs::write(
+        own.join("kravbilaga.typ"),
+        include_str!("../../templates/pdf/kravbilaga.typ").edit("#bilagesidor()", inline),
+    )
+    .unwrap();
+    let forut = tempfile::tempdir().unwrap();
+    for (rel, bytes) in kravbilagor.iter().zip(&delade) {
+        let path = forut.path().join(rel.replace('/', "_"));
+        fs::write(&path, bytes).unwrap();
+    }
+    p.build().ok();
+    for rel in &kravbilagor {
+        let shared = forut.path().join(rel.replace('/', "_"));
+        let inline = p.path().join("output").join(rel);
+        assert_ne!(fs::read(&shared).unwrap(), fs::read(&inline).unwrap(), "{rel}: two ways, two files");
+        let text = tool("pdftotext", &["-enc", "UTF-8", "-layout"], &shared);
+        assert!(text.contains("Bilaga A: Åtgärdstabell") && text.contains("Bilaga B: Begreppsförklaring"), "{text}");
+        assert!(text.contains("Partnermoln"), "the glossary is there: {text}");
+        assert_eq!(text, tool("pdftotext", &["-enc", "UTF-8", "-layout"], &inline), "{rel}: the text");
+        let (a, b) = (pages_as_png(&shared), pages_as_png(&inline));
+        assert!(a.len() >= 3, "{rel}: {} pages", a.len());
+        assert_eq!(a.len(), b.len(), "{rel}: pages");
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            assert!(x == y, "{rel}: page {} looks different", i + 1);
+        }
+        assert_eq!(structure(&shared), structure(&inline), "{rel}: tags and outline");
+        let check = tool("qpdf", &["--check"], &shared);
+        assert!(check.contains("No syntax or stream encoding errors found"), "{rel}: {check}");
+    }
+}
