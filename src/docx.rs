@@ -17,7 +17,6 @@ use docx_rs::{
 
 use crate::model::Datum;
 use crate::view::{self, KravbilagaVy};
-use crate::write::OutputFile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocxError {
@@ -30,15 +29,9 @@ pub enum DocxError {
     Pack(String),
 }
 
-/// Every procurement's kravbilaga as DOCX, beside its PDF.
-pub(crate) fn filer(site: &view::Site) -> Result<Vec<OutputFile>, DocxError> {
-    let mut out = Vec::new();
-    for item in site.items.iter().filter(|i| view::har_svarsbilaga(i)) {
-        let datum = view::handlingsdatum(item, site.today);
-        let bytes = kravbilaga(&view::kravbilaga(site.policy, item, datum), datum)?;
-        out.push(OutputFile::new(format!("bedomningar/{}/{}", item.slug, view::KRAVBILAGA_DOCX), bytes));
-    }
-    Ok(out)
+/// One procurement's kravbilaga as DOCX, beside its PDF, dated `datum` as the PDF is.
+pub(crate) fn fil(site: &view::Site, item: &crate::Item, datum: Datum) -> Result<Vec<u8>, DocxError> {
+    kravbilaga(&view::kravbilaga(site.policy, item, datum), datum)
 }
 
 const NUM_PUNKTER: usize = 2;

@@ -170,6 +170,16 @@ impl DocKeys {
     }
 }
 
+/// A file made from one assessment alone, by code rather than a template (the kravbilaga
+/// as DOCX, the svarsbilaga): the site, the program, the assessment's judgement `item`,
+/// the file's path and its date.
+#[cfg(feature = "full")]
+pub(crate) fn item_file(site: &KeyBuilder, item: Key, path: &str, date: Datum) -> Key {
+    let mut input = site.key(item);
+    input.part(&build_id().to_le_bytes()).part(b"file").part(path.as_bytes()).part(date.to_string().as_bytes());
+    input.finish()
+}
+
 /// The pages every kravbilaga shares ([`crate::pdf`]'s appendices): the templates, and
 /// the policy's tables they show, serialised.
 #[cfg(feature = "full")]

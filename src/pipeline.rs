@@ -162,11 +162,11 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
     let mut reused = Reused { pages: html.reused, ..Reused::default() };
     let mut files = html.files;
     files.push(calendar(&site, cache));
-    match crate::svarsbilaga::filer(&site) {
-        Ok(sheets) => files.extend(sheets),
-        Err(e) => return Err(BuildError::Svarsbilaga(e)),
-    }
-    files.extend(crate::docx::filer(&site)?);
+    let svarsbilaga =
+        |item: &crate::Item, datum| crate::svarsbilaga::fil(&site, item, datum).map_err(BuildError::Svarsbilaga);
+    files.extend(procurements(&site, cache, &base, crate::view::SVARSBILAGA, &svarsbilaga)?);
+    let docx = |item: &crate::Item, datum| Ok(crate::docx::fil(&site, item, datum)?);
+    files.extend(procurements(&site, cache, &base, crate::view::KRAVBILAGA_DOCX, &docx)?);
     for (name, schema) in [("bedomning", schema::bedomning(policy)), ("policy", schema::policy())] {
         let json = serde_json::to_vec_pretty(&schema).expect("a schema serialises");
         files.push(write::OutputFile::new(format!("schema/{name}.schema.json"), json));
@@ -225,6 +225,35 @@ fn leaks(
         .chain(pdf_texts)
         .chain(if hemliga.is_empty() { Vec::new() } else { maskering::harledda_texter(items) });
     maskering::sok(hemliga, texts)
+}
+
+/// A file beside each procurement's PDFs that code makes from the assessment alone (the
+/// svarsbilaga, the kravbilaga as DOCX): found by the assessment's key, made only when it
+/// changed, so that an edit in `serve` does not remake a thousand of them.
+type Make<'a> = &'a (dyn Fn(&crate::Item, Datum) -> Result<Vec<u8>, BuildError> + Sync);
+
+fn procurements(
+    site: &crate::view::Site,
+    cache: &Cache,
+    base: &keys::KeyBuilder,
+    fil: &str,
+    make: Make,
+) -> Result<Vec<write::OutputFile>, BuildError> {
+    use rayon::prelude::*;
+    site.items
+        .par_iter()
+        .filter(|i| crate::view::har_svarsbilaga(i))
+        .map(|item| {
+            let path = format!("bedomningar/{}/{fil}", item.slug);
+            let datum = crate::view::handlingsdatum(item, site.today);
+            let input = keys::item_file(base, item.key, &path, datum);
+            let file = match cache.find(&path, input) {
+                Some((key, bytes, hash)) => write::OutputFile::reused(path, bytes, key, hash),
+                None => write::OutputFile::keyed(path, make(item, datum)?, input),
+            };
+            Ok(file.with_input(input))
+        })
+        .collect()
 }
 
 /// The review calendar. Its events are cheap to list and costly to write out; the file is

@@ -30,8 +30,10 @@ const VERSION_PATH: &str = "/_molnkoll/version";
 const RELOAD_PATH: &str = "/_molnkoll/reload.js";
 const RELOAD_JS: &str = include_str!("../templates/serve/reload.js");
 
-/// How long the files must stay still before a rebuild starts.
-const QUIET: Duration = Duration::from_millis(100);
+/// How long the files must stay still before a rebuild starts. An editor's save (a
+/// temporary file, a rename) is a burst of events within a few milliseconds; this is on
+/// top of every edit's time to the browser, so it is kept short (it was 100 ms).
+const QUIET: Duration = Duration::from_millis(25);
 
 pub struct Options {
     pub root: PathBuf,

@@ -119,15 +119,9 @@ pub fn svarsbilaga(policy: &Policy, item: &Item) -> Svarsbilaga {
     }
 }
 
-/// Every procurement's svarsbilaga, as output files beside its PDFs.
-pub(crate) fn filer(site: &view::Site) -> Result<Vec<crate::write::OutputFile>, XlsxError> {
-    let mut out = Vec::new();
-    for item in site.items.iter().filter(|i| view::har_svarsbilaga(i)) {
-        let datum = view::handlingsdatum(item, site.today);
-        let bytes = xlsx(&svarsbilaga(site.policy, item), datum)?;
-        out.push(crate::write::OutputFile::new(format!("bedomningar/{}/{}", item.slug, view::SVARSBILAGA), bytes));
-    }
-    Ok(out)
+/// One procurement's svarsbilaga, beside its PDFs, dated `datum` as they are.
+pub(crate) fn fil(site: &view::Site, item: &Item, datum: Datum) -> Result<Vec<u8>, XlsxError> {
+    xlsx(&svarsbilaga(site.policy, item), datum)
 }
 
 /// The workbook. `datum` is its creation date, the document's date as for the PDFs, so
