@@ -6,6 +6,7 @@
 //! this module hands it, and no renderer imports another.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -1387,7 +1388,7 @@ pub struct BedomningVy<'a> {
     pub orsaker: &'a [String],
     pub handlingar: Vec<HandlingVy>,
     pub historik: HistorikVy<'a>,
-    pub sekretess: Value,
+    pub sekretess: SekretessVy<'a>,
 }
 
 pub fn bedomning<'a>(
@@ -1528,6 +1529,70 @@ pub fn bedomning<'a>(
             .map(|&x| HandlingVy { fil: x.fil(), namn: handling_namn(x), docx: handling_docx(x) })
             .collect(),
         historik: historik(site, item),
-        sekretess: crate::maskering::vy(item, site.profil),
+        sekretess: sekretess(item, site.profil),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Secrecy
+
+/// The sections of an assessment's page, as [`avsnitt`] names them.
+const AVSNITT: [&str; 7] = ["tjanst", "leverantor", "klassning", "evidens", "fragor", "checklista", "beslut"];
+
+/// The page section a part of the record is shown in.
+fn avsnitt(falt: &str) -> &'static str {
+    match falt.split('.').next().unwrap_or("") {
+        "leverantor" | "underbitraden" => "leverantor",
+        "informationsmangd" => "klassning",
+        "aterstallning" | "certifikat" | "certifieringsredogorelse" | "dpf" | "riskanalys" | "bekraftelse" => "evidens",
+        "svar" | "lamplighet" => "fragor",
+        "checklista" => "checklista",
+        "beslut" => "beslut",
+        _ => "tjanst",
+    }
+}
+
+/// One part of the record marked secret, with its labels.
+#[derive(Serialize, Clone)]
+pub struct MarkeringVy<'a> {
+    pub falt: &'a str,
+    pub etikett: String,
+    pub paragraf: &'a str,
+    pub rubrik: String,
+    pub notis: String,
+    pub avsnitt: &'static str,
+    pub grund: Option<&'a str>,
+}
+
+/// What the HTML and PDF templates show about a document's secret parts: one entry per
+/// marking, and (for an assessment) the same entries by page section.
+#[derive(Serialize)]
+pub struct SekretessVy<'a> {
+    pub oppen: bool,
+    pub markeringar: Vec<MarkeringVy<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avsnitt: Option<BTreeMap<&'static str, Vec<MarkeringVy<'a>>>>,
+}
+
+/// An assessment's secret parts.
+pub fn sekretess(item: &Item, profil: crate::sekretess::Profil) -> SekretessVy<'_> {
+    let markeringar: Vec<MarkeringVy<'_>> = item
+        .sekretess
+        .iter()
+        .map(|m| MarkeringVy {
+            falt: &m.falt,
+            etikett: m.etikett(),
+            paragraf: &m.paragraf,
+            rubrik: m.rubrik(),
+            notis: m.notis(),
+            avsnitt: avsnitt(&m.falt),
+            grund: m.grund.as_deref(),
+        })
+        .collect();
+    let mut per_avsnitt: BTreeMap<&'static str, Vec<MarkeringVy<'_>>> =
+        AVSNITT.iter().map(|a| (*a, Vec::new())).collect();
+    for m in &markeringar {
+        per_avsnitt.entry(m.avsnitt).or_default().push(m.clone());
+    }
+    SekretessVy { oppen: profil.oppen(), markeringar, avsnitt: Some(per_avsnitt) }
 }

@@ -285,7 +285,7 @@ pub fn bedomning(
         "beslut": beslut,
         "underlag": underlag,
         "policy": tables,
-        "sekretess": if handling.gar_ut() { Value::Null } else { crate::maskering::vy(item, profil) },
+        "sekretess": if handling.gar_ut() { None } else { Some(view::sekretess(item, profil)) },
         "policy_version": policy.version.as_ref().map(|v| json!({"nummer": v.nummer, "datum": v.datum.to_string()})),
     })
 }
