@@ -21,6 +21,9 @@ use crate::model::{
 };
 use crate::sidor::Sida;
 
+mod policy;
+pub use policy::*;
+
 /// Everything the site shows, derived once: the input of every renderer.
 pub struct Site<'a> {
     pub policy: &'a Policy,

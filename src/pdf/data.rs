@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::Item;
 use crate::derive::{Del, Handling};
 use crate::markdown;
-use crate::model::{Datum, Policy, TextKalla};
+use crate::model::{Datum, Policy};
 use crate::sidor::Sida;
 use crate::view::{self, niva_namn, roll_namn as roll, status_namn};
 
@@ -16,66 +16,10 @@ fn datum(d: Datum) -> Value {
     json!({"text": d.to_string(), "ar": d.0.year(), "manad": d.0.month(), "dag": d.0.day()})
 }
 
-fn lokal(k: TextKalla) -> bool {
-    k == TextKalla::Lokal
-}
-
-/// The policy tables every document may append: the åtgärdstabell, the glossary, and the
-/// rest of the routine for the whole-policy document.
+/// The policy tables every document may append ([`view::policy_tabeller`]), serialised
+/// once for all the documents that carry them.
 pub fn policy_tables(policy: &Policy) -> Value {
-    let atgardstabell: Vec<Value> = policy
-        .atgarder
-        .iter()
-        .rev()
-        .map(|a| {
-            json!({
-                "niva": a.niva, "niva_namn": policy.niva(a.niva).map(|n| n.namn.as_str()), "id": a.id,
-                "rubrik": a.rubrik, "text": a.text,
-                "punkter": a.punkter.iter().map(|p| p.namn.as_str()).collect::<Vec<_>>(),
-                "certifieringar": view::certifieringar(policy, a), "alternativ": a.alternativ, "lokal": lokal(a.kalla), "lank": a.lank,
-                "villkor": a.galler_endast_vid.map(|_| view::USA_VILLKOR),
-                "skakrav": a.skakrav, "skakrav_lokal": lokal(a.skakrav_kalla),
-            })
-        })
-        .collect();
-    let kumulativ_regel = view::kumulativ_regel(policy);
-    json!({
-        "atgardstabell": atgardstabell,
-        "kumulativ_regel": kumulativ_regel,
-        "begrepp": policy.begrepp.iter().map(|b| json!({"term": b.term, "forklaring": b.forklaring, "lokal": lokal(b.kalla)})).collect::<Vec<_>>(),
-        "dokumenttyper": policy.dokumenttyper.iter().map(|t| json!({"namn": t.namn, "beskrivning": t.beskrivning, "lokal": lokal(t.kalla)})).collect::<Vec<_>>(),
-        "driftformer": policy.driftformer.iter().map(|d| json!({
-            "id": d.id, "driftleverantor": d.driftleverantor, "support": d.support, "serverplacering": d.serverplacering,
-            "galler": view::rutin_galler_namn(d),
-            "lokal": view::rutin_galler_lokal(d),
-        })).collect::<Vec<_>>(),
-        "nivaer": policy.nivaer.iter().map(|n| json!({"varde": n.varde, "namn": n.namn, "beskrivning": n.beskrivning, "lokal": lokal(n.kalla)})).collect::<Vec<_>>(),
-        "fragor": policy.fragor.iter().map(|f| json!({
-            "id": f.id, "rubrik": f.rubrik, "lokal": lokal(f.kalla),
-            "delfragor": f.delfraga.iter().map(|d| json!({"id": d.id, "text": d.text, "exempel": d.exempel})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "checklista": policy.checklista.iter().map(|c| c.namn.as_str()).collect::<Vec<_>>(),
-        "checklista_lokal": policy.checklista.iter().map(|c| lokal(c.kalla)).collect::<Vec<_>>(),
-        "roller": policy.roller.iter().map(|r| json!({"namn": r.namn, "beskrivning": r.beskrivning, "lokal": lokal(r.kalla)})).collect::<Vec<_>>(),
-        "utlosare": policy.utlosare.iter().map(|u| json!({"namn": u.namn, "ansvar": u.ansvar, "effekt": u.effekt, "lokal": lokal(u.kalla)})).collect::<Vec<_>>(),
-        "steg": policy.steg.iter().map(|s| json!({"nummer": s.nummer, "namn": s.namn, "beskrivning": s.beskrivning, "lokal": lokal(s.kalla)})).collect::<Vec<_>>(),
-        "lamplighet": {
-            "centrala_komponenter_text": policy.lamplighet.centrala_komponenter_text,
-            "centrala_komponenter": policy.lamplighet.centrala_komponenter.iter().map(|k| json!({"namn": k.namn, "lokal": lokal(k.kalla)})).collect::<Vec<_>>(),
-            "stycken": stycken(&policy.lamplighet.stycken),
-            "fordelar": stycken(&policy.lamplighet.fordelar),
-            "villkor_inledning": policy.lamplighet.villkor_inledning,
-            "villkor": policy.lamplighet.villkor.iter().map(|v| json!({"text": v.text, "lokal": lokal(v.kalla)})).collect::<Vec<_>>(),
-        },
-        "regler": {
-            "styrande": governing_rule(policy),
-            "granskning": format!("Nästa granskning av en beslutad bedömning ligger högst {} månader efter beslutet.", policy.regler.max_manader_till_granskning),
-        },
-    })
-}
-
-fn stycken(s: &[crate::model::Stycke]) -> Vec<Value> {
-    s.iter().map(|p| json!({"text": p.text, "lokal": lokal(p.kalla)})).collect()
+    serde_json::to_value(view::policy_tabeller(policy)).expect("the policy tables serialise")
 }
 
 fn organisation(policy: &Policy) -> Value {
