@@ -21,7 +21,9 @@ use crate::model::{
 };
 use crate::sidor::Sida;
 
+mod dokument;
 mod policy;
+pub use dokument::*;
 pub use policy::*;
 
 /// Everything the site shows, derived once: the input of every renderer.
