@@ -23,8 +23,10 @@ use crate::sidor::Sida;
 
 mod dokument;
 mod policy;
+mod webbplats;
 pub use dokument::*;
 pub use policy::*;
+pub use webbplats::*;
 
 /// Everything the site shows, derived once: the input of every renderer.
 pub struct Site<'a> {

@@ -1,11 +1,13 @@
-//! The policy's own tables, as the printed policy and every document's appendices show them.
+//! The policy's own tables, as the printed policy and every document's appendices show
+//! them, and the site's policy pages.
 
 use serde::Serialize;
 
 use super::{
-    BegreppVy, USA_VILLKOR, certifieringar, kumulativ_regel, rutin_galler_lokal, rutin_galler_namn, styrande_regel,
+    BegreppVy, USA_VILLKOR, certifieringar, kumulativ_regel, roll_namn, rutin_galler_lokal, rutin_galler_namn,
+    styrande_regel,
 };
-use crate::model::{Policy, Stycke, TextKalla};
+use crate::model::{Niva, Policy, Punkt, Stycke, TextKalla, Tidpunkt};
 
 fn lokal(k: TextKalla) -> bool {
     k == TextKalla::Lokal
@@ -252,4 +254,104 @@ pub fn policy_tabeller(policy: &Policy) -> PolicyTabellerVy<'_> {
             ),
         },
     }
+}
+
+/// One level of the åtgärdstabell page, highest first: its own measures, and the ids of
+/// the lower levels' measures it also requires when the table is cumulative.
+#[derive(Serialize)]
+pub struct NivaAtgarderVy<'a> {
+    pub niva: u8,
+    pub namn: &'a str,
+    pub atgarder: Vec<SidaAtgardVy<'a>>,
+    pub arvda: Vec<&'a str>,
+}
+
+/// A measure with everything the policy says of it, and its provenance per part.
+#[derive(Serialize)]
+pub struct SidaAtgardVy<'a> {
+    pub id: &'a str,
+    pub rubrik: &'a str,
+    pub text: &'a str,
+    pub punkter: &'a [Punkt],
+    pub certifieringar: Vec<&'a str>,
+    pub alternativ: Option<&'a str>,
+    pub lank: Option<&'a str>,
+    pub kalla: TextKalla,
+    pub skakrav: Option<&'a str>,
+    pub skakrav_kalla: TextKalla,
+    pub motiv: Option<&'a str>,
+    pub motiv_kalla: TextKalla,
+    pub bevis: Option<&'a str>,
+    pub tidpunkt: Option<&'static str>,
+    pub acceptans: Option<&'a str>,
+    /// The condition in words ([`USA_VILLKOR`]), when the measure has one.
+    pub galler_endast_vid: Option<&'static str>,
+}
+
+/// The åtgärdstabell page's levels.
+pub fn atgardstabell(policy: &Policy) -> Vec<NivaAtgarderVy<'_>> {
+    let mut levels: Vec<&Niva> = policy.nivaer.iter().collect();
+    levels.sort_by_key(|l| std::cmp::Reverse(l.varde));
+    levels
+        .into_iter()
+        .map(|n| NivaAtgarderVy {
+            niva: n.varde,
+            namn: &n.namn,
+            atgarder: policy
+                .atgarder
+                .iter()
+                .filter(|a| a.niva == n.varde)
+                .map(|a| SidaAtgardVy {
+                    id: &a.id,
+                    rubrik: &a.rubrik,
+                    text: &a.text,
+                    punkter: &a.punkter,
+                    certifieringar: certifieringar(policy, a),
+                    alternativ: a.alternativ.as_deref(),
+                    lank: a.lank.as_deref(),
+                    kalla: a.kalla,
+                    skakrav: a.skakrav.as_deref(),
+                    skakrav_kalla: a.skakrav_kalla,
+                    motiv: a.motiv.as_deref(),
+                    motiv_kalla: a.motiv_kalla,
+                    bevis: a.bevis.as_deref(),
+                    tidpunkt: a.tidpunkt.map(Tidpunkt::text),
+                    acceptans: a.acceptans.as_deref(),
+                    galler_endast_vid: a.galler_endast_vid.map(|_| USA_VILLKOR),
+                })
+                .collect(),
+            arvda: if policy.regler.kumulativ_atgardstabell {
+                policy.atgarder.iter().filter(|a| a.niva < n.varde).map(|a| a.id.as_str()).collect()
+            } else {
+                Vec::new()
+            },
+        })
+        .collect()
+}
+
+/// A trigger with its roles by name, for the roles and the steps pages.
+#[derive(Serialize)]
+pub struct UtlosareVy<'a> {
+    pub namn: &'a str,
+    pub initierar: Vec<String>,
+    pub utfor: Vec<String>,
+    pub stod: Vec<String>,
+    pub ansvar: &'a [String],
+    pub effekt: &'a str,
+}
+
+pub fn utlosare(policy: &Policy) -> Vec<UtlosareVy<'_>> {
+    let namn = |ids: &[String]| ids.iter().map(|i| roll_namn(policy, i)).collect();
+    policy
+        .utlosare
+        .iter()
+        .map(|u| UtlosareVy {
+            namn: &u.namn,
+            initierar: namn(&u.initierar),
+            utfor: namn(&u.utfor),
+            stod: namn(&u.stod),
+            ansvar: &u.ansvar,
+            effekt: &u.effekt,
+        })
+        .collect()
 }
