@@ -1,6 +1,6 @@
-//! The JSON each Typst template reads as `/data.json`: derived data with Swedish labels.
+//! The JSON each Typst template reads as `/data.json`: the documents' view models from
+//! [`crate::view`], serialised. Nothing is decided or labelled here.
 //!
-//! Like the HTML view models, this decides nothing; it lays out what `derive` decided.
 //! Every string stays a JSON string, so Typst shows it as text and never evaluates it.
 
 use serde_json::Value;

@@ -7,13 +7,14 @@ use serde_json::Value;
 
 use super::{
     AtgardVy, BeslutVy, CheckpunktVy, GodtasVy, KravbilagaVy, RiskanalysVy, SekretessVy, UnderbitradeVy,
-    VERIFIKAT_STANDARD, atgard, bekraftelse_namn, bekraftelse_ton, beslut, certifieringar, handling_namn, kravbilaga,
-    land_namn, niva_namn, roll_namn, sekretess, status_namn, status_ton, styrande_regel, underbitraden, versal,
+    VERIFIKAT_STANDARD, atgard, bekraftelse_namn, bekraftelse_ton, beslut, certifieringar, driftform_text, godtas,
+    handling_namn, klassade_aspekter, kravbilaga, land_namn, niva_namn, roll_namn, sekretess, status_namn, status_ton,
+    styrande_regel, underbitraden, versal,
 };
 use crate::Item;
 use crate::derive::{Del, Handling};
 use crate::markdown::{self, Block};
-use crate::model::{AtgardTyp, Datum, Leverantor, Organisation, Policy, Tidpunkt};
+use crate::model::{Datum, Leverantor, Organisation, Policy, Tidpunkt};
 use crate::sidor::Sida;
 
 /// A date as text and in parts, for Typst's `datetime`.
@@ -269,14 +270,6 @@ pub struct PolicyVersionVy<'a> {
     pub datum: String,
 }
 
-/// A driftform in words: "2 (drift: …, support: …, servrar: …)", or its bare number.
-pub fn driftform_text(policy: &Policy, id: u32) -> String {
-    policy.driftform(id).map_or_else(
-        || id.to_string(),
-        |d| format!("{} (drift: {}, support: {}, servrar: {})", d.id, d.driftleverantor, d.support, d.serverplacering),
-    )
-}
-
 /// The data for one of an assessment's documents other than the kravbilaga, dated `datum`
 /// (see [`crate::derive::handlingsdatum`]). `tables` is the policy's tables, serialised.
 pub fn dokument<'a>(
@@ -290,11 +283,7 @@ pub fn dokument<'a>(
 ) -> DokumentVy<'a> {
     let b = &item.bedomning;
     let h = &item.harledning;
-    let aspekter: Vec<_> = policy
-        .aspekter
-        .iter()
-        .filter(|a| a.obligatorisk || b.informationsmangder.iter().any(|m| m.klassning.contains_key(&a.id)))
-        .collect();
+    let aspekter = klassade_aspekter(policy, b);
     // Requirements on the supplier, numbered in the policy's order; the rest apply to the
     // business itself, or do not apply, and say why.
     let mut krav = Vec::new();
@@ -317,15 +306,7 @@ pub fn dokument<'a>(
                     acceptans: a.acceptans.as_deref(),
                     lank: a.lank.as_deref(),
                     tidpunkt: a.tidpunkt.map(Tidpunkt::text),
-                    godtas: if a.typ == AtgardTyp::Certifiering {
-                        policy
-                            .certifieringar
-                            .iter()
-                            .map(|c| GodtasVy { namn: &c.namn, form: c.form.namn(), godtas: c.godtas.as_deref() })
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
+                    godtas: godtas(policy, a),
                     bevis: a.bevis.as_deref().unwrap_or(VERIFIKAT_STANDARD),
                     punkter: a.punkter.iter().map(|p| p.namn.as_str()).collect(),
                     certifieringar: certifieringar(policy, a),

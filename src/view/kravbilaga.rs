@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::{USA_VILLKOR, certifieringar, handling_namn, kumulativ_regel, niva_namn, styrande_regel};
+use super::{USA_VILLKOR, certifieringar, driftform_text, handling_namn, kumulativ_regel, niva_namn, styrande_regel};
 use crate::Item;
 use crate::derive::{Del, Handling};
-use crate::model::{AtgardTyp, Datum, KlassningVisning, Policy, TextKalla};
+use crate::model::{Aspekt, Atgard, AtgardTyp, Bedomning, Datum, KlassningVisning, Policy, TextKalla};
 
 /// The kravbilaga as every format shows it (the PDF and the DOCX). It goes to every bidder,
 /// so it holds no supplier, no status, no internal reference and no secrecy notice; how
@@ -127,16 +127,35 @@ pub fn skakrav<'a>(policy: &'a Policy, item: &Item) -> Vec<SkakravText<'a>> {
 /// A verifikat where the policy gives none.
 pub const VERIFIKAT_STANDARD: &str = "Underlag som visar att kravet uppfylls.";
 
+/// The certifications that count for a certification measure, and in what form; none
+/// for other measures.
+pub fn godtas<'a>(policy: &'a Policy, a: &Atgard) -> Vec<GodtasVy<'a>> {
+    if a.typ != AtgardTyp::Certifiering {
+        return Vec::new();
+    }
+    policy
+        .certifieringar
+        .iter()
+        .map(|c| GodtasVy { namn: &c.namn, form: c.form.namn(), godtas: c.godtas.as_deref() })
+        .collect()
+}
+
+/// The aspects a document's classification table shows: the mandatory ones, and any
+/// other that an information set is classified in.
+pub fn klassade_aspekter<'a>(policy: &'a Policy, b: &Bedomning) -> Vec<&'a Aspekt> {
+    policy
+        .aspekter
+        .iter()
+        .filter(|a| a.obligatorisk || b.informationsmangder.iter().any(|m| m.klassning.contains_key(&a.id)))
+        .collect()
+}
+
 /// The kravbilaga's content for one procurement, dated `datum`.
 pub fn kravbilaga<'a>(policy: &'a Policy, item: &'a Item, datum: Datum) -> KravbilagaVy<'a> {
     let b = &item.bedomning;
     let h = &item.harledning;
     let visa = policy.kravbilaga.visa_klassning;
-    let aspekter: Vec<_> = policy
-        .aspekter
-        .iter()
-        .filter(|a| a.obligatorisk || b.informationsmangder.iter().any(|m| m.klassning.contains_key(&a.id)))
-        .collect();
+    let aspekter = klassade_aspekter(policy, b);
     let krav = h
         .atgarder
         .iter()
@@ -150,25 +169,14 @@ pub fn kravbilaga<'a>(policy: &'a Policy, item: &'a Item, datum: Datum) -> Kravb
             motiv: a.motiv.as_deref(),
             skakrav: a.skakrav.as_deref().unwrap_or_default(),
             punkter: a.punkter.iter().map(|p| p.namn.as_str()).collect(),
-            godtas: if a.typ == AtgardTyp::Certifiering {
-                policy
-                    .certifieringar
-                    .iter()
-                    .map(|c| GodtasVy { namn: &c.namn, form: c.form.namn(), godtas: c.godtas.as_deref() })
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            godtas: godtas(policy, a),
             lank: a.lank.as_deref(),
             verifikat: a.bevis.as_deref().unwrap_or(VERIFIKAT_STANDARD),
             tidpunkt: a.tidpunkt.map(crate::model::Tidpunkt::text),
             acceptans: a.acceptans.as_deref(),
         })
         .collect();
-    let driftform = policy.driftform(b.driftform.id).map_or_else(
-        || b.driftform.id.to_string(),
-        |d| format!("{} (drift: {}, support: {}, servrar: {})", d.id, d.driftleverantor, d.support, d.serverplacering),
-    );
+    let driftform = driftform_text(policy, b.driftform.id);
     let med = |v: KlassningVisning| visa == v;
     KravbilagaVy {
         titel: format!("{}: {}", handling_namn(Handling::Kravbilaga), b.tjanst.namn),

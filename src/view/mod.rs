@@ -259,6 +259,14 @@ pub fn rutin_galler_namn(d: &Driftform) -> String {
     }
 }
 
+/// A driftform in words: "2 (drift: …, support: …, servrar: …)", or its bare number.
+pub fn driftform_text(policy: &Policy, id: u32) -> String {
+    policy.driftform(id).map_or_else(
+        || id.to_string(),
+        |d| format!("{} (drift: {}, support: {}, servrar: {})", d.id, d.driftleverantor, d.support, d.serverplacering),
+    )
+}
+
 /// Whether what [`rutin_galler_namn`] says is the organisation's own reading: the routine is
 /// silent on the driftformer it does not name, and "does not apply" is a judgement.
 pub fn rutin_galler_lokal(d: &Driftform) -> bool {
