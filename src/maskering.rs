@@ -473,46 +473,6 @@ fn strangar_alla(value: &Json, out: &mut Vec<String>) {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// views
-
-/// The sections of an assessment's page, as [`avsnitt`] names them.
-const AVSNITT: [&str; 7] = ["tjanst", "leverantor", "klassning", "evidens", "fragor", "checklista", "beslut"];
-
-/// The page section a part of the record is shown in.
-fn avsnitt(falt: &str) -> &'static str {
-    match falt.split('.').next().unwrap_or("") {
-        "leverantor" | "underbitraden" => "leverantor",
-        "informationsmangd" => "klassning",
-        "aterstallning" | "certifikat" | "certifieringsredogorelse" | "dpf" | "riskanalys" | "bekraftelse" => "evidens",
-        "svar" | "lamplighet" => "fragor",
-        "checklista" => "checklista",
-        "beslut" => "beslut",
-        _ => "tjanst",
-    }
-}
-
-/// What the HTML and PDF templates show about an item's secret parts: one entry per
-/// marking, and the same entries by page section.
-pub(crate) fn vy(item: &Item, profil: Profil) -> Json {
-    let markeringar: Vec<Json> = item
-        .sekretess
-        .iter()
-        .map(|m| {
-            json!({
-                "falt": m.falt, "etikett": m.etikett(), "paragraf": m.paragraf, "rubrik": m.rubrik(),
-                "notis": m.notis(), "avsnitt": avsnitt(&m.falt),
-                "grund": m.grund,
-            })
-        })
-        .collect();
-    let mut per_avsnitt: BTreeMap<&str, Vec<Json>> = AVSNITT.iter().map(|a| (*a, Vec::new())).collect();
-    for (m, v) in item.sekretess.iter().zip(&markeringar) {
-        per_avsnitt.entry(avsnitt(&m.falt)).or_default().push(v.clone());
-    }
-    json!({"oppen": profil.oppen(), "markeringar": markeringar, "avsnitt": per_avsnitt})
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
-use serde_json::json;
 use tera::{Context, Tera};
 
 use crate::Item;
@@ -205,7 +204,7 @@ struct Renderer<'a> {
     /// Supplier name → folder; two names that fold to one slug get `-2`, `-3`, …
     supplier_slugs: BTreeMap<String, String>,
     out: Vec<OutputFile>,
-    search: Vec<serde_json::Value>,
+    search: Vec<view::SokPost>,
 }
 
 /// The site's files, and how many pages were taken unchanged from the cache.
@@ -277,10 +276,7 @@ impl Renderer<'_> {
         ctx.insert("nav", nav);
         ctx.insert("organisation", &policy.organisation);
         ctx.insert("oppen", &self.site.profil.oppen());
-        ctx.insert(
-            "sidor",
-            &self.site.sidor.iter().map(|s| json!({"slug": s.slug, "titel": s.meta.titel})).collect::<Vec<_>>(),
-        );
+        ctx.insert("sidor", &view::sidlankar(self.site.sidor));
         // The context is the page's whole input; serialising it costs a fraction of rendering.
         let value = ctx.into_json();
         let json = serde_json::to_vec(&value).expect("a page context serialises");
@@ -313,10 +309,6 @@ impl Renderer<'_> {
             return Ok(OutputFile::reused(path, bytes, key, hash).with_input(input));
         }
         Ok(self.make_page(path, template, title, nav, ctx())?.with_input(input))
-    }
-
-    fn index(&mut self, url: &str, kind: &str, title: &str, text: &str) {
-        self.search.push(json!({ "u": url, "k": kind, "t": title, "x": text }));
     }
 
     fn render_all(&mut self) -> Result<(), RenderError> {
@@ -358,55 +350,21 @@ impl Renderer<'_> {
             })
             .collect::<Result<_, _>>()?;
         self.out.extend(pages);
-        for item in self.site.items {
-            let b = &item.bedomning;
-            let text = format!(
-                "{} {} {} {} {}",
-                b.tjanst.beskrivning,
-                b.tjanst.referens,
-                view::leverantor_namn(b),
-                view::utlatande_namn(&item.harledning.utlatande),
-                b.svar.values().cloned().collect::<Vec<_>>().join(" ")
-            );
-            self.index(&format!("bedomningar/{}/index.html", item.slug), "Bedömning", &b.tjanst.namn, &text);
-        }
+        self.search.extend(self.site.items.iter().map(view::sok_bedomning));
 
         // Suppliers.
-        let mut suppliers: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
-        for item in self.site.items {
-            if let Some(l) = &item.bedomning.leverantor {
-                suppliers.entry(l.namn.clone()).or_default().push(item);
-            }
-        }
         let mut supplier_list = Vec::new();
-        for (namn, items) in &suppliers {
-            let slug = self.supplier_slug(namn);
-            let certs: Vec<serde_json::Value> = items
-                .iter()
-                .flat_map(|i| i.bedomning.certifikat.iter().map(move |c| (i, c)))
-                .map(|(i, c)| {
-                    let mut v = json!(view::certifikat(policy, c, self.site.today));
-                    v["tjanst"] = json!(i.bedomning.tjanst.namn);
-                    v
-                })
-                .collect();
-            let Some(first) = items[0].bedomning.leverantor.as_ref() else { continue };
+        for l in view::leverantorer(self.site.items) {
+            let slug = self.supplier_slug(l.namn);
             let mut ctx = Context::new();
-            ctx.insert("namn", namn);
-            ctx.insert("land", view::land_namn(&first.land));
-            ctx.insert("rows", &items.iter().map(|i| self.register_row(i)).collect::<Vec<_>>());
-            ctx.insert("certifikat", &certs);
+            ctx.insert("namn", l.namn);
+            ctx.insert("land", l.land);
+            ctx.insert("rows", &l.items.iter().map(|i| self.register_row(i)).collect::<Vec<_>>());
+            ctx.insert("certifikat", &view::leverantor_certifikat(policy, &l, self.site.today));
             let path = format!("leverantorer/{slug}/index.html");
-            self.page(&path, "leverantor.html", namn, "leverantorer", ctx)?;
-            self.index(
-                &path,
-                "Leverantör",
-                namn,
-                &items.iter().map(|i| i.bedomning.tjanst.namn.as_str()).collect::<Vec<_>>().join(" "),
-            );
-            supplier_list.push(
-                json!({"namn": namn, "url": format!("{slug}/index.html"), "land": view::land_namn(&first.land), "antal": items.len()}),
-            );
+            self.page(&path, "leverantor.html", l.namn, "leverantorer", ctx)?;
+            self.search.push(view::sok_leverantor(&l, &path));
+            supplier_list.push(view::leverantor_rad(&l, &slug));
         }
         let mut ctx = Context::new();
         ctx.insert("leverantorer", &supplier_list);
@@ -415,78 +373,33 @@ impl Renderer<'_> {
         // Pages generated from the policy source.
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
-        ctx.insert("table", &self.atgard_table());
+        ctx.insert("table", &view::atgardstabell(policy));
         self.page("atgardstabell.html", "atgardstabell.html", "Åtgärdstabell", "atgardstabell", ctx)?;
-        self.index(
-            "atgardstabell.html",
-            "Policy",
-            "Åtgärdstabell",
-            &policy.atgarder.iter().map(|a| format!("{} {}", a.rubrik, a.text)).collect::<Vec<_>>().join(" "),
-        );
 
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
         ctx.insert("driftformer", &policy.driftformer.iter().map(view::DriftformVy::from).collect::<Vec<_>>());
         self.page("driftformer.html", "driftformer.html", "Driftformer", "driftformer", ctx)?;
-        self.index("driftformer.html", "Policy", "Driftformer", "driftform driftsleverantör support serverplacering");
 
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
         self.page("begrepp.html", "begrepp.html", "Begreppsförklaring", "begrepp", ctx)?;
-        self.index(
-            "begrepp.html",
-            "Policy",
-            "Begreppsförklaring",
-            &policy.begrepp.iter().map(|b| b.term.as_str()).collect::<Vec<_>>().join(" "),
-        );
-        for b in &policy.begrepp {
-            self.index(
-                &format!("begrepp.html#{}", b.id),
-                "Begrepp",
-                &b.term,
-                &format!("{} {}", b.forklaring, b.synonymer.join(" ")),
-            );
-        }
-        for t in &policy.dokumenttyper {
-            self.index(&format!("begrepp.html#dokumenttyp-{}", t.id), "Dokumenttyp", &t.namn, &t.beskrivning);
-        }
 
+        let utlosare = view::utlosare(policy);
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
-        ctx.insert("utlosare", &self.utlosare_view());
+        ctx.insert("utlosare", &utlosare);
         self.page("roller.html", "roller.html", "Roller och ansvar", "roller", ctx)?;
-        self.index(
-            "roller.html",
-            "Policy",
-            "Roller och ansvar",
-            &policy.roller.iter().map(|r| format!("{} {}", r.namn, r.beskrivning)).collect::<Vec<_>>().join(" "),
-        );
 
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
-        ctx.insert("utlosare", &self.utlosare_view());
+        ctx.insert("utlosare", &utlosare);
         self.page("steg.html", "steg.html", "Rutinens fyra steg", "steg", ctx)?;
-        self.index(
-            "steg.html",
-            "Policy",
-            "Rutinens fyra steg",
-            &policy
-                .steg
-                .iter()
-                .map(|s| format!("{} {}", s.namn, s.beskrivning.join(" ")))
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
 
         let mut ctx = Context::new();
         ctx.insert("policy", policy);
         self.page("fragor.html", "fragor.html", "Frågor och checklista", "fragor", ctx)?;
-        self.index(
-            "fragor.html",
-            "Policy",
-            "Frågor och checklista",
-            &policy.delfragor().map(|d| d.text.as_str()).collect::<Vec<_>>().join(" "),
-        );
+        self.search.extend(view::sok_policy(policy));
 
         // Content pages.
         for sida in self.site.sidor {
@@ -496,7 +409,7 @@ impl Renderer<'_> {
             ctx.insert("html", &markdown::render_page(&sida.markdown));
             let path = format!("sidor/{}.html", sida.slug);
             self.page(&path, "sida.html", &sida.meta.titel, &format!("sida-{}", sida.slug), ctx)?;
-            self.index(&path, "Sida", &sida.meta.titel, &sida.markdown);
+            self.search.push(view::sok_sida(sida));
         }
 
         let mut ctx = Context::new();
@@ -504,7 +417,7 @@ impl Renderer<'_> {
         self.page("tillganglighet.html", "tillganglighet.html", "Tillgänglighetsredogörelse", "tillganglighet", ctx)?;
 
         // Search: the index is a script that sets a global, so it loads from file:// too.
-        self.search.sort_by(|a, b| a["u"].as_str().cmp(&b["u"].as_str()));
+        self.search.sort_by(|a, b| a.u.cmp(&b.u));
         let json = serde_json::to_string(&self.search).expect("search index serialises").replace('<', "\\u003c");
         self.out
             .push(OutputFile::new("assets/sokindex.js", format!("window.MOLNKOLL_SOKINDEX = {json};\n").into_bytes()));
@@ -514,10 +427,6 @@ impl Renderer<'_> {
 
     fn supplier_slug(&self, name: &str) -> String {
         self.supplier_slugs.get(name).cloned().unwrap_or_else(|| slugify(name))
-    }
-
-    fn roll(&self, id: &str) -> String {
-        view::roll_namn(self.site.policy, id)
     }
 
     fn register_row<'i>(&self, item: &'i Item) -> view::RegisterRad<'i> {
@@ -533,43 +442,6 @@ impl Renderer<'_> {
         let glossary = Glossary { terms: &self.terms, prefix };
         let md = |s: &str| markdown::render(s, Some(&glossary));
         view::bedomning(self.site, item, &md, self.item_supplier_slug(item))
-    }
-
-    fn atgard_table(&self) -> Vec<serde_json::Value> {
-        let policy = self.site.policy;
-        let mut levels: Vec<&crate::model::Niva> = policy.nivaer.iter().collect();
-        levels.sort_by_key(|l| std::cmp::Reverse(l.varde));
-        levels
-            .into_iter()
-            .map(|n| {
-                let own: Vec<_> = policy
-                    .atgarder
-                    .iter()
-                    .filter(|a| a.niva == n.varde)
-                    .map(|a| {
-                        json!({"id": a.id, "rubrik": a.rubrik, "text": a.text, "punkter": a.punkter, "certifieringar": view::certifieringar(policy, a), "alternativ": a.alternativ, "lank": a.lank, "kalla": a.kalla, "skakrav": a.skakrav, "skakrav_kalla": a.skakrav_kalla, "motiv": a.motiv, "motiv_kalla": a.motiv_kalla, "bevis": a.bevis, "tidpunkt": a.tidpunkt.map(crate::model::Tidpunkt::text), "acceptans": a.acceptans, "galler_endast_vid": a.galler_endast_vid.map(|_| view::USA_VILLKOR)})
-                    })
-                    .collect();
-                let inherited: Vec<&str> = if policy.regler.kumulativ_atgardstabell {
-                    policy.atgarder.iter().filter(|a| a.niva < n.varde).map(|a| a.id.as_str()).collect()
-                } else {
-                    Vec::new()
-                };
-                json!({"niva": n.varde, "namn": n.namn, "atgarder": own, "arvda": inherited})
-            })
-            .collect()
-    }
-
-    fn utlosare_view(&self) -> Vec<serde_json::Value> {
-        self.site
-            .policy
-            .utlosare
-            .iter()
-            .map(|u| {
-                let names = |ids: &[String]| ids.iter().map(|i| self.roll(i)).collect::<Vec<_>>();
-                json!({"namn": u.namn, "initierar": names(&u.initierar), "utfor": names(&u.utfor), "stod": names(&u.stod), "ansvar": u.ansvar, "effekt": u.effekt})
-            })
-            .collect()
     }
 }
 
