@@ -170,7 +170,7 @@ pub fn kravbilaga(k: &KravbilagaVy<'_>, datum: Datum) -> Result<Vec<u8>, DocxErr
 
     doc = doc.add_paragraph(rubrik(1, "Bilaga A: Åtgärdstabell").page_break_before(true));
     doc = doc.add_paragraph(text(k.kumulativ_regel));
-    let rader = k.atgardstabell.iter().map(|a| vec![celltext(&a.niva), celltext(a.id), atgard_cell(a, &lankar)]);
+    let rader = k.atgardstabell.iter().map(|a| vec![celltext(&a.niva_text), celltext(a.id), atgard_cell(a, &lankar)]);
     doc = doc.add_table(tabell(&[("Nivå", 18), ("Id", 22), ("Åtgärd", 60)], rader));
 
     doc = doc.add_paragraph(rubrik(1, "Bilaga B: Begreppsförklaring"));
@@ -190,7 +190,7 @@ pub fn kravbilaga(k: &KravbilagaVy<'_>, datum: Datum) -> Result<Vec<u8>, DocxErr
 
 /// A measure as the PDF's action table shows it: heading, the routine's words, its points
 /// or certifications, the fallback, the list's address and the condition (a local addition).
-fn atgard_cell(a: &view::AtgardRadVy<'_>, lankar: &Lankar) -> Vec<Paragraph> {
+fn atgard_cell(a: &view::TabellAtgardVy<'_>, lankar: &Lankar) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let mut forsta = Paragraph::new();
     if a.lokal {

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::{USA_VILLKOR, certifieringar, driftform_text, handling_namn, kumulativ_regel, niva_namn, styrande_regel};
+use super::{driftform_text, handling_namn, kumulativ_regel, niva_namn, styrande_regel};
 use crate::Item;
 use crate::derive::{Del, Handling};
-use crate::model::{Aspekt, Atgard, AtgardTyp, Bedomning, Datum, KlassningVisning, Policy, TextKalla};
+use crate::model::{Aspekt, Atgard, AtgardTyp, Bedomning, Datum, KlassningVisning, Policy};
 
 /// The kravbilaga as every format shows it (the PDF and the DOCX). It goes to every bidder,
 /// so it holds no supplier, no status, no internal reference and no secrecy notice; how
@@ -36,7 +36,7 @@ pub struct KravbilagaVy<'a> {
     pub mangder: Vec<MangdVy<'a>>,
     pub krav: Vec<SkakravVy<'a>>,
     /// Bilaga A: the action table, highest level first.
-    pub atgardstabell: Vec<AtgardRadVy<'a>>,
+    pub atgardstabell: Vec<super::policy::TabellAtgardVy<'a>>,
     pub kumulativ_regel: &'static str,
     /// Bilaga B: the glossary.
     pub begrepp: Vec<BegreppVy<'a>>,
@@ -80,22 +80,6 @@ pub struct GodtasVy<'a> {
     pub namn: &'a str,
     pub form: &'static str,
     pub godtas: Option<&'a str>,
-}
-
-/// One row of the action table, with everything the policy says of the measure: its
-/// points, the certifications, the fallback, the list's address and its condition.
-#[derive(Serialize)]
-pub struct AtgardRadVy<'a> {
-    pub niva: String,
-    pub id: &'a str,
-    pub rubrik: &'a str,
-    pub text: &'a str,
-    pub punkter: Vec<&'a str>,
-    pub certifieringar: Vec<&'a str>,
-    pub alternativ: Option<&'a str>,
-    pub lank: Option<&'a str>,
-    pub villkor: Option<&'static str>,
-    pub lokal: bool,
 }
 
 #[derive(Serialize)]
@@ -225,29 +209,9 @@ pub fn kravbilaga<'a>(policy: &'a Policy, item: &'a Item, datum: Datum) -> Kravb
             Vec::new()
         },
         krav,
-        atgardstabell: policy
-            .atgarder
-            .iter()
-            .rev()
-            .map(|a| AtgardRadVy {
-                niva: niva_namn(policy, a.niva),
-                id: &a.id,
-                rubrik: &a.rubrik,
-                text: &a.text,
-                punkter: a.punkter.iter().map(|p| p.namn.as_str()).collect(),
-                certifieringar: certifieringar(policy, a),
-                alternativ: a.alternativ.as_deref(),
-                lank: a.lank.as_deref(),
-                villkor: a.galler_endast_vid.map(|_| USA_VILLKOR),
-                lokal: a.kalla == TextKalla::Lokal,
-            })
-            .collect(),
+        atgardstabell: super::policy::atgardsrader(policy),
         kumulativ_regel: kumulativ_regel(policy),
-        begrepp: policy
-            .begrepp
-            .iter()
-            .map(|t| BegreppVy { term: &t.term, forklaring: &t.forklaring, lokal: t.kalla == TextKalla::Lokal })
-            .collect(),
+        begrepp: super::policy::begrepp(policy),
     }
 }
 

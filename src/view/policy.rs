@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{
-    BegreppVy, USA_VILLKOR, certifieringar, kumulativ_regel, roll_namn, rutin_galler_lokal, rutin_galler_namn,
-    styrande_regel,
+    BegreppVy, USA_VILLKOR, certifieringar, kumulativ_regel, niva_namn, roll_namn, rutin_galler_lokal,
+    rutin_galler_namn, styrande_regel,
 };
 use crate::model::{Niva, Policy, Punkt, Stycke, TextKalla, Tidpunkt};
 
@@ -42,6 +42,8 @@ pub struct TabellAtgardVy<'a> {
     pub niva: u8,
     /// The level's name alone; `None` when the policy does not know the level.
     pub niva_namn: Option<&'a str>,
+    /// The level as a cell shows it: "2 – Skyddsvärd".
+    pub niva_text: String,
     pub id: &'a str,
     pub rubrik: &'a str,
     pub text: &'a str,
@@ -147,35 +149,46 @@ fn stycken(s: &[Stycke]) -> Vec<TextLokalVy<'_>> {
     s.iter().map(|p| TextLokalVy { text: &p.text, lokal: lokal(p.kalla) }).collect()
 }
 
+/// The åtgärdstabell's rows, highest level first, as the policy states them.
+pub fn atgardsrader(policy: &Policy) -> Vec<TabellAtgardVy<'_>> {
+    policy
+        .atgarder
+        .iter()
+        .rev()
+        .map(|a| TabellAtgardVy {
+            niva: a.niva,
+            niva_namn: policy.niva(a.niva).map(|n| n.namn.as_str()),
+            niva_text: niva_namn(policy, a.niva),
+            id: &a.id,
+            rubrik: &a.rubrik,
+            text: &a.text,
+            punkter: a.punkter.iter().map(|p| p.namn.as_str()).collect(),
+            certifieringar: certifieringar(policy, a),
+            alternativ: a.alternativ.as_deref(),
+            lokal: lokal(a.kalla),
+            lank: a.lank.as_deref(),
+            villkor: a.galler_endast_vid.map(|_| USA_VILLKOR),
+            skakrav: a.skakrav.as_deref(),
+            skakrav_lokal: lokal(a.skakrav_kalla),
+        })
+        .collect()
+}
+
+/// The glossary, in the policy's order.
+pub fn begrepp(policy: &Policy) -> Vec<BegreppVy<'_>> {
+    policy
+        .begrepp
+        .iter()
+        .map(|b| BegreppVy { term: &b.term, forklaring: &b.forklaring, lokal: lokal(b.kalla) })
+        .collect()
+}
+
 pub fn policy_tabeller(policy: &Policy) -> PolicyTabellerVy<'_> {
     let l = &policy.lamplighet;
     PolicyTabellerVy {
-        atgardstabell: policy
-            .atgarder
-            .iter()
-            .rev()
-            .map(|a| TabellAtgardVy {
-                niva: a.niva,
-                niva_namn: policy.niva(a.niva).map(|n| n.namn.as_str()),
-                id: &a.id,
-                rubrik: &a.rubrik,
-                text: &a.text,
-                punkter: a.punkter.iter().map(|p| p.namn.as_str()).collect(),
-                certifieringar: certifieringar(policy, a),
-                alternativ: a.alternativ.as_deref(),
-                lokal: lokal(a.kalla),
-                lank: a.lank.as_deref(),
-                villkor: a.galler_endast_vid.map(|_| USA_VILLKOR),
-                skakrav: a.skakrav.as_deref(),
-                skakrav_lokal: lokal(a.skakrav_kalla),
-            })
-            .collect(),
+        atgardstabell: atgardsrader(policy),
         kumulativ_regel: kumulativ_regel(policy),
-        begrepp: policy
-            .begrepp
-            .iter()
-            .map(|b| BegreppVy { term: &b.term, forklaring: &b.forklaring, lokal: lokal(b.kalla) })
-            .collect(),
+        begrepp: begrepp(policy),
         dokumenttyper: policy
             .dokumenttyper
             .iter()
