@@ -141,20 +141,21 @@ fn molnkoll_alla_tradar(b: Bencher) {
 /// pages are forgotten before each sample, like the memo, so each one pays for them).
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn kravbilaga_delade_bilagor(b: Bencher) {
-    let s = &*STATE;
-    let pool = one_thread();
-    b.counter(ItemsCount::new(s.kravbilagor.len())).with_inputs(forget).bench_values(|()| {
-        pool.install(|| pdf::compile_all(&s.kravbilagor, &s.templates)).unwrap_or_else(|e| panic!("{e:?}"))
-    });
+    kravbilagor(b, &STATE.templates);
 }
 
 /// The same kravbilagor with Bilaga A and B typeset inside each one, as before.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn kravbilaga_hela_mallen(b: Bencher) {
+    kravbilagor(b, &STATE.hela_mallen);
+}
+
+/// Every kravbilaga of the sample on one thread, through molnkoll's own path.
+fn kravbilagor(b: Bencher, templates: &pdf::Templates) {
     let s = &*STATE;
     let pool = one_thread();
     b.counter(ItemsCount::new(s.kravbilagor.len())).with_inputs(forget).bench_values(|()| {
-        pool.install(|| pdf::compile_all(&s.kravbilagor, &s.hela_mallen)).unwrap_or_else(|e| panic!("{e:?}"))
+        pool.install(|| pdf::compile_all(&s.kravbilagor, templates)).unwrap_or_else(|e| panic!("{e:?}"))
     });
 }
 
