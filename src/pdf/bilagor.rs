@@ -41,7 +41,7 @@ pub(super) struct Bilagor {
     platser: HashSet<Location>,
 }
 
-type Delade = Arc<Result<Bilagor, Vec<TemplateError>>>;
+pub(super) type Delade = Arc<Result<Bilagor, Vec<TemplateError>>>;
 
 /// The last shared pages made, by their key.
 static SENAST: Mutex<Option<(Key, Delade)>> = Mutex::new(None);
@@ -54,7 +54,11 @@ pub(super) fn glom() {
 /// The shared pages for these templates and this policy, typeset on first use and kept
 /// for the process: `serve` then typesets them once, not on every rebuild.
 pub(super) fn delade(engine: &Engine, templates: &Templates, policy: &serde_json::Value) -> Delade {
-    let data = serde_json::to_vec(&serde_json::json!({ "policy": policy })).expect("the policy's tables serialise");
+    #[derive(serde::Serialize)]
+    struct Data<'a> {
+        policy: &'a serde_json::Value,
+    }
+    let data = serde_json::to_vec(&Data { policy }).expect("the policy's tables serialise");
     let key = crate::keys::bilagor(templates.fingerprint(), &data);
     // Held while typesetting: every other document that needs the pages waits for them.
     let mut senast = SENAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

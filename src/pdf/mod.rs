@@ -304,6 +304,8 @@ fn compile_batches<'a>(
     keep: Keep,
 ) -> Result<Compiled, Vec<TemplateError>> {
     let engine = Engine::shared();
+    // The shared appendices, found once per build rather than keyed again per kravbilaga.
+    let delade = std::sync::OnceLock::new();
     let done = AtomicUsize::new(0);
     let reused = AtomicUsize::new(0);
     let mut files = Vec::with_capacity(total);
@@ -333,7 +335,7 @@ fn compile_batches<'a>(
                                 reused.fetch_add(1, Ordering::Relaxed);
                                 Ok(OutputFile::reused(path, bytes, key, hash))
                             }
-                            None => compile(engine, templates, job, data, value.get("policy"))
+                            None => compile(engine, templates, job, data, value.get("policy"), &delade)
                                 .map(|b| OutputFile::keyed(path, b, key)),
                         }
                     }
@@ -366,17 +368,19 @@ fn compile_batches<'a>(
 }
 
 /// Typesets one document; `policy` is the policy's tables from its data, which the shared
-/// appendices show (see [`bilagor`]).
+/// appendices show (see [`bilagor`]), and `kept` holds those pages once this build has them.
 fn compile(
     engine: &Engine,
     templates: &Templates,
     job: &Planned,
     data: Vec<u8>,
     policy: Option<&Value>,
+    kept: &std::sync::OnceLock<bilagor::Delade>,
 ) -> Result<Vec<u8>, Vec<TemplateError>> {
-    let delade =
-        policy.filter(|_| bilagor::ANVANDS_AV.contains(&job.template)).map(|p| bilagor::delade(engine, templates, p));
-    let delade = match delade.as_deref() {
+    let delade = policy
+        .filter(|_| bilagor::ANVANDS_AV.contains(&job.template))
+        .map(|p| kept.get_or_init(|| bilagor::delade(engine, templates, p)));
+    let delade = match delade.map(|d| &**d) {
         Some(Err(e)) => return Err(e.clone()),
         Some(Ok(b)) => Some(b),
         None => None,
