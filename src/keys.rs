@@ -52,6 +52,16 @@ pub fn build_id() -> Key {
     KeyBuilder::new("build").part(env!("MOLNKOLL_BUILD_ID").as_bytes()).finish()
 }
 
+/// The versions of one assessment's file, newest first, as (commit, blob id): which of
+/// them recorded the decision is kept by this key in the history's memory.
+pub(crate) fn versioner<'a>(versions: impl Iterator<Item = (&'a str, &'a [u8])>) -> Key {
+    let mut k = KeyBuilder::new("versioner");
+    for (commit, blob) in versions {
+        k.part(commit.as_bytes()).part(blob);
+    }
+    k.finish()
+}
+
 /// The key of a file that has no inputs of its own to hash: its bytes.
 pub fn content_key(bytes: &[u8]) -> Key {
     KeyBuilder::new("bytes").part(bytes).finish()

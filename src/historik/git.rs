@@ -6,16 +6,23 @@
 //! later read with the same HEAD reuses the whole walk. A rebase or an amend makes new
 //! commits with new ids: they are read afresh, and what the old ones did is never used
 //! again, so the history from the memory is the history read fresh.
+//!
+//! Finding the decided version means reading old versions of a file from the pack, which
+//! undoes their deltas and costs far more than the walk. Which version was decided is
+//! kept by a key of the file's versions, and a file is read again only when that changes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 use gix::bstr::ByteSlice;
 use gix::hash::ObjectId;
 use serde::{Deserialize, Serialize};
 
 use super::{Andring, Beslutsversion, FilHistorik, Historik, Kalla};
+use crate::keys::{self, Key};
 use crate::model::Datum;
 
 /// A commit described (`None` until it is, when it came from the file form), and the
@@ -44,6 +51,9 @@ struct Logg {
     /// The text of each decided version, by blob, in memory only: reading one from a
     /// pack undoes its deltas, which for a thousand files costs more than the walk.
     texter: HashMap<ObjectId, String>,
+    /// Which version of each file recorded its decision, by file: the same as long as the
+    /// file's versions are (their key, [`keys::versioner`]).
+    beslutade: HashMap<String, Beslutad>,
     /// The last HEAD, and the commits that changed the folder, in the order of the walk.
     senast: Option<(ObjectId, Vec<ObjectId>)>,
 }
@@ -54,9 +64,10 @@ struct Logg {
 pub struct Minne(Arc<Mutex<Logg>>);
 
 /// The memory's file form: hex ids, sorted, so the same history gives the same bytes.
-/// It lies in the published output folder, so it holds object ids and file names only:
-/// no author, no message, no text and no decision of any version, which may be secret
-/// or hidden (`[publicering] forfattare`). Those are read from the repository again.
+/// It lies in the published output folder, so it holds object ids, file names and which
+/// version of each file was decided, as the pages show: no author, no message, no text
+/// and no decision's content, which may be secret or hidden (`[publicering] forfattare`).
+/// Those are read from the repository again.
 #[derive(Serialize, Deserialize)]
 struct Fil {
     version: String,
@@ -64,6 +75,10 @@ struct Fil {
     head: String,
     ordning: Vec<String>,
     commits: BTreeMap<String, FilIncheckning>,
+    /// Which version recorded each file's decision, by the key of its versions in hex. The
+    /// pages show the same (the decided version's commit).
+    #[serde(default)]
+    beslutade: BTreeMap<String, (String, Option<usize>)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -120,6 +135,11 @@ impl Minne {
             commits,
             beslut: HashMap::new(),
             texter: HashMap::new(),
+            beslutade: fil
+                .beslutade
+                .into_iter()
+                .map(|(f, (key, i))| Some((f, Beslutad { versioner: Key::from_str_radix(&key, 16).ok()?, index: i })))
+                .collect::<Option<_>>()?,
             senast: Some((oid(&fil.head)?, ordning)),
         })
     }
@@ -144,6 +164,11 @@ impl Minne {
             head: head.to_string(),
             ordning: ordning.iter().map(ToString::to_string).collect(),
             commits,
+            beslutade: logg
+                .beslutade
+                .iter()
+                .map(|(f, b)| (f.clone(), (format!("{:032x}", b.versioner), b.index)))
+                .collect(),
         };
         Some(serde_json::to_vec(&fil).expect("the history memory serialises"))
     }
@@ -232,32 +257,38 @@ fn read_repo(
         }
     }
 
-    let mut beslut = std::mem::take(&mut logg.beslut);
-    let mut texter = std::mem::take(&mut logg.texter);
-    let mut used = HashMap::new();
-    let mut used_texter = HashMap::new();
-    let mut filer = HashMap::new();
-    for (file, text) in &wanted {
-        let v = versions.remove(file.as_str()).unwrap_or_default();
-        let now = gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, text.as_bytes())?;
-        // A checkout with `core.autocrlf=true` has CRLF where the commit has LF.
-        let lf = if text.contains("\r\n") {
-            Some(gix::objs::compute_hash(
-                repo.object_hash(),
-                gix::objs::Kind::Blob,
-                text.replace("\r\n", "\n").as_bytes(),
-            )?)
-        } else {
-            None
-        };
-        let ej_incheckad = v.first().is_none_or(|(_, blob)| *blob != now && lf != Some(*blob));
-        let beslutad = beslutad_version(repo, &v, (&mut beslut, &mut used), (&mut texter, &mut used_texter))?;
-        let andringar = v.into_iter().map(|(a, _)| a.clone()).collect();
-        filer.insert(format!("{dir}/{file}"), FilHistorik { andringar, ej_incheckad, beslutad });
-    }
+    // Each file is read on its own thread: a version's blob, undeltified from the pack, is
+    // most of the cost.
+    let kanda = Kanda {
+        beslut: std::mem::take(&mut logg.beslut),
+        texter: std::mem::take(&mut logg.texter),
+        beslutade: std::mem::take(&mut logg.beslutade),
+    };
+    let sync = repo.clone().into_sync();
+    let read: Vec<GitResult<(String, FilHistorik, Kanda)>> = wanted
+        .par_iter()
+        .map(|(file, text)| (file, text, versions.get(file.as_str()).map(Vec::as_slice).unwrap_or_default()))
+        .map_init(
+            || sync.to_thread_local(),
+            |repo, (file, text, v)| {
+                let nu = Nu::of(repo, text)?;
+                let ej_incheckad = v.first().is_none_or(|(_, blob)| nu.text(blob).is_none());
+                let mut kept = Kanda::default();
+                let beslutad = beslutad_version(repo, file, v, &nu, &kanda, &mut kept)?;
+                let andringar = v.iter().map(|(a, _)| (*a).clone()).collect();
+                Ok((format!("{dir}/{file}"), FilHistorik { andringar, ej_incheckad, beslutad }, kept))
+            },
+        )
+        .collect();
     // Only the versions of files that still exist are worth keeping.
-    logg.beslut = used;
-    logg.texter = used_texter;
+    let mut filer = HashMap::with_capacity(read.len());
+    for r in read {
+        let (name, fil, kept) = r?;
+        logg.beslut.extend(kept.beslut);
+        logg.texter.extend(kept.texter);
+        logg.beslutade.extend(kept.beslutade);
+        filer.insert(name, fil);
+    }
     logg.senast = Some((head, ordning));
     Ok(Historik { kalla: Kalla::Git { head: head.to_string() }, filer })
 }
@@ -382,38 +413,118 @@ fn describe(repo: &gix::Repository, id: ObjectId) -> GitResult<Andring> {
     })
 }
 
-/// The newest version whose decision status or date differs from the version before it,
-/// and has a decision: that is when the decision was recorded. Each version's decision is
-/// taken from `known` by blob when an earlier read parsed it, and noted in `used`; the
-/// decided version's text likewise from `texter`.
-type Kept<'a, T> = (&'a mut HashMap<ObjectId, T>, &'a mut HashMap<ObjectId, T>);
+/// What one read knows of versions by blob: each one's decision, and the text of each
+/// decided one (see [`Logg`]).
+#[derive(Default)]
+struct Kanda {
+    beslut: HashMap<ObjectId, Option<(String, String)>>,
+    texter: HashMap<ObjectId, String>,
+    beslutade: HashMap<String, Beslutad>,
+}
 
+/// Which of a file's versions, newest first, recorded its decision, and the key of
+/// those versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Beslutad {
+    versioner: Key,
+    index: Option<usize>,
+}
+
+/// The file as it is on disk, and the blob ids its text has in git.
+struct Nu<'a> {
+    text: &'a str,
+    blob: ObjectId,
+    /// A checkout with `core.autocrlf=true` has CRLF where the commit has LF.
+    lf: Option<(ObjectId, String)>,
+}
+
+impl<'a> Nu<'a> {
+    fn of(repo: &gix::Repository, text: &'a str) -> GitResult<Nu<'a>> {
+        let hash = |t: &str| gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, t.as_bytes());
+        let lf = match text.contains("\r\n") {
+            true => {
+                let lf = text.replace("\r\n", "\n");
+                Some((hash(&lf)?, lf))
+            }
+            false => None,
+        };
+        Ok(Nu { text, blob: hash(text)?, lf })
+    }
+
+    /// The text of `blob` when it is the file now, which spares reading it from the pack.
+    fn text(&self, blob: &ObjectId) -> Option<&str> {
+        match &self.lf {
+            _ if *blob == self.blob => Some(self.text),
+            Some((id, lf)) if id == blob => Some(lf),
+            _ => None,
+        }
+    }
+}
+
+/// The newest version whose decision status or date differs from the version before it,
+/// and has a decision: that is when the decision was recorded. The versions are read
+/// newest first and only until it is found. A version's decision and the decided text
+/// come from the file now, from what an earlier read kept in `known`, or from the
+/// repository; what this read used is noted in `kept`.
 fn beslutad_version(
     repo: &gix::Repository,
+    file: &str,
     versions: &[(&Andring, ObjectId)],
-    (known, used): Kept<Option<(String, String)>>,
-    texter: Kept<String>,
+    nu: &Nu,
+    known: &Kanda,
+    kept: &mut Kanda,
 ) -> GitResult<Option<Beslutsversion>> {
-    let mut previous = None;
-    let mut found = None;
-    for (andring, blob) in versions.iter().rev() {
-        let beslut = match known.remove(blob).or_else(|| used.get(blob).cloned()) {
-            Some(b) => b,
-            None => beslut_nyckel(&repo.find_blob(*blob)?.data.to_str_lossy()),
-        };
-        if beslut.is_some() && beslut != previous {
-            found = Some((*andring, *blob));
+    let mut keys: Vec<Option<Option<(String, String)>>> = vec![None; versions.len()];
+    let mut beslut_of = |i: usize| -> GitResult<Option<(String, String)>> {
+        let Some((_, blob)) = versions.get(i) else { return Ok(None) };
+        if let Some(b) = &keys[i] {
+            return Ok(b.clone());
         }
-        used.insert(*blob, beslut.clone());
-        previous = beslut;
-    }
-    let Some((andring, blob)) = found else { return Ok(None) };
-    let text = match texter.0.remove(&blob).or_else(|| texter.1.get(&blob).cloned()) {
-        Some(text) => text,
-        None => repo.find_blob(blob)?.data.to_str_lossy().into_owned(),
+        let beslut = match (known.beslut.get(blob), nu.text(blob)) {
+            (Some(b), _) => b.clone(),
+            (None, Some(text)) => beslut_nyckel(text),
+            (None, None) => beslut_nyckel(&repo.find_blob(*blob)?.data.to_str_lossy()),
+        };
+        kept.beslut.insert(*blob, beslut.clone());
+        keys[i] = Some(beslut.clone());
+        Ok(beslut)
     };
-    texter.1.insert(blob, text.clone());
+    let key = keys::versioner(versions.iter().map(|(a, blob)| (a.commit.as_str(), blob.as_bytes())));
+    let index = match known.beslutade.get(file) {
+        Some(b) if b.versioner == key => b.index,
+        _ => beslutad_index(versions.len(), &mut beslut_of)?,
+    };
+    kept.beslutade.insert(file.to_owned(), Beslutad { versioner: key, index });
+    let found = index.and_then(|i| versions.get(i)).copied();
+    let Some((andring, blob)) = found else { return Ok(None) };
+    let text = match (nu.text(&blob), known.texter.get(&blob)) {
+        (Some(text), _) => text.to_owned(),
+        (None, known) => {
+            let text = match known {
+                Some(text) => text.clone(),
+                None => repo.find_blob(blob)?.data.to_str_lossy().into_owned(),
+            };
+            kept.texter.insert(blob, text.clone());
+            text
+        }
+    };
     Ok(Some(Beslutsversion { andring: andring.clone(), text }))
+}
+
+/// Which of `n` versions, newest first, recorded the decision: the newest whose decision is
+/// set and differs from the version before it (the oldest's from none). `beslut` gives a
+/// version's decision, and is asked only until the answer is known.
+fn beslutad_index<K: PartialEq, E>(
+    n: usize,
+    beslut: &mut impl FnMut(usize) -> Result<Option<K>, E>,
+) -> Result<Option<usize>, E> {
+    for i in 0..n {
+        let b = beslut(i)?;
+        if b.is_some() && b != if i + 1 < n { beslut(i + 1)? } else { None } {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
 }
 
 /// The decision's status and date in a version of the file, if it has both. A version that
@@ -422,4 +533,42 @@ fn beslut_nyckel(text: &str) -> Option<(String, String)> {
     let table: toml::Table = toml::from_str(text).ok()?;
     let beslut = table.get("beslut")?.as_table()?;
     Some((beslut.get("status")?.to_string(), beslut.get("datum")?.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::beslutad_index;
+
+    /// The definition read oldest first, as `git log --reverse` would.
+    fn oldest_first(keys: &[Option<u8>]) -> Option<usize> {
+        let mut previous = None;
+        let mut found = None;
+        for (i, k) in keys.iter().enumerate().rev() {
+            if k.is_some() && *k != previous {
+                found = Some(i);
+            }
+            previous = *k;
+        }
+        found
+    }
+
+    #[test]
+    fn the_decided_version_read_newest_first_and_stopping_early_is_the_one_read_oldest_first() {
+        // Every history of up to six versions over "no decision" and two decisions.
+        for n in 0..=6u32 {
+            for code in 0..3usize.pow(n) {
+                let keys: Vec<Option<u8>> =
+                    (0..n).map(|i| [None, Some(1), Some(2)][code / 3usize.pow(i) % 3]).collect();
+                let mut asked = Vec::new();
+                let found = beslutad_index(keys.len(), &mut |i| {
+                    asked.push(i);
+                    Ok::<_, ()>(keys[i])
+                });
+                assert_eq!(found, Ok(oldest_first(&keys)), "{keys:?}");
+                // Nothing older than the version after the decided one is read.
+                let last = found.unwrap().map_or(keys.len(), |i| (i + 2).min(keys.len()));
+                assert!(asked.iter().all(|&i| i < last), "{keys:?} asked {asked:?}");
+            }
+        }
+    }
 }

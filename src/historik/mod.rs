@@ -65,7 +65,8 @@ impl FilHistorik {
     /// The fields that differ between the decided version and `nu`, the file as it is now.
     /// `None` when no decision has been committed.
     pub fn sedan_beslut(&self, nu: &str) -> Option<Vec<Skillnad>> {
-        self.beslutad.as_ref().map(|v| skillnader(&v.text, nu))
+        // Unchanged since the decision, the usual case, needs no parsing.
+        self.beslutad.as_ref().map(|v| if v.text == nu { Vec::new() } else { skillnader(&v.text, nu) })
     }
 }
 

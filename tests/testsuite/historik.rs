@@ -235,11 +235,20 @@ fn history_kept_by_the_build_equals_history_read_fresh_and_is_never_stale() {
     assert!(!page().contains("nytt namn"), "{}", page());
     assert_same_as_fresh(root);
 
+    // A decision taken again: the decided version is the new commit, though the file's
+    // older versions (and which of them was decided) are in the memory.
+    f.dir.edit("content/bedomningar/schema.toml", "datum = 2026-02-01", "datum = 2026-03-20");
+    let omprovad = commit(root, "Bertil Berg", "2026-03-20", "Beslut: Schemaläggning omprövad");
+    f.dir.build().ok();
+    let schema = || f.dir.output("bedomningar/schema/index.html");
+    assert!(schema().contains(&format!("(version <code>{}</code>)", &omprovad[..7])), "{}", schema());
+    assert_same_as_fresh(root);
+
     // A reset to an older commit: HEAD is now an ancestor of what was read.
     git(root, "x", TODAY, &["reset", "-q", "--hard", &f.decided]);
     f.dir.build().ok();
-    let schema = f.dir.output("bedomningar/schema/index.html");
-    assert!(!schema.contains("ny klassning"), "{schema}");
+    assert!(!schema().contains("ny klassning"), "{}", schema());
+    assert!(schema().contains(&format!("(version <code>{}</code>)", &f.decided[..7])), "{}", schema());
     assert!(!page().contains("omdöpt"), "{}", page());
     assert_same_as_fresh(root);
 
