@@ -135,6 +135,18 @@ impl PageKeys {
         self.base.clone().part(path.as_bytes()).part(template.as_bytes()).part(context).finish()
     }
 
+    /// A page that lists rows: its path, template, its context without the rows, and each
+    /// row serialised, in the page's order.
+    pub fn list_page(&self, path: &str, template: &str, frame: &[u8], rows: &[&[u8]]) -> Key {
+        let mut key = self.base.clone();
+        key.part(path.as_bytes()).part(template.as_bytes()).part(b"rader").part(frame);
+        key.part(&(rows.len() as u64).to_le_bytes());
+        for row in rows {
+            key.part(row);
+        }
+        key.finish()
+    }
+
     /// What a page made from one assessment (its judgement's key `item`) is made from,
     /// found without making its context: `parts` are the page's path, template, title and
     /// whatever else it shows that is not in the assessment.

@@ -4,7 +4,7 @@
 //! only lay them out. Every value from TOML reaches HTML through Tera's autoescaping,
 //! and Markdown only through [`crate::markdown`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -261,6 +261,17 @@ impl Renderer<'_> {
         Ok(())
     }
 
+    /// What every page's context holds besides its own.
+    fn frame(&self, path: &str, title: &str, nav: &str, ctx: &mut Context) {
+        let policy = self.site.policy;
+        ctx.insert("root", &root_prefix(path));
+        ctx.insert("title", title);
+        ctx.insert("nav", nav);
+        ctx.insert("organisation", &policy.organisation);
+        ctx.insert("oppen", &self.site.profil.oppen());
+        ctx.insert("sidor", &view::sidlankar(self.site.sidor));
+    }
+
     /// One page, from the cache when its template and context are what they were.
     fn make_page(
         &self,
@@ -270,13 +281,7 @@ impl Renderer<'_> {
         nav: &str,
         mut ctx: Context,
     ) -> Result<OutputFile, RenderError> {
-        let policy = self.site.policy;
-        ctx.insert("root", &root_prefix(path));
-        ctx.insert("title", title);
-        ctx.insert("nav", nav);
-        ctx.insert("organisation", &policy.organisation);
-        ctx.insert("oppen", &self.site.profil.oppen());
-        ctx.insert("sidor", &view::sidlankar(self.site.sidor));
+        self.frame(path, title, nav, &mut ctx);
         // The context is the page's whole input; serialising it costs a fraction of rendering.
         let value = ctx.into_json();
         let json = serde_json::to_vec(&value).expect("a page context serialises");
@@ -286,6 +291,33 @@ impl Renderer<'_> {
             return Ok(OutputFile::reused(path, bytes, key, hash));
         }
         let ctx = Context::from_value(value).expect("a context is an object");
+        let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, &e))?;
+        Ok(OutputFile::keyed(path, html.into_bytes(), key))
+    }
+
+    /// A page that lists many assessments' rows, keyed by the rows' JSON, each serialised
+    /// once for all the lists it is in (`rows`, by slug), instead of by its whole context:
+    /// the register's 20-odd pages hold each row several times over. `ctx` makes the
+    /// context without the rows, and `with_rows` adds them, only when the page is made.
+    #[allow(clippy::too_many_arguments)]
+    fn list_page(
+        &self,
+        path: &str,
+        template: &str,
+        title: &str,
+        nav: &str,
+        mut ctx: Context,
+        rows: &[&[u8]],
+        with_rows: impl FnOnce(&mut Context),
+    ) -> Result<OutputFile, RenderError> {
+        self.frame(path, title, nav, &mut ctx);
+        let frame = serde_json::to_vec(&ctx.clone().into_json()).expect("a page context serialises");
+        let key = self.keys.list_page(path, template, &frame, rows);
+        if let Some((bytes, hash)) = self.cache.get(path, key) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(OutputFile::reused(path, bytes, key, hash));
+        }
+        with_rows(&mut ctx);
         let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, &e))?;
         Ok(OutputFile::keyed(path, html.into_bytes(), key))
     }
@@ -325,11 +357,19 @@ impl Renderer<'_> {
 
         // Register: one pre-rendered view per filter and sort order, so it works without JavaScript.
         let links = view::register_lankar(policy, &organisationer);
+        let json: HashMap<&str, Vec<u8>> =
+            rows.par_iter().map(|r| (r.slug, serde_json::to_vec(r).expect("a register row serialises"))).collect();
         let register: Vec<_> = view::register_sidor(policy, &links, &organisationer, &rows)
             .into_par_iter()
             .map(|sida| {
-                let ctx = Context::from_serialize(&sida).expect("a register page serialises");
-                self.make_page(&sida.current, "register.html", &sida.heading, "register", ctx)
+                let mut ctx = Context::new();
+                ctx.insert("views", sida.views);
+                ctx.insert("current", &sida.current);
+                ctx.insert("heading", &sida.heading);
+                let own: Vec<&[u8]> = sida.rows.iter().map(|r| json[r.slug].as_slice()).collect();
+                self.list_page(&sida.current, "register.html", &sida.heading, "register", ctx, &own, |ctx| {
+                    ctx.insert("rows", &sida.rows)
+                })
             })
             .collect::<Result<_, _>>()?;
         self.out.extend(register);
@@ -359,10 +399,13 @@ impl Renderer<'_> {
             let mut ctx = Context::new();
             ctx.insert("namn", l.namn);
             ctx.insert("land", l.land);
-            ctx.insert("rows", &l.items.iter().map(|i| self.register_row(i)).collect::<Vec<_>>());
             ctx.insert("certifikat", &view::leverantor_certifikat(policy, &l, self.site.today));
             let path = format!("leverantorer/{slug}/index.html");
-            self.page(&path, "leverantor.html", l.namn, "leverantorer", ctx)?;
+            let own: Vec<&[u8]> = l.items.iter().map(|i| json[i.slug.as_str()].as_slice()).collect();
+            let page = self.list_page(&path, "leverantor.html", l.namn, "leverantorer", ctx, &own, |ctx| {
+                ctx.insert("rows", &l.items.iter().map(|i| self.register_row(i)).collect::<Vec<_>>())
+            })?;
+            self.out.push(page);
             self.search.push(view::sok_leverantor(&l, &path));
             supplier_list.push(view::leverantor_rad(&l, &slug));
         }
