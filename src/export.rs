@@ -3,6 +3,7 @@
 //! xlsx with a header row, filters and column widths.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use serde::Serialize;
@@ -75,7 +76,7 @@ pub const RUBRIKER: [&str; 18] = [
 ];
 
 /// The rows, sorted by service name then file, so every export is stable.
-pub fn rader(policy: &Policy, items: &[Item]) -> Vec<Rad> {
+pub fn rader(policy: &Policy, items: &[Arc<Item>]) -> Vec<Rad> {
     let mut rows: Vec<Rad> = items
         .iter()
         .map(|i| {
@@ -120,7 +121,7 @@ pub fn rader(policy: &Policy, items: &[Item]) -> Vec<Rad> {
 /// returns the errors instead if masked text still stands in a row.
 pub fn rader_for(
     policy: &Policy,
-    items: &mut [Item],
+    items: &mut [Arc<Item>],
     profil: crate::Profil,
     today: Datum,
 ) -> Result<Vec<Rad>, Vec<crate::diagnostic::Diagnostic>> {

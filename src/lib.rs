@@ -102,7 +102,8 @@ pub struct Item {
 pub struct Checked {
     pub sources: Sources,
     pub policy: Option<Policy>,
-    pub items: Vec<Item>,
+    /// Shared with `serve`'s memo, which keeps each unchanged assessment's judgement.
+    pub items: Vec<std::sync::Arc<Item>>,
     pub sidor: Vec<sidor::Sida>,
     /// Files that were read, valid or not.
     pub files: usize,
@@ -208,7 +209,7 @@ fn judge(
     let mut items = Vec::with_capacity(judged.len());
     for j in judged {
         diagnostics.extend(j.diagnostics);
-        items.extend(j.item.map(std::sync::Arc::unwrap_or_clone));
+        items.extend(j.item);
     }
     let files = names.len() + 1 + sidor.len();
     drop(names);

@@ -5,6 +5,7 @@
 //! what they depend on, not by the strings they hold.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{Value as Json, json};
 
@@ -203,7 +204,7 @@ const MIN_KORT: usize = 3;
 
 /// Applies `profil` to every item: the open profile masks them in place. Returns the
 /// texts that were masked, for [`sok`]. `today` is the day the items were derived for.
-pub(crate) fn tillampa(policy: &Policy, items: &mut [Item], profil: Profil, today: Datum) -> Vec<Hemlighet> {
+pub(crate) fn tillampa(policy: &Policy, items: &mut [Arc<Item>], profil: Profil, today: Datum) -> Vec<Hemlighet> {
     if !profil.oppen() {
         return Vec::new();
     }
@@ -211,6 +212,8 @@ pub(crate) fn tillampa(policy: &Policy, items: &mut [Item], profil: Profil, toda
     let publikt = serde_json::to_string(policy).unwrap_or_default();
     let mut hemliga = Vec::new();
     for item in items.iter_mut() {
+        // Masked in a copy of its own: `serve`'s memo shares the judged one.
+        let item = Arc::make_mut(item);
         let original = serde_json::to_value(&item.bedomning).unwrap_or(Json::Null);
         let mut alt = item.bedomning.clone();
         for m in &item.sekretess {
@@ -362,7 +365,7 @@ fn tidigare_markeringar(text: &str) -> Vec<(String, String)> {
 
 /// Each record's derived texts and change view, by a name [`sok`] knows, for the search
 /// for short values and marked ids' names.
-pub(crate) fn harledda_texter(items: &[Item]) -> Vec<(String, String)> {
+pub(crate) fn harledda_texter(items: &[Arc<Item>]) -> Vec<(String, String)> {
     items
         .iter()
         .filter(|i| !i.sekretess.is_empty())

@@ -215,7 +215,7 @@ fn leaks(
     site: &crate::view::Site,
     hemliga: &[maskering::Hemlighet],
     files: &[write::OutputFile],
-    items: &[crate::Item],
+    items: &[std::sync::Arc<crate::Item>],
 ) -> Vec<Diagnostic> {
     let tables = if hemliga.is_empty() { serde_json::Value::Null } else { pdf::data::policy_tables(site.policy) };
     let pdf_texts = pdf::job_iter(site, &tables).map(|j| (j.path.clone(), maskering::json_text(&j.data())));

@@ -390,7 +390,7 @@ impl Renderer<'_> {
             })
             .collect::<Result<_, _>>()?;
         self.out.extend(pages);
-        self.search.extend(self.site.items.iter().map(view::sok_bedomning));
+        self.search.extend(self.site.items.iter().map(|i| view::sok_bedomning(i)));
 
         // Suppliers.
         let mut supplier_list = Vec::new();

@@ -12,6 +12,7 @@
 //! (navigation, supplier pages, search index).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -41,7 +42,7 @@ pub use webbplats::*;
 /// Everything the site shows, derived once: the input of every renderer.
 pub struct Site<'a> {
     pub policy: &'a Policy,
-    pub items: &'a [Item],
+    pub items: &'a [Arc<Item>],
     pub sidor: &'a [Sida],
     pub today: Datum,
     /// Where the history came from, or why there is none.

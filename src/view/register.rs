@@ -1,6 +1,7 @@
 //! The start page (what needs doing, the counts) and the register's pages.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -55,10 +56,10 @@ pub struct ArendeVy {
 }
 
 /// What needs doing, one entry per service, the most urgent first (derive's order).
-pub fn uppmarksamhet<'a>(policy: &Policy, items: &'a [Item]) -> Vec<UppmarksamhetVy<'a>> {
+pub fn uppmarksamhet<'a>(policy: &Policy, items: &'a [Arc<Item>]) -> Vec<UppmarksamhetVy<'a>> {
     let mut services: Vec<(&Item, Vec<Uppmarksamhet<'_>>)> = items
         .iter()
-        .map(|i| (i, derive::uppmarksamhet(&i.harledning, i.sedan_beslut.as_deref())))
+        .map(|i| (&**i, derive::uppmarksamhet(&i.harledning, i.sedan_beslut.as_deref())))
         .filter(|(_, l)| !l.is_empty())
         .collect();
     derive::ordna_uppmarksamhet(&mut services, |(i, l)| (l.as_slice(), i.bedomning.tjanst.namn.as_str()));
@@ -220,7 +221,7 @@ pub struct OrganisationVy<'a> {
 
 /// The organisation's municipalities, then its companies, each with its register page
 /// (`organisation-<slug>.html`; two names that fold to one slug get `-2`, `-3`, …).
-pub fn organisationer<'a>(policy: &'a Policy, items: &[Item]) -> Vec<OrganisationVy<'a>> {
+pub fn organisationer<'a>(policy: &'a Policy, items: &[Arc<Item>]) -> Vec<OrganisationVy<'a>> {
     let org = &policy.organisation;
     let names: Vec<&String> = org.kommuner.iter().chain(&org.bolag).collect();
     let slugs = crate::slug::unika(names.iter().map(|n| n.as_str()), "organisation");
@@ -356,7 +357,7 @@ pub struct Statistik<'a> {
     pub chart: Vec<StapelVy>,
 }
 
-pub fn statistik<'a>(policy: &'a Policy, items: &[Item], organisationer: &[OrganisationVy<'a>]) -> Statistik<'a> {
+pub fn statistik<'a>(policy: &'a Policy, items: &[Arc<Item>], organisationer: &[OrganisationVy<'a>]) -> Statistik<'a> {
     const WIDTH: usize = 300;
     let per_utlatande: Vec<(&'static str, &'static str, usize)> = UTLATANDEN
         .iter()

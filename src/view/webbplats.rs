@@ -1,6 +1,7 @@
 //! The site's own lists: the content pages' links, the supplier pages and the search index.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -30,7 +31,7 @@ pub struct Leverantor<'a> {
 }
 
 /// Every supplier, in name order, with its assessments in the register's order.
-pub fn leverantorer(items: &[Item]) -> Vec<Leverantor<'_>> {
+pub fn leverantorer(items: &[Arc<Item>]) -> Vec<Leverantor<'_>> {
     let mut grupper: BTreeMap<&str, Leverantor<'_>> = BTreeMap::new();
     for item in items {
         if let Some(l) = &item.bedomning.leverantor {
