@@ -286,19 +286,29 @@ impl Renderer<'_> {
         let value = ctx.into_json();
         let json = serde_json::to_vec(&value).expect("a page context serialises");
         let key = self.keys.page(path, template, &json);
+        self.keyed_page(path, template, key, || Context::from_value(value).expect("a context is an object"))
+    }
+
+    /// The page with `key` from the cache, or rendered from the context `ctx` makes.
+    fn keyed_page(
+        &self,
+        path: &str,
+        template: &str,
+        key: Key,
+        ctx: impl FnOnce() -> Context,
+    ) -> Result<OutputFile, RenderError> {
         if let Some((bytes, hash)) = self.cache.get(path, key) {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(OutputFile::reused(path, bytes, key, hash));
         }
-        let ctx = Context::from_value(value).expect("a context is an object");
-        let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, &e))?;
+        let html = self.tera.render(template, &ctx()).map_err(|e| tera_error(template, &e))?;
         Ok(OutputFile::keyed(path, html.into_bytes(), key))
     }
 
     /// A page that lists many assessments' rows, keyed by the rows' JSON, each serialised
     /// once for all the lists it is in (`rows`, by slug), instead of by its whole context:
-    /// the register's 20-odd pages hold each row several times over. `ctx` makes the
-    /// context without the rows, and `with_rows` adds them, only when the page is made.
+    /// the register's 20-odd pages hold each row several times over. `ctx` is the context
+    /// without the rows, and `with_rows` adds them, only when the page is made.
     #[allow(clippy::too_many_arguments)]
     fn list_page(
         &self,
@@ -313,13 +323,10 @@ impl Renderer<'_> {
         self.frame(path, title, nav, &mut ctx);
         let frame = serde_json::to_vec(&ctx.clone().into_json()).expect("a page context serialises");
         let key = self.keys.list_page(path, template, &frame, rows);
-        if let Some((bytes, hash)) = self.cache.get(path, key) {
-            self.reused.fetch_add(1, Ordering::Relaxed);
-            return Ok(OutputFile::reused(path, bytes, key, hash));
-        }
-        with_rows(&mut ctx);
-        let html = self.tera.render(template, &ctx).map_err(|e| tera_error(template, &e))?;
-        Ok(OutputFile::keyed(path, html.into_bytes(), key))
+        self.keyed_page(path, template, key, || {
+            with_rows(&mut ctx);
+            ctx
+        })
     }
 
     /// A page made from one assessment. The previous build recorded the key of what the
