@@ -256,4 +256,28 @@ fn history_kept_by_the_build_equals_history_read_fresh_and_is_never_stale() {
     fs::write(root.join("output").join(molnkoll::cache::HISTORIK), b"{\"version\": \"0\"").unwrap();
     f.dir.build().ok();
     assert_same_as_fresh(root);
+
+    // A rebase onto a commit made elsewhere: the decision taken after it gets a new id, and
+    // the pages must name the new one, never the old. (This repository holds the output
+    // folder too, so the last build's changes are stashed meanwhile.)
+    f.dir.edit("content/bedomningar/schema.toml", "datum = 2026-02-01", "datum = 2026-04-10");
+    let omprovad = commit(root, "Bertil Berg", "2026-04-10", "Beslut: Schemaläggning omprövad igen");
+    f.dir.build().ok();
+    assert!(schema().contains(&format!("(version <code>{}</code>)", &omprovad[..7])), "{}", schema());
+    git(root, "x", TODAY, &["stash", "-q"]);
+    git(root, "x", TODAY, &["checkout", "-q", "-b", "sidospar", &f.decided]);
+    fs::create_dir_all(root.join("content/sidor")).unwrap();
+    fs::write(root.join("content/sidor/rattelse.md"), "+++\ntitel = \"Rättelse\"\nordning = 4\n+++\n\nText.\n")
+        .unwrap();
+    git(root, "Erik Ek", "2026-04-05", &["add", "content"]);
+    git(root, "Erik Ek", "2026-04-05", &["commit", "-q", "-m", "Ny sida: rättelse"]);
+    git(root, "x", TODAY, &["checkout", "-q", "main"]);
+    git(root, "Bertil Berg", "2026-04-11", &["rebase", "-q", "sidospar"]);
+    git(root, "x", TODAY, &["stash", "pop", "-q"]);
+    let ombaserad = git(root, "x", TODAY, &["rev-parse", "HEAD"]);
+    assert_ne!(ombaserad, omprovad, "the rebase rewrote the commit");
+    f.dir.build().ok();
+    assert!(schema().contains(&format!("(version <code>{}</code>)", &ombaserad[..7])), "{}", schema());
+    assert!(!schema().contains(&omprovad[..7]), "{}", schema());
+    assert_same_as_fresh(root);
 }
