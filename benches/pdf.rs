@@ -83,23 +83,14 @@ static STATE: LazyLock<State> = LazyLock::new(|| {
     let templates = pdf::templates(&root, None).unwrap();
     let jobs = pdf::jobs(&site);
     let data: Vec<Vec<u8>> = jobs.iter().map(|j| serde_json::to_vec(&j.data).unwrap()).collect();
-    // The kravbilaga as it was typeset before the shared appendices: the same template with
-    // Bilaga A and B in place of the empty pages, as a project's own template.
-    let hela = dir.path().join("hela-mallen");
-    let own = hela.join(pdf::TEMPLATE_DIR);
-    std::fs::create_dir_all(&own).unwrap();
+    // The kravbilaga with Bilaga A and B in place of the empty pages, for the floor.
     let (_, builtin) = templates.files().find(|(p, _)| p == "/kravbilaga.typ").unwrap();
     let inline = "#pagebreak()\n== Bilaga A: Åtgärdstabell\n#atgardstabell(data.policy.atgardstabell, data.policy.kumulativ_regel)\n\n== Bilaga B: Begreppsförklaring\n#begreppslista(data.policy.begrepp)\n";
     assert!(builtin.contains("#bilagesidor()"), "the kravbilaga leaves pages for the appendices");
-    std::fs::write(own.join("kravbilaga.typ"), builtin.replace("#bilagesidor()", inline)).unwrap();
-    let hela_mallen = pdf::templates(&hela, None).unwrap();
-    // The kravbilaga as issue 21 found it, as a project's own template: Bilaga A and B typeset
-    // in place, and a block around each requirement.
-    let issue = dir.path().join("issue-21");
-    std::fs::create_dir_all(issue.join(pdf::TEMPLATE_DIR)).unwrap();
-    let fixture = include_str!("fixtures/kravbilaga-issue-21.typ");
-    std::fs::write(issue.join(pdf::TEMPLATE_DIR).join("kravbilaga.typ"), fixture).unwrap();
-    let issue_21 = pdf::templates(&issue, None).unwrap();
+    let hela_mallen = own_kravbilaga(&dir.path().join("hela-mallen"), &builtin.replace("#bilagesidor()", inline));
+    // The kravbilaga as issue 21 found it: Bilaga A and B typeset in place, and a block around
+    // each requirement.
+    let issue_21 = own_kravbilaga(&dir.path().join("issue-21"), include_str!("fixtures/kravbilaga-issue-21.typ"));
     let cli_dirs = Command::new(typst_cli()).arg("--version").output().is_ok_and(|o| o.status.success()).then(|| {
         jobs.iter()
             .zip(&data)
@@ -118,6 +109,14 @@ static STATE: LazyLock<State> = LazyLock::new(|| {
     let kravbilagor: Vec<pdf::Job> = pdf::jobs(&site).into_iter().filter(|j| j.template == "kravbilaga.typ").collect();
     State { _dir: dir, assessments: n, templates, jobs, data, cli_dirs, hela_mallen, issue_21, kravbilagor }
 });
+
+/// The templates of a project at `root` whose own `kravbilaga.typ` is `text`.
+fn own_kravbilaga(root: &std::path::Path, text: &str) -> std::sync::Arc<pdf::Templates> {
+    let own = root.join(pdf::TEMPLATE_DIR);
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(own.join("kravbilaga.typ"), text).unwrap();
+    pdf::templates(root, None).unwrap()
+}
 
 fn typst_cli() -> String {
     std::env::var("MOLNKOLL_TYPST").unwrap_or_else(|_| "typst".to_owned())
