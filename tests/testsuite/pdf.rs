@@ -217,6 +217,33 @@ fn every_pdf_passes_qpdf_and_claims_pdf_a_2_and_pdf_ua_1_tagged() {
     }
 }
 
+/// The running header and footer: the first layout of a document leaves them out, since
+/// only the second is kept (`utkast` in molnkoll.typ), so every kept page must have them.
+#[test]
+fn every_page_of_every_pdf_has_its_page_number_of_the_total_and_from_page_2_its_header() {
+    let p = project(&[("tjanst.toml", BASE), ("us.toml", &us_level_2().edit("Schemaläggning", "Amerikansk tjänst"))]);
+    p.build().ok();
+    let org = "SML-IT · ";
+    for rel in pdfs(&p) {
+        let pdf = p.path().join("output").join(&rel);
+        let info = tool("pdfinfo", &[], &pdf);
+        let total: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{rel}: {info}"));
+        assert!(total >= 2, "{rel} has {total} pages; a one-page document would not show the header rule");
+        for page in 1..=total {
+            let n = page.to_string();
+            let text = tool("pdftotext", &["-f", &n, "-l", &n, "-layout", "-enc", "UTF-8"], &pdf);
+            let sida = format!("Sida {page} av {total}");
+            assert_eq!(text.matches(&sida).count(), 1, "{rel}, page {page}: {text}");
+            let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+            assert_eq!(header.starts_with(org), page > 1, "{rel}, page {page} begins: {header}");
+        }
+    }
+}
+
 #[test]
 fn a_broken_template_is_reported_with_file_line_and_column_and_nothing_is_written() {
     let p = project(&[("tjanst.toml", BASE)]);
