@@ -369,6 +369,7 @@ fn compile_batches<'a>(
 
 /// Typesets one document; `policy` is the policy's tables from its data, which the shared
 /// appendices show (see [`bilagor`]), and `kept` holds those pages once this build has them.
+/// They are typeset when a template first asks how many pages to leave for them.
 fn compile(
     engine: &Engine,
     templates: &Templates,
@@ -377,18 +378,25 @@ fn compile(
     policy: Option<&Value>,
     kept: &std::sync::OnceLock<bilagor::Delade>,
 ) -> Result<Vec<u8>, Vec<TemplateError>> {
-    let delade = policy
-        .filter(|_| bilagor::ANVANDS_AV.contains(&job.template))
-        .map(|p| kept.get_or_init(|| bilagor::delade(engine, templates, p)));
-    let delade = match delade.map(|d| &**d) {
-        Some(Err(e)) => return Err(e.clone()),
-        Some(Ok(b)) => Some(b),
-        None => None,
+    let delade = || kept.get_or_init(|| bilagor::delade(engine, templates, policy.expect("asked only with a policy")));
+    let antal = || match &**delade() {
+        Ok(b) => Ok(b.antal.clone()),
+        Err(_) => Err(typst::diag::FileError::Other(Some(format!("{} kunde inte sättas", bilagor::MALL).into()))),
     };
+    let bar = policy.is_some() && bilagor::ANVANDS_AV.contains(&job.template);
     let main = file_id(&format!("/{}", job.template));
-    let world = DocWorld::new(engine, &templates.sources, main, data, delade.map(|b| b.antal.clone()));
+    let world = DocWorld::new(engine, &templates.sources, main, data, bar.then_some(&antal as world::Bilagor));
     let date = job.date;
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+    // The appendices' own errors, not the template's failed read that follows from them.
+    let delade = if world.bilagor_lasta() {
+        match &**delade() {
+            Err(e) => return Err(e.clone()),
+            Ok(b) => Some(b),
+        }
+    } else {
+        None
+    };
     let mut document = output.map_err(|e| convert(&world, templates, &e))?;
     if let Some(b) = delade {
         document = bilagor::lagg_in(document, b).map_err(|message| vec![template_error(templates, main, message)])?;

@@ -2,6 +2,7 @@
 //! that ship inside typst-assets, and nothing else. No disk, no network, no clock.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
@@ -44,14 +45,20 @@ pub fn file_id(path: &str) -> FileId {
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
+/// How many pages to leave for the shared appendices, asked only when a template reads it:
+/// the pages are typeset then, so a template that prints its own appendices costs nothing.
+pub type Bilagor<'a> = &'a (dyn Fn() -> FileResult<Bytes> + Sync);
+
 /// One document: a main template, the shared templates it may import, and its data.
 pub struct DocWorld<'a> {
     engine: &'a Engine,
     main: FileId,
     sources: &'a HashMap<FileId, Source>,
     data: Bytes,
-    /// How many pages to leave for the shared appendices, for a document that carries them.
-    bilagor: Option<Bytes>,
+    /// For a document that may carry the shared appendices.
+    bilagor: Option<Bilagor<'a>>,
+    /// Whether the template read how many pages to leave.
+    bilagor_lasta: AtomicBool,
 }
 
 impl<'a> DocWorld<'a> {
@@ -60,9 +67,14 @@ impl<'a> DocWorld<'a> {
         sources: &'a HashMap<FileId, Source>,
         main: FileId,
         data: Vec<u8>,
-        bilagor: Option<Bytes>,
+        bilagor: Option<Bilagor<'a>>,
     ) -> Self {
-        DocWorld { engine, main, sources, data: Bytes::new(data), bilagor }
+        DocWorld { engine, main, sources, data: Bytes::new(data), bilagor, bilagor_lasta: AtomicBool::new(false) }
+    }
+
+    /// Whether the template asked how many pages to leave for the shared appendices.
+    pub fn bilagor_lasta(&self) -> bool {
+        self.bilagor_lasta.load(Ordering::Relaxed)
     }
 }
 
@@ -91,10 +103,11 @@ impl World for DocWorld<'_> {
         if id == file_id(super::DATA) {
             return Ok(self.data.clone());
         }
-        if let Some(b) = &self.bilagor
+        if let Some(antal) = self.bilagor
             && id == file_id(super::bilagor::ANTAL)
         {
-            return Ok(b.clone());
+            self.bilagor_lasta.store(true, Ordering::Relaxed);
+            return antal();
         }
         match self.sources.get(&id) {
             Some(source) => Ok(Bytes::from_string(source.clone())),

@@ -337,6 +337,26 @@ fn structure(pdf: &std::path::Path) -> (Vec<String>, serde_json::Value) {
     (types, json["outlines"].clone())
 }
 
+/// The shared appendices are typeset only when a template asks how many pages to leave for
+/// them. A project whose own kravbilaga prints Bilaga A and B itself does not need
+/// bilagor.typ, so an error there does not stop its build; with the built-in kravbilaga, the
+/// error is told by its file and line.
+#[test]
+fn bilagor_typ_is_typeset_only_for_a_kravbilaga_that_leaves_pages_for_it() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    let own = p.path().join("templates/pdf");
+    fs::create_dir_all(&own).unwrap();
+    let trasig = include_str!("../../templates/pdf/bilagor.typ").edit("== Bilaga B", "#data.finns_inte\n== Bilaga B");
+    fs::write(own.join("bilagor.typ"), trasig).unwrap();
+    p.build().fails().stderr_has("templates/pdf/bilagor.typ:").stderr_has("finns_inte").stderr_has("inget skrevs");
+    assert!(!p.path().join("output").exists(), "nothing was written");
+
+    fs::write(own.join("kravbilaga.typ"), include_str!("../../benches/fixtures/kravbilaga-issue-21.typ")).unwrap();
+    p.build().ok();
+    let t = text(&p, "bedomningar/tjanst/kravbilaga.pdf");
+    assert!(t.contains("Bilaga A: Åtgärdstabell") && t.contains("Bilaga B: Begreppsförklaring"), "{t}");
+}
+
 /// Bilaga A and B are typeset once per build and laid onto every kravbilaga's last pages, and
 /// the requirements are no longer wrapped in blocks. A kravbilaga made so must read and look
 /// exactly like one from the template issue 21 found (benches/fixtures), which typesets the
