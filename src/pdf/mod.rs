@@ -383,9 +383,9 @@ fn compile(
         Ok(b) => Ok(b.antal.clone()),
         Err(_) => Err(typst::diag::FileError::Other(Some(format!("{} kunde inte sättas", bilagor::MALL).into()))),
     };
-    let bar = policy.is_some() && bilagor::ANVANDS_AV.contains(&job.template);
+    let med_bilagor = policy.is_some() && bilagor::ANVANDS_AV.contains(&job.template);
     let main = file_id(&format!("/{}", job.template));
-    let world = DocWorld::new(engine, &templates.sources, main, data, bar.then_some(&antal as world::Bilagor));
+    let world = DocWorld::new(engine, &templates.sources, main, data, med_bilagor.then_some(&antal as world::Bilagor));
     let date = job.date;
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     // The appendices' own errors, not the template's failed read that follows from them.
