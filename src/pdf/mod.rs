@@ -378,24 +378,23 @@ fn compile(
     policy: Option<&Value>,
     kept: &std::sync::OnceLock<bilagor::Delade>,
 ) -> Result<Vec<u8>, Vec<TemplateError>> {
-    let delade = || kept.get_or_init(|| bilagor::delade(engine, templates, policy.expect("asked only with a policy")));
-    let antal = || match &**delade() {
-        Ok(b) => Ok(b.antal.clone()),
-        Err(_) => Err(typst::diag::FileError::Other(Some(format!("{} kunde inte sättas", bilagor::MALL).into()))),
-    };
-    let med_bilagor = policy.is_some() && bilagor::ANVANDS_AV.contains(&job.template);
+    let policy = policy.filter(|_| bilagor::ANVANDS_AV.contains(&job.template));
+    let delade = |p| kept.get_or_init(|| bilagor::delade(engine, templates, p));
+    let antal = policy.map(|p| {
+        move || match &**delade(p) {
+            Ok(b) => Ok(b.antal.clone()),
+            Err(_) => Err(typst::diag::FileError::Other(Some(format!("{} kunde inte sättas", bilagor::MALL).into()))),
+        }
+    });
     let main = file_id(&format!("/{}", job.template));
-    let world = DocWorld::new(engine, &templates.sources, main, data, med_bilagor.then_some(&antal as world::Bilagor));
+    let world = DocWorld::new(engine, &templates.sources, main, data, antal.as_ref().map(|f| f as world::Bilagor));
     let date = job.date;
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     // The appendices' own errors, not the template's failed read that follows from them.
-    let delade = if world.bilagor_lasta() {
-        match &**delade() {
-            Err(e) => return Err(e.clone()),
-            Ok(b) => Some(b),
-        }
-    } else {
-        None
+    let delade = match policy.filter(|_| world.bilagor_lasta()).map(|p| &**delade(p)) {
+        Some(Err(e)) => return Err(e.clone()),
+        Some(Ok(b)) => Some(b),
+        None => None,
     };
     let mut document = output.map_err(|e| convert(&world, templates, &e))?;
     if let Some(b) = delade {
