@@ -73,7 +73,7 @@ pub(super) fn delade(engine: &Engine, templates: &Templates, policy: &serde_json
 }
 
 fn typesetta(engine: &Engine, templates: &Templates, data: Vec<u8>) -> Result<Bilagor, Vec<TemplateError>> {
-    let world = DocWorld::new(engine, &templates.sources, file_id(&format!("/{MALL}")), data, None);
+    let world = DocWorld::new(engine, &templates.sources, file_id(&format!("/{MALL}")), Bytes::new(data), None);
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|e| convert(&world, templates, &e))?;
     let sidor = document.pages().to_vec();

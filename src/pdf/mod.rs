@@ -13,13 +13,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::Value;
 use typst::WorldExt;
-use typst::diag::{SourceDiagnostic, Warned};
-use typst::foundations::{Datetime, Smart};
+use typst::diag::{FileError, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
 use typst::syntax::{FileId, Source};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -379,17 +379,35 @@ fn compile(
     kept: &std::sync::OnceLock<bilagor::Delade>,
 ) -> Result<Vec<u8>, Vec<TemplateError>> {
     let policy = policy.filter(|_| bilagor::ANVANDS_AV.contains(&job.template));
-    let delade = |p| kept.get_or_init(|| bilagor::delade(engine, templates, p));
-    let antal = policy.map(|p| {
-        move || match &**delade(p) {
-            Ok(b) => Ok(b.antal.clone()),
-            Err(_) => Err(typst::diag::FileError::Other(Some(format!("{} kunde inte sättas", bilagor::MALL).into()))),
+    // Typst asks the world while it holds comemo's cache, and typesetting the pages there
+    // could deadlock. So a template that asks before this build has the pages is told "not
+    // yet", and the document is typeset again once they are made.
+    let saknades = AtomicBool::new(false);
+    let antal = policy.map(|_| {
+        || match kept.get().map(|d| &**d) {
+            Some(Ok(b)) => Ok(b.antal.clone()),
+            Some(Err(_)) => Err(FileError::Other(Some(format!("{} kunde inte sättas", bilagor::MALL).into()))),
+            None => {
+                saknades.store(true, Ordering::Relaxed);
+                Err(FileError::Other(Some(format!("{} är inte satt än", bilagor::MALL).into())))
+            }
         }
     });
+    let delade = |p| kept.get_or_init(|| bilagor::delade(engine, templates, p));
     let main = file_id(&format!("/{}", job.template));
-    let world = DocWorld::new(engine, &templates.sources, main, data, antal.as_ref().map(|f| f as world::Bilagor));
+    let data = Bytes::new(data);
+    let typesetta = || {
+        let world =
+            DocWorld::new(engine, &templates.sources, main, data.clone(), antal.as_ref().map(|f| f as world::Bilagor));
+        let output = typst::compile::<PagedDocument>(&world).output;
+        (world, output)
+    };
+    let (mut world, mut output) = typesetta();
+    if let Some(p) = policy.filter(|_| saknades.load(Ordering::Relaxed)) {
+        delade(p);
+        (world, output) = typesetta();
+    }
     let date = job.date;
-    let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     // The appendices' own errors, not the template's failed read that follows from them.
     let delade = match policy.filter(|_| world.bilagor_lasta()).map(|p| &**delade(p)) {
         Some(Err(e)) => return Err(e.clone()),

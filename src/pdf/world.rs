@@ -45,8 +45,8 @@ pub fn file_id(path: &str) -> FileId {
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
-/// How many pages to leave for the shared appendices, asked only when a template reads it:
-/// the pages are typeset then, so a template that prints its own appendices costs nothing.
+/// How many pages to leave for the shared appendices, asked only when a template reads it, so
+/// that a template that prints its own appendices never needs them typeset.
 pub type Bilagor<'a> = &'a (dyn Fn() -> FileResult<Bytes> + Sync);
 
 /// One document: a main template, the shared templates it may import, and its data.
@@ -66,10 +66,10 @@ impl<'a> DocWorld<'a> {
         engine: &'a Engine,
         sources: &'a HashMap<FileId, Source>,
         main: FileId,
-        data: Vec<u8>,
+        data: Bytes,
         bilagor: Option<Bilagor<'a>>,
     ) -> Self {
-        DocWorld { engine, main, sources, data: Bytes::new(data), bilagor, bilagor_lasta: AtomicBool::new(false) }
+        DocWorld { engine, main, sources, data, bilagor, bilagor_lasta: AtomicBool::new(false) }
     }
 
     /// Whether the template asked how many pages to leave for the shared appendices.
