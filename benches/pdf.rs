@@ -82,12 +82,13 @@ static STATE: LazyLock<State> = LazyLock::new(|| {
     };
     let templates = pdf::templates(&root, None).unwrap();
     let jobs = pdf::jobs(&site);
-    let data: Vec<Vec<u8>> = jobs.iter().map(|j| serde_json::to_vec(&j.data).unwrap()).collect();
     // The kravbilaga with Bilaga A and B in place of the empty pages, for the floor.
     let (_, builtin) = templates.files().find(|(p, _)| p == "/kravbilaga.typ").unwrap();
     let inline = "#pagebreak()\n== Bilaga A: Åtgärdstabell\n#atgardstabell(data.policy.atgardstabell, data.policy.kumulativ_regel)\n\n== Bilaga B: Begreppsförklaring\n#begreppslista(data.policy.begrepp)\n";
     assert!(builtin.contains("#bilagesidor()"), "the kravbilaga leaves pages for the appendices");
     let hela_mallen = own_kravbilaga(&dir.path().join("hela-mallen"), &builtin.replace("#bilagesidor()", inline));
+    // What molnkoll gives these templates: the policy's tables only where they are read.
+    let data: Vec<Vec<u8>> = jobs.iter().map(|j| hela_mallen.data_json(j.template, &j.data)).collect();
     // The kravbilaga as issue 21 found it: Bilaga A and B typeset in place, and a block around
     // each requirement.
     let issue_21 = own_kravbilaga(&dir.path().join("issue-21"), include_str!("fixtures/kravbilaga-issue-21.typ"));

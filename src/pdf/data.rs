@@ -18,6 +18,21 @@ pub fn policy_tables(policy: &Policy) -> Value {
     serde_json::to_value(view::policy_tabeller(policy)).expect("the policy tables serialise")
 }
 
+/// A document's data as `/data.json`, with or without the policy's tables (`policy`).
+pub fn json(value: &Value, tabeller: bool) -> Vec<u8> {
+    struct Utan<'a>(&'a serde_json::Map<String, Value>);
+    impl serde::Serialize for Utan<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().filter(|(k, _)| k.as_str() != "policy"))
+        }
+    }
+    match value {
+        Value::Object(map) if !tabeller => serde_json::to_vec(&Utan(map)),
+        _ => serde_json::to_vec(value),
+    }
+    .expect("document data serialises")
+}
+
 /// A Markdown field as the PDFs print it: plain-text blocks, never markup.
 fn md(s: &str) -> Value {
     serde_json::to_value(markdown::blocks(s)).expect("Markdown blocks serialise")

@@ -9,7 +9,7 @@ pub mod data;
 pub mod world;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -67,7 +67,12 @@ pub struct Templates {
     sources: HashMap<FileId, Source>,
     /// The name a person looks for: `templates/pdf/x.typ`, with "(inbyggd)" when built in.
     names: HashMap<FileId, String>,
+    /// The templates the project has its own of.
+    egna: HashSet<&'static str>,
 }
+
+/// The built-in templates that read the policy's tables (`data.policy`).
+const LASER_TABELLERNA: &[&str] = &["policy.typ", bilagor::MALL];
 
 #[derive(Debug, thiserror::Error)]
 #[error("kan inte läsa mallen {path}: {source}")]
@@ -82,14 +87,14 @@ pub fn templates(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Arc<Te
     let texts = template_texts(root)?;
     let Some(memo) = memo else { return Ok(Arc::new(parse_templates(texts))) };
     let mut key = KeyBuilder::new("pdf-templates");
-    for (name, text, shown) in &texts {
+    for (name, text, shown, _) in &texts {
         key.part(name.as_bytes()).part(text.as_bytes()).part(shown.as_bytes());
     }
     Ok(memo.table::<Arc<Templates>>().get_or(key.finish(), || Arc::new(parse_templates(texts))))
 }
 
-/// Each template's name, text, and the name a person looks for.
-fn template_texts(root: &Path) -> Result<Vec<(&'static str, String, String)>, TemplateReadError> {
+/// Each template's name, text, the name a person looks for, and whether it is the project's own.
+fn template_texts(root: &Path) -> Result<Vec<(&'static str, String, String, bool)>, TemplateReadError> {
     let mut texts = Vec::new();
     for (name, builtin) in TEMPLATES {
         let rel = format!("{TEMPLATE_DIR}/{name}");
@@ -97,23 +102,27 @@ fn template_texts(root: &Path) -> Result<Vec<(&'static str, String, String)>, Te
         texts.push(if own.is_file() {
             let text = crate::load::read_text_limited(&own)
                 .map_err(|source| TemplateReadError { path: rel.clone(), source })?;
-            (*name, text, rel)
+            (*name, text, rel, true)
         } else {
-            (*name, (*builtin).to_owned(), format!("{rel} (inbyggd)"))
+            (*name, (*builtin).to_owned(), format!("{rel} (inbyggd)"), false)
         });
     }
     Ok(texts)
 }
 
-fn parse_templates(texts: Vec<(&'static str, String, String)>) -> Templates {
+fn parse_templates(texts: Vec<(&'static str, String, String, bool)>) -> Templates {
     let mut sources = HashMap::new();
     let mut names = HashMap::new();
-    for (name, text, shown) in texts {
+    let mut egna = HashSet::new();
+    for (name, text, shown, egen) in texts {
         let id = file_id(&format!("/{name}"));
         sources.insert(id, Source::new(id, text));
         names.insert(id, shown);
+        if egen {
+            egna.insert(name);
+        }
     }
-    Templates { sources, names }
+    Templates { sources, names, egna }
 }
 
 impl Templates {
@@ -126,6 +135,18 @@ impl Templates {
             key.part(name.as_bytes()).part(text.as_bytes());
         }
         key.finish()
+    }
+
+    /// Whether a document from `template` gets the policy's tables in its data. A project's
+    /// own template may print them, so it does; a built-in one only if it reads them. They
+    /// are most of a document's data, and Typst parses the data for every document.
+    pub fn tabeller_i_data(&self, template: &str) -> bool {
+        LASER_TABELLERNA.contains(&template) || self.egna.contains(template) || self.egna.contains("molnkoll.typ")
+    }
+
+    /// `value` serialised as a document from `template` reads it (see [`Self::tabeller_i_data`]).
+    pub fn data_json(&self, template: &str, value: &Value) -> Vec<u8> {
+        data::json(value, self.tabeller_i_data(template))
     }
 
     /// Each template's virtual path and text, for running the same sources elsewhere.
@@ -328,7 +349,7 @@ fn compile_batches<'a>(
                     }
                     None => {
                         let value = job.data();
-                        let data = serde_json::to_vec(&*value).expect("document data serialises");
+                        let data = templates.data_json(template, &value);
                         let key = keys.document(path, template, job.date, &data);
                         match cache.get(path, key) {
                             Some((bytes, hash)) => {
@@ -470,4 +491,29 @@ fn convert(world: &DocWorld, templates: &Templates, diagnostics: &[SourceDiagnos
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list of built-in templates that read the policy's tables is their texts' word:
+    /// one that reads `data.policy` and is not listed would fail on data without them.
+    #[test]
+    fn exactly_the_listed_built_in_templates_read_the_policys_tables() {
+        for (name, text) in TEMPLATES {
+            assert_eq!(text.contains("data.policy"), LASER_TABELLERNA.contains(name), "{name}");
+            assert!(!text.contains("\"policy\""), "{name} reads the tables another way");
+        }
+    }
+
+    #[test]
+    fn data_without_the_tables_is_the_same_json_less_the_policy_key() {
+        let value = serde_json::json!({"a": 1, "policy": {"atgardstabell": [1, 2]}, "z": ["policy"]});
+        assert_eq!(data::json(&value, true), serde_json::to_vec(&value).unwrap());
+        let mut utan = value.clone();
+        utan.as_object_mut().unwrap().remove("policy");
+        assert_eq!(data::json(&value, false), serde_json::to_vec(&utan).unwrap());
+        assert_eq!(data::json(&serde_json::json!([1]), false), b"[1]");
+    }
 }

@@ -357,6 +357,29 @@ fn bilagor_typ_is_typeset_only_for_a_kravbilaga_that_leaves_pages_for_it() {
     assert!(t.contains("Bilaga A: Åtgärdstabell") && t.contains("Bilaga B: Begreppsförklaring"), "{t}");
 }
 
+/// A built-in template that does not print the policy's tables gets data without them, but a
+/// project's own `molnkoll.typ` may read them in any document, so then every document gets them.
+#[test]
+fn a_projects_own_shared_layout_can_read_the_policys_tables_in_every_document() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    let own = p.path().join("templates/pdf");
+    fs::create_dir_all(&own).unwrap();
+    let molnkoll = include_str!("../../templates/pdf/molnkoll.typ").edit(
+        "  heading(level: 1, d.titel)\n",
+        "  heading(level: 1, d.titel)\n  [Åtgärdstabellen har #data.policy.atgardstabell.len() rader.]\n",
+    );
+    fs::write(own.join("molnkoll.typ"), molnkoll).unwrap();
+    p.build().ok();
+    let documents: Vec<String> = pdfs(&p).into_iter().filter(|r| r.starts_with("bedomningar/")).collect();
+    assert!(documents.len() >= 2, "{documents:?}");
+    for rel in &documents {
+        let t = text(&p, rel);
+        let rader = t.split("Åtgärdstabellen har ").nth(1).and_then(|r| r.split(' ').next()?.parse::<usize>().ok());
+        // The fixture policy's five measures, MK-1 to MK-4.
+        assert_eq!(rader, Some(5), "{rel}: {t}");
+    }
+}
+
 /// Bilaga A and B are typeset once per build and laid onto every kravbilaga's last pages, and
 /// the requirements are no longer wrapped in blocks. A kravbilaga made so must read and look
 /// exactly like one from the template issue 21 found (benches/fixtures), which typesets the
