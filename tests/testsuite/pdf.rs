@@ -244,6 +244,27 @@ fn every_page_of_every_pdf_has_its_page_number_of_the_total_and_from_page_2_its_
     }
 }
 
+/// A title too long for one line wraps in the room the page number leaves, and the number
+/// stays beside the title's first line.
+#[test]
+fn a_long_title_wraps_in_the_footer_beside_the_page_number() {
+    let namn = "Schemaläggning för hemtjänsten, korttidsboendena och den kommunala hälso- och sjukvården i \
+                alla tre kommunerna, med mobil dokumentation och digitala nycklar";
+    let p = project(&[("tjanst.toml", &us_level_2().edit("Schemaläggning", namn))]);
+    p.build().ok();
+    let pdf = p.path().join("output/bedomningar/tjanst/kravbilaga.pdf");
+    let text = tool("pdftotext", &["-f", "1", "-l", "1", "-layout", "-enc", "UTF-8"], &pdf);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let at = lines.iter().position(|l| l.contains("Sida 1 av ")).unwrap_or_else(|| panic!("{text}"));
+    let (first, rest) = (lines[at], lines.get(at + 1).copied().unwrap_or_default());
+    let total = first.rsplit_once("Sida 1 av ").and_then(|(_, n)| n.parse::<usize>().ok());
+    assert!(first.starts_with("Kravbilaga: Schemaläggning för hemtjänsten") && total.is_some(), "{first}");
+    assert!(
+        !first.contains("nycklar") && rest.contains("digitala nycklar · 2026-") && !rest.contains("Sida"),
+        "{rest}"
+    );
+}
+
 #[test]
 fn a_broken_template_is_reported_with_file_line_and_column_and_nothing_is_written() {
     let p = project(&[("tjanst.toml", BASE)]);
