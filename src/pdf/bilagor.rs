@@ -14,6 +14,7 @@ use typst::diag::Warned;
 use typst::foundations::{Bytes, Label, Selector, Value as TypstValue};
 use typst::introspection::{Introspector, Location, Tag};
 use typst::layout::{Frame, FrameItem};
+use typst::pdf::ArtifactElem;
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 
@@ -99,6 +100,25 @@ fn taggar(frame: &Frame, ut: &mut HashSet<Location>) {
     }
 }
 
+/// Whether a page shows anything besides its header, footer and other artifacts. A page left
+/// for a shared page holds only its mark there: anything else would be printed over.
+fn visar_annat(frame: &Frame, artefakter: &mut Vec<Location>) -> bool {
+    frame.items().any(|(_, item)| match item {
+        FrameItem::Group(g) => visar_annat(&g.frame, artefakter),
+        FrameItem::Tag(Tag::Start(elem, _)) => {
+            if elem.is::<ArtifactElem>() {
+                artefakter.extend(elem.location());
+            }
+            false
+        }
+        FrameItem::Tag(Tag::End(l, ..)) => {
+            artefakter.retain(|a| a != l);
+            false
+        }
+        _ => artefakter.is_empty(),
+    })
+}
+
 /// Puts a shared page's items right after the mark on the empty page: the mark is that
 /// page's body, so they come after its header and before its footer, as a page's own body does.
 fn lagg_pa(sida: &mut Frame, mark: Location, bilaga: &Frame) -> bool {
@@ -145,6 +165,13 @@ pub(super) fn lagg_in(document: PagedDocument, bilagor: &Bilagor) -> Result<Page
         let location = mark.location();
         let sida = location.and_then(|l| introspector.page(l)).map(|n| n.get() - 1);
         let bilaga = plats.and_then(|p| bilagor.sidor.get(p));
+        if sida.is_some_and(|s| visar_annat(&pages[s].frame, &mut Vec::new())) {
+            return Err(format!(
+                "sidan som lämnas åt bilagesida {} har annat innehåll, som bilagan skulle skrivas över: \
+                 anropa bilagesidor() sist i mallen",
+                i + 1
+            ));
+        }
         let lagd = match (location, sida, bilaga) {
             (Some(l), Some(s), Some(b)) => lagg_pa(&mut pages[s].frame, l, &b.frame),
             _ => false,

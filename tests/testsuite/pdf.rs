@@ -401,6 +401,28 @@ fn a_projects_own_shared_layout_can_read_the_policys_tables_in_every_document() 
     }
 }
 
+/// The shared pages go onto pages a kravbilaga leaves empty. A project's own template that
+/// leaves them wrongly gets an error, never a page printed over or a page too many.
+#[test]
+fn a_kravbilaga_that_leaves_the_appendix_pages_wrongly_is_an_error_not_a_page_printed_over() {
+    let p = project(&[("tjanst.toml", BASE)]);
+    let own = p.path().join("templates/pdf");
+    fs::create_dir_all(&own).unwrap();
+    let builtin = include_str!("../../templates/pdf/kravbilaga.typ");
+    fs::write(own.join("kravbilaga.typ"), builtin.edit("#bilagesidor()", "#bilagesidor()\nEn rad efter bilagorna."))
+        .unwrap();
+    p.build()
+        .fails()
+        .stderr_has("templates/pdf/kravbilaga.typ")
+        .stderr_has("sidan som lämnas åt bilagesida 2 har annat innehåll")
+        .stderr_has("anropa bilagesidor() sist i mallen");
+    assert!(!p.path().join("output").exists(), "nothing was written");
+
+    fs::write(own.join("kravbilaga.typ"), builtin.edit("#bilagesidor()", "#bilagesidor()\n#bilagesidor()")).unwrap();
+    p.build().fails().stderr_has("använd bilagesidor() en gång");
+    assert!(!p.path().join("output").exists(), "nothing was written");
+}
+
 /// Bilaga A and B are typeset once per build and laid onto every kravbilaga's last pages, and
 /// the requirements are no longer wrapped in blocks. A kravbilaga made so must read and look
 /// exactly like one from the template issue 21 found (benches/fixtures), which typesets the
