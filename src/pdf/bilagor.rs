@@ -15,6 +15,7 @@ use typst::foundations::{Bytes, Label, Selector, Value as TypstValue};
 use typst::introspection::{Introspector, Location, Tag};
 use typst::layout::{Frame, FrameItem};
 use typst::pdf::ArtifactElem;
+use typst::syntax::Span;
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 
@@ -100,22 +101,26 @@ fn taggar(frame: &Frame, ut: &mut HashSet<Location>) {
     }
 }
 
-/// Whether a page shows anything besides its header, footer and other artifacts. A page left
-/// for a shared page holds only its mark there: anything else would be printed over.
-fn visar_annat(frame: &Frame, artefakter: &mut Vec<Location>) -> bool {
-    frame.items().any(|(_, item)| match item {
-        FrameItem::Group(g) => visar_annat(&g.frame, artefakter),
+/// The first thing a page shows besides its header, footer and other artifacts, by where its
+/// template made it. A page left for a shared page holds only its mark there: anything else
+/// would be printed over.
+fn annat_innehall(frame: &Frame, artefakter: &mut Vec<Location>) -> Option<Span> {
+    frame.items().find_map(|(_, item)| match item {
+        FrameItem::Group(g) => annat_innehall(&g.frame, artefakter),
         FrameItem::Tag(Tag::Start(elem, _)) => {
             if elem.is::<ArtifactElem>() {
                 artefakter.extend(elem.location());
             }
-            false
+            None
         }
         FrameItem::Tag(Tag::End(l, ..)) => {
             artefakter.retain(|a| a != l);
-            false
+            None
         }
-        _ => artefakter.is_empty(),
+        _ if !artefakter.is_empty() => None,
+        FrameItem::Text(text) => Some(text.glyphs.first().map_or_else(Span::detached, |g| g.span.0)),
+        FrameItem::Shape(_, span) | FrameItem::Image(_, _, span) => Some(*span),
+        FrameItem::Link(..) => Some(Span::detached()),
     })
 }
 
@@ -133,8 +138,9 @@ fn lagg_pa(sida: &mut Frame, mark: Location, bilaga: &Frame) -> bool {
 }
 
 /// Lays the shared pages onto the pages `document` marked for them; a document with no
-/// marks (a project's own template that prints the appendices itself) is left as it is.
-pub(super) fn lagg_in(document: PagedDocument, bilagor: &Bilagor) -> Result<PagedDocument, String> {
+/// marks (a project's own template that prints the appendices itself) is left as it is. An
+/// error is placed where the template made what is in the way, when that is known.
+pub(super) fn lagg_in(document: PagedDocument, bilagor: &Bilagor) -> Result<PagedDocument, (Span, String)> {
     let label = Label::new(PicoStr::intern(MARKERING)).expect("a valid label");
     let introspector = document.introspector();
     let marks = introspector.query(&Selector::Label(label));
@@ -142,10 +148,13 @@ pub(super) fn lagg_in(document: PagedDocument, bilagor: &Bilagor) -> Result<Page
         return Ok(document);
     }
     if marks.len() != bilagor.sidor.len() {
-        return Err(format!(
-            "mallen lämnar {} sidor åt bilagorna, men {MALL} gav {}: använd bilagesidor() en gång",
-            marks.len(),
-            bilagor.sidor.len()
+        return Err((
+            Span::detached(),
+            format!(
+                "mallen lämnar {} sidor åt bilagorna, men {MALL} gav {}: använd bilagesidor() en gång",
+                marks.len(),
+                bilagor.sidor.len()
+            ),
         ));
     }
     let mut pages = document.pages().to_vec();
@@ -154,7 +163,10 @@ pub(super) fn lagg_in(document: PagedDocument, bilagor: &Bilagor) -> Result<Page
         taggar(&page.frame, &mut egna);
     }
     if !egna.is_disjoint(&bilagor.platser) {
-        return Err(format!("{MALL} och dokumentet har element på samma plats; bilagorna kan inte läggas in"));
+        return Err((
+            Span::detached(),
+            format!("{MALL} och dokumentet har element på samma plats; bilagorna kan inte läggas in"),
+        ));
     }
     for (i, mark) in marks.iter().enumerate() {
         // The mark holds its page's place among the shared pages: `metadata(i)`.
@@ -165,11 +177,14 @@ pub(super) fn lagg_in(document: PagedDocument, bilagor: &Bilagor) -> Result<Page
         let location = mark.location();
         let sida = location.and_then(|l| introspector.page(l)).map(|n| n.get() - 1);
         let bilaga = plats.and_then(|p| bilagor.sidor.get(p));
-        if sida.is_some_and(|s| visar_annat(&pages[s].frame, &mut Vec::new())) {
-            return Err(format!(
-                "sidan som lämnas åt bilagesida {} har annat innehåll, som bilagan skulle skrivas över: \
-                 anropa bilagesidor() sist i mallen",
-                i + 1
+        if let Some(span) = sida.and_then(|s| annat_innehall(&pages[s].frame, &mut Vec::new())) {
+            return Err((
+                span,
+                format!(
+                    "sidan som lämnas åt bilagesida {} har annat innehåll, som bilagan skulle skrivas över: \
+                     anropa bilagesidor() sist i mallen",
+                    i + 1
+                ),
             ));
         }
         let lagd = match (location, sida, bilaga) {
@@ -177,7 +192,10 @@ pub(super) fn lagg_in(document: PagedDocument, bilagor: &Bilagor) -> Result<Page
             _ => false,
         };
         if !lagd {
-            return Err(format!("bilagesida {} kan inte läggas in: märket står inte ensamt på sin sida", i + 1));
+            return Err((
+                Span::detached(),
+                format!("bilagesida {} kan inte läggas in: märket står inte ensamt på sin sida", i + 1),
+            ));
         }
     }
     let mut document = document;

@@ -437,7 +437,13 @@ fn compile(
     };
     let mut document = output.map_err(|e| convert(&world, templates, &e))?;
     if let Some(b) = delade {
-        document = bilagor::lagg_in(document, b).map_err(|message| vec![template_error(templates, main, message)])?;
+        document = bilagor::lagg_in(document, b).map_err(|(span, message)| {
+            if span.is_detached() {
+                vec![template_error(templates, main, message)]
+            } else {
+                convert(&world, templates, &[SourceDiagnostic::error(span, message)])
+            }
+        })?;
     }
     let options = PdfOptions {
         // A stable identifier and timestamp: the same input gives the same bytes.

@@ -411,9 +411,12 @@ fn a_kravbilaga_that_leaves_the_appendix_pages_wrongly_is_an_error_not_a_page_pr
     let builtin = include_str!("../../templates/pdf/kravbilaga.typ");
     fs::write(own.join("kravbilaga.typ"), builtin.edit("#bilagesidor()", "#bilagesidor()\nEn rad efter bilagorna."))
         .unwrap();
+    // The error points at what is in the way, on the line after the call.
+    let rad = builtin[..builtin.find("#bilagesidor()").unwrap()].matches('\n').count() + 2;
     p.build()
         .fails()
-        .stderr_has("templates/pdf/kravbilaga.typ")
+        .stderr_has(&format!("templates/pdf/kravbilaga.typ:{rad}:1"))
+        .stderr_has("En rad efter bilagorna.")
         .stderr_has("sidan som lämnas åt bilagesida 2 har annat innehåll")
         .stderr_has("anropa bilagesidor() sist i mallen");
     assert!(!p.path().join("output").exists(), "nothing was written");
