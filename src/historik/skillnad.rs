@@ -1,8 +1,10 @@
 //! Field-by-field differences between two versions of an assessment, in Swedish labels.
 //!
-//! Both versions are flattened to (path, text) pairs: tables by key, arrays of tables by
+//! Both versions are flattened to (path, value) pairs: tables by key, arrays of tables by
 //! position, arrays of values as one list. Comparing the pairs gives what was added,
-//! removed and changed, independent of formatting, comments and key order.
+//! removed and changed, independent of formatting, comments and key order. Labels and
+//! texts are made only for the fields that differ: a build compares every assessment that
+//! changed since its decision.
 
 use serde::Serialize;
 use toml::Value;
@@ -21,55 +23,117 @@ pub struct Skillnad {
 /// The differences from `fore` to `efter`, in the order of the fields' paths. A version
 /// that does not parse is compared as if it were empty, so every field shows.
 pub fn skillnader(fore: &str, efter: &str) -> Vec<Skillnad> {
-    let (a, b) = (flatten(fore), flatten(efter));
+    let (a, b) = (parse(fore), parse(efter));
+    let (a, b) = (falt(&a), falt(&b));
     let mut out = Vec::new();
-    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        let (x, y) = (a.get(key), b.get(key));
-        if x.map(|v| &v.1) != y.map(|v| &v.1) {
-            let etikett = x.or(y).map(|v| v.0.clone()).unwrap_or_default();
-            out.push(Skillnad {
-                falt: key.clone(),
-                etikett,
-                fore: x.map(|v| v.1.clone()),
-                efter: y.map(|v| v.1.clone()),
-            });
+    let (mut i, mut j) = (0, 0);
+    // Both lists are sorted by path: walk them side by side.
+    while i < a.len() || j < b.len() {
+        let (x, y) = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.stig == y.stig => (Some(x), Some(y)),
+            (Some(x), Some(y)) if x.stig < y.stig => (Some(x), None),
+            (Some(x), None) => (Some(x), None),
+            (_, y) => (None, y),
+        };
+        i += usize::from(x.is_some());
+        j += usize::from(y.is_some());
+        // Equal values give equal texts; the text decides for the rest (CRLF, 1 and "1").
+        if let (Some(x), Some(y)) = (x, y)
+            && (x.varde == y.varde || text(x.varde) == text(y.varde))
+        {
+            continue;
         }
+        let forst = x.or(y).expect("one side has the field");
+        out.push(Skillnad {
+            falt: forst.stig.clone(),
+            etikett: forst.etikett(),
+            fore: x.map(|v| text(v.varde)),
+            efter: y.map(|v| text(v.varde)),
+        });
     }
     out
 }
 
-/// Path → (label, value as text).
-type Flat = std::collections::BTreeMap<String, (String, String)>;
-
-fn flatten(text: &str) -> Flat {
-    let mut out = Flat::new();
-    if let Ok(table) = toml::from_str::<toml::Table>(text) {
-        walk(&Value::Table(table), "", "", &mut out);
-    }
-    out
+fn parse(text: &str) -> Value {
+    Value::Table(toml::from_str::<toml::Table>(text).unwrap_or_default())
 }
 
-fn walk(value: &Value, path: &str, label: &str, out: &mut Flat) {
-    match value {
-        Value::Table(t) => {
-            for (key, v) in t {
-                let p = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-                let l = if label.is_empty() { etikett(key) } else { format!("{label} › {}", etikett(key)) };
-                walk(v, &p, &l, out);
+/// A field: its dotted path, the keys and positions that lead to it, and its value. The
+/// label is made from the steps only for a field that differs.
+struct Falt<'a> {
+    stig: String,
+    steg: Vec<Steg<'a>>,
+    varde: &'a Value,
+}
+
+#[derive(Clone, Copy)]
+enum Steg<'a> {
+    Nyckel(&'a str),
+    /// A table's place in an array of tables, from 1.
+    Plats(usize),
+}
+
+impl Falt<'_> {
+    /// `informationsmangd[2].klassning.K` → `Informationsmängd 2 › Klassning › K`.
+    fn etikett(&self) -> String {
+        let mut out = String::new();
+        for steg in &self.steg {
+            match steg {
+                Steg::Nyckel(key) => {
+                    if !out.is_empty() {
+                        out.push_str(" › ");
+                    }
+                    out.push_str(etikett(key));
+                }
+                Steg::Plats(i) => out.push_str(&format!(" {i}")),
             }
         }
-        Value::Array(items) if items.iter().any(Value::is_table) => {
-            for (i, v) in items.iter().enumerate() {
-                walk(v, &format!("{path}[{}]", i + 1), &format!("{label} {}", i + 1), out);
+        out
+    }
+}
+
+/// Every field of a version, sorted by path: tables by key, arrays of tables by position,
+/// arrays of values as one field.
+fn falt(value: &Value) -> Vec<Falt<'_>> {
+    fn walk<'a>(value: &'a Value, stig: &mut String, steg: &mut Vec<Steg<'a>>, out: &mut Vec<Falt<'a>>) {
+        let langd = stig.len();
+        match value {
+            Value::Table(t) => {
+                for (key, v) in t {
+                    if !stig.is_empty() {
+                        stig.push('.');
+                    }
+                    stig.push_str(key);
+                    steg.push(Steg::Nyckel(key));
+                    walk(v, stig, steg, out);
+                    steg.pop();
+                    stig.truncate(langd);
+                }
             }
-        }
-        _ => {
-            out.insert(path.to_owned(), (label.to_owned(), text(value)));
+            Value::Array(items) if items.iter().any(Value::is_table) => {
+                for (i, v) in items.iter().enumerate() {
+                    stig.push_str(&format!("[{}]", i + 1));
+                    steg.push(Steg::Plats(i + 1));
+                    walk(v, stig, steg, out);
+                    steg.pop();
+                    stig.truncate(langd);
+                }
+            }
+            _ => out.push(Falt { stig: stig.clone(), steg: steg.clone(), varde: value }),
         }
     }
+    let mut out = Vec::new();
+    walk(value, &mut String::new(), &mut Vec::new(), &mut out);
+    // A key may repeat a path another spells with dots; the last one counts, as in a map.
+    out.sort_by(|x, y| x.stig.cmp(&y.stig));
+    out.dedup_by(|later, earlier| {
+        let same = later.stig == earlier.stig;
+        if same {
+            std::mem::swap(later, earlier);
+        }
+        same
+    });
+    out
 }
 
 fn text(value: &Value) -> String {
@@ -91,8 +155,8 @@ pub(crate) fn etikett_for(falt: &str) -> String {
 
 /// A key's Swedish label. Keys the record does not define (answer ids, aspects, checklist
 /// items) are shown as written.
-fn etikett(key: &str) -> String {
-    let s = match key {
+fn etikett(key: &str) -> &str {
+    match key {
         "slug" => "Kortnamn i adressen",
         "tjanst" => "Tjänst",
         "namn" => "Namn",
@@ -168,13 +232,26 @@ fn etikett(key: &str) -> String {
         "paragraf" => "Paragraf",
         "grund" => "Grund",
         other => other,
-    };
-    s.to_owned()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fields are compared by their text: a CRLF checkout's line breaks and a number
+    /// written as a string are the same field, however the values differ.
+    #[test]
+    fn values_that_read_the_same_are_not_changes() {
+        let a = "[tjanst]\nbeskrivning = \"rad 1\\r\\nrad 2\"\nantal = 1\nlista = [\"a\", 2]\n";
+        let b = "[tjanst]\nbeskrivning = \"rad 1\\nrad 2\"\nantal = \"1\"\nlista = [\"a\", \"2\"]\n";
+        assert_eq!(skillnader(a, b), vec![]);
+        let c = b.replace("rad 2", "rad 3");
+        let d = skillnader(a, &c);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].falt.as_str(), d[0].etikett.as_str()), ("tjanst.beskrivning", "Tjänst › Beskrivning"));
+        assert_eq!((d[0].fore.as_deref(), d[0].efter.as_deref()), (Some("rad 1\nrad 2"), Some("rad 1\nrad 3")));
+    }
 
     #[test]
     fn formatting_and_key_order_are_not_changes() {
