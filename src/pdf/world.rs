@@ -2,7 +2,7 @@
 //! that ship inside typst-assets, and nothing else. No disk, no network, no clock.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
@@ -57,8 +57,10 @@ pub struct DocWorld<'a> {
     data: Bytes,
     /// For a document that may carry the shared appendices.
     bilagor: Option<Bilagor<'a>>,
-    /// Whether the template read how many pages to leave.
-    bilagor_lasta: AtomicBool,
+    /// The answer the template got when it first read how many pages to leave. Typst asks
+    /// a world the same question more than once in one compile and requires the same answer,
+    /// but another thread may make the shared pages in between.
+    bilagor_svar: OnceLock<FileResult<Bytes>>,
 }
 
 impl<'a> DocWorld<'a> {
@@ -69,12 +71,12 @@ impl<'a> DocWorld<'a> {
         data: Bytes,
         bilagor: Option<Bilagor<'a>>,
     ) -> Self {
-        DocWorld { engine, main, sources, data, bilagor, bilagor_lasta: AtomicBool::new(false) }
+        DocWorld { engine, main, sources, data, bilagor, bilagor_svar: OnceLock::new() }
     }
 
     /// Whether the template asked how many pages to leave for the shared appendices.
     pub fn bilagor_lasta(&self) -> bool {
-        self.bilagor_lasta.load(Ordering::Relaxed)
+        self.bilagor_svar.get().is_some()
     }
 }
 
@@ -106,8 +108,7 @@ impl World for DocWorld<'_> {
         if let Some(antal) = self.bilagor
             && id == file_id(super::bilagor::ANTAL)
         {
-            self.bilagor_lasta.store(true, Ordering::Relaxed);
-            return antal();
+            return self.bilagor_svar.get_or_init(antal).clone();
         }
         match self.sources.get(&id) {
             Some(source) => Ok(Bytes::from_string(source.clone())),

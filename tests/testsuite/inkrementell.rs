@@ -218,7 +218,9 @@ fn serve_renders_from_its_memo_exactly_what_a_fresh_render_gives() {
             Box::new(|| {
                 let builtin = fs::read_to_string(repo().join("templates/pdf/kravbilaga.typ")).unwrap();
                 fs::create_dir_all(root.join("templates/pdf")).unwrap();
-                fs::write(root.join("templates/pdf/kravbilaga.typ"), format!("{builtin}\n#text[Egen]\n")).unwrap();
+                // Before the pages left for the appendices: nothing may follow them.
+                let own = builtin.replace("#bilagesidor()", "#text[Egen]\n#bilagesidor()");
+                fs::write(root.join("templates/pdf/kravbilaga.typ"), own).unwrap();
             }),
         ),
         (
