@@ -62,9 +62,12 @@ pub(crate) fn versioner<'a>(versions: impl Iterator<Item = (&'a str, &'a [u8])>)
     k.finish()
 }
 
-/// The key of a file that has no inputs of its own to hash: its bytes.
+/// The key of a file that has no inputs of its own to hash: its bytes. Also the hash that
+/// proves a reused output unchanged, so a one-edit build hashes every output it keeps
+/// (137 MB for 1,000 assessments): XXH3, at many times SipHash's speed. No key here needs
+/// to resist an attacker: one who can change the output can change its manifest too.
 pub fn content_key(bytes: &[u8]) -> Key {
-    KeyBuilder::new("bytes").part(bytes).finish()
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// One assessment's parse: its file id, name and text, and where its bytes stopped being
