@@ -181,8 +181,8 @@ pub(super) fn lagg_in(document: PagedDocument, bilagor: &Bilagor) -> Result<Page
             return Err((
                 span,
                 format!(
-                    "sidan som lämnas åt bilagesida {} har annat innehåll, som bilagan skulle skrivas över: \
-                     anropa bilagesidor() sist i mallen",
+                    "sidan som lämnats åt bilagesida {} har annat innehåll, och bilagan skulle hamna ovanpå \
+                     det: anropa bilagesidor() sist i mallen",
                     i + 1
                 ),
             ));

@@ -417,7 +417,7 @@ fn a_kravbilaga_that_leaves_the_appendix_pages_wrongly_is_an_error_not_a_page_pr
         .fails()
         .stderr_has(&format!("templates/pdf/kravbilaga.typ:{rad}:1"))
         .stderr_has("En rad efter bilagorna.")
-        .stderr_has("sidan som lämnas åt bilagesida 2 har annat innehåll")
+        .stderr_has("sidan som lämnats åt bilagesida 2 har annat innehåll, och bilagan skulle hamna ovanpå det")
         .stderr_has("anropa bilagesidor() sist i mallen");
     assert!(!p.path().join("output").exists(), "nothing was written");
 
