@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -403,15 +403,12 @@ fn compile(
     // Typst asks the world while it holds comemo's cache, and typesetting the pages there
     // could deadlock. So a template that asks before this build has the pages is told "not
     // yet", and the document is typeset again once they are made.
-    let saknades = AtomicBool::new(false);
     let antal = policy.map(|_| {
-        || match kept.get().map(|d| &**d) {
-            Some(Ok(b)) => Ok(b.antal.clone()),
-            Some(Err(_)) => Err(FileError::Other(Some(format!("{} kunde inte sättas", bilagor::MALL).into()))),
-            None => {
-                saknades.store(true, Ordering::Relaxed);
-                Err(FileError::Other(Some(format!("{} är inte satt än", bilagor::MALL).into())))
-            }
+        || {
+            kept.get().map(|d| match &**d {
+                Ok(b) => Ok(b.antal.clone()),
+                Err(_) => Err(FileError::Other(Some(format!("{} kunde inte sättas", bilagor::MALL).into()))),
+            })
         }
     });
     let delade = |p| kept.get_or_init(|| bilagor::delade(engine, templates, p));
@@ -424,7 +421,7 @@ fn compile(
         (world, output)
     };
     let (mut world, mut output) = typesetta();
-    if let Some(p) = policy.filter(|_| saknades.load(Ordering::Relaxed)) {
+    if let Some(p) = policy.filter(|_| world.bilagor_saknades()) {
         delade(p);
         (world, output) = typesetta();
     }

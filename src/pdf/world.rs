@@ -46,8 +46,9 @@ pub fn file_id(path: &str) -> FileId {
 }
 
 /// How many pages to leave for the shared appendices, asked only when a template reads it, so
-/// that a template that prints its own appendices never needs them typeset.
-pub type Bilagor<'a> = &'a (dyn Fn() -> FileResult<Bytes> + Sync);
+/// that a template that prints its own appendices never needs them typeset. `None` while this
+/// build has not made them yet.
+pub type Bilagor<'a> = &'a (dyn Fn() -> Option<FileResult<Bytes>> + Sync);
 
 /// One document: a main template, the shared templates it may import, and its data.
 pub struct DocWorld<'a> {
@@ -60,7 +61,7 @@ pub struct DocWorld<'a> {
     /// The answer the template got when it first read how many pages to leave. Typst asks
     /// a world the same question more than once in one compile and requires the same answer,
     /// but another thread may make the shared pages in between.
-    bilagor_svar: OnceLock<FileResult<Bytes>>,
+    bilagor_svar: OnceLock<Option<FileResult<Bytes>>>,
 }
 
 impl<'a> DocWorld<'a> {
@@ -77,6 +78,12 @@ impl<'a> DocWorld<'a> {
     /// Whether the template asked how many pages to leave for the shared appendices.
     pub fn bilagor_lasta(&self) -> bool {
         self.bilagor_svar.get().is_some()
+    }
+
+    /// Whether the template asked before this build had made the shared appendices: it was
+    /// told "not yet", and the document must be typeset again.
+    pub fn bilagor_saknades(&self) -> bool {
+        matches!(self.bilagor_svar.get(), Some(None))
     }
 }
 
@@ -108,7 +115,9 @@ impl World for DocWorld<'_> {
         if let Some(antal) = self.bilagor
             && id == file_id(super::bilagor::ANTAL)
         {
-            return self.bilagor_svar.get_or_init(antal).clone();
+            return self.bilagor_svar.get_or_init(antal).clone().unwrap_or_else(|| {
+                Err(FileError::Other(Some(format!("{} är inte satt än", super::bilagor::MALL).into())))
+            });
         }
         match self.sources.get(&id) {
             Some(source) => Ok(Bytes::from_string(source.clone())),
