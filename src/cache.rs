@@ -60,20 +60,56 @@ pub struct Cache {
     memo: Option<Memo>,
     /// What earlier reads of the git history found; the next read starts from it.
     historik: historik::Minne,
+    /// When the previous build was sealed (see [`seal`]), if it was.
+    sealed: Option<Changed>,
 }
 
 fn from_hex(s: &str) -> Option<Key> {
     Key::from_str_radix(s, 16).ok()
 }
 
-/// The file's bytes, if they still hash to `hash`.
-fn read_verified(file: &Path, hash: Key) -> Option<Vec<u8>> {
-    // Not through a symlink: the cache only reads what the build itself wrote.
-    if !fs::symlink_metadata(file).ok()?.is_file() {
-        return None;
+/// When a file last changed on disk (its status change time), by the file system's own
+/// clock: writing, linking or renaming the file, or deleting another of its names, moves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Changed(i64, i64);
+
+impl Changed {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> Option<Changed> {
+        use std::os::unix::fs::MetadataExt;
+        Some(Changed(meta.ctime(), meta.ctime_nsec()))
     }
+
+    /// Elsewhere there is no such time, and every file is read and hashed.
+    #[cfg(not(unix))]
+    fn of(_: &fs::Metadata) -> Option<Changed> {
+        None
+    }
+}
+
+/// Marks the output in `out_dir` as finished: the writer calls it once the new output is
+/// in place and the previous one deleted, which changes the files linked from it. The
+/// manifest's change time is then later than any file's the build left, and a file that
+/// changed after it (edited by hand, say) is read and hashed again by the next build.
+pub fn seal(out_dir: &Path) -> std::io::Result<()> {
+    // Setting a time changes the status change time to the kernel's "now", the same clock
+    // that every other change uses.
+    fs::File::options().write(true).open(out_dir.join(MANIFEST))?.set_modified(std::time::SystemTime::now())
+}
+
+/// The file, when it is a file (not through a symlink: the cache only reads what the build
+/// itself wrote), and whether it has not changed since `sealed` (see [`seal`]).
+fn on_disk(file: &Path, sealed: Option<Changed>) -> Option<bool> {
+    let meta = fs::symlink_metadata(file).ok()?;
+    meta.is_file().then(|| matches!((Changed::of(&meta), sealed), (Some(c), Some(s)) if c < s))
+}
+
+/// The file's bytes, if they still hash to `hash`; unhashed when the file has not changed
+/// since the build that hashed them was sealed.
+fn read_verified(file: &Path, hash: Key, sealed: Option<Changed>) -> Option<Vec<u8>> {
+    let untouched = on_disk(file, sealed)?;
     let bytes = fs::read(file).ok()?;
-    (content_key(&bytes) == hash).then_some(bytes)
+    (untouched || content_key(&bytes) == hash).then_some(bytes)
 }
 
 impl Cache {
@@ -85,6 +121,9 @@ impl Cache {
     /// The previous build in `out_dir`, as its manifest describes it. A missing, unreadable
     /// or other version's manifest gives an empty cache, never an error.
     pub fn from_output(out_dir: &Path) -> Self {
+        // Before the manifest: read after it, a build that finished in between would vouch
+        // for files this manifest does not describe.
+        let sealed = fs::symlink_metadata(out_dir.join(MANIFEST)).ok().as_ref().and_then(Changed::of);
         let Ok(text) = fs::read(out_dir.join(MANIFEST)) else { return Cache::empty() };
         let Ok(manifest) = serde_json::from_slice::<Manifest>(&text) else { return Cache::empty() };
         if manifest.version != env!("CARGO_PKG_VERSION") {
@@ -106,7 +145,7 @@ impl Cache {
             .collect();
         // Read only when the manifest is: a history without the files is no build's.
         let historik = fs::read(out_dir.join(HISTORIK)).map(|b| historik::Minne::from_bytes(&b)).unwrap_or_default();
-        Cache { entries, inputs, memo: None, historik }
+        Cache { entries, inputs, memo: None, historik, sealed }
     }
 
     /// The previous render's files, kept in memory by `serve`: each one's path, key, the
@@ -124,7 +163,7 @@ impl Cache {
             }
             entries.insert(path, (key, Source::Memory(bytes)));
         }
-        Cache { entries, inputs, memo: Some(memo), historik: historik::Minne::default() }
+        Cache { entries, inputs, memo: Some(memo), historik: historik::Minne::default(), sealed: None }
     }
 
     /// The same cache, starting its history from `minne`: `serve` hands it on.
@@ -164,7 +203,19 @@ impl Cache {
         match self.entries.get(path)? {
             (k, _) if *k != key => None,
             (_, Source::Memory(bytes)) => Some((bytes.clone(), None)),
-            (_, Source::Disk { file, hash }) => Some((Arc::new(read_verified(file, *hash)?), Some(*hash))),
+            (_, Source::Disk { file, hash }) => Some((Arc::new(read_verified(file, *hash, self.sealed)?), Some(*hash))),
+        }
+    }
+
+    /// The key and hash of the previous file at `path` when it was made from the same
+    /// `input` and has not changed on disk since that build was sealed, without reading
+    /// it: for a writer that links it into the new output (see [`crate::write::Staging`]).
+    pub fn find_unread(&self, path: &str, input: Key) -> Option<(Key, Key)> {
+        match (self.inputs.get(path), self.entries.get(path)) {
+            (Some(&(i, key)), Some((k, Source::Disk { file, hash }))) if i == input && *k == key => {
+                on_disk(file, self.sealed)?.then_some((key, *hash))
+            }
+            _ => None,
         }
     }
 
@@ -183,7 +234,10 @@ impl Cache {
     pub fn unchanged_file(&self, path: &str, hash: Key, verified: bool) -> Option<&Path> {
         match self.entries.get(path)? {
             (_, Source::Disk { file, hash: h }) if *h == hash => {
-                (verified || read_verified(file, hash).is_some()).then_some(file.as_path())
+                let unchanged = verified
+                    || on_disk(file, self.sealed) == Some(true)
+                    || read_verified(file, hash, self.sealed).is_some();
+                unchanged.then_some(file.as_path())
             }
             _ => None,
         }
@@ -257,6 +311,55 @@ mod tests {
         fs::write(out.join("a.html"), b"new").unwrap();
         assert_eq!(cache.get("a.html", 7), None, "edited after the build, same length");
         assert!(cache.unchanged_file("a.html", content_key(b"old"), false).is_none());
+    }
+
+    /// Seals `out` once the clock has moved past `file`'s last change, as a build that
+    /// finishes later than it wrote its files does.
+    fn seal_after(out: &Path, file: &Path) {
+        let changed = |p: &Path| Changed::of(&fs::symlink_metadata(p).unwrap());
+        for _ in 0..200 {
+            seal(out).unwrap();
+            if changed(&out.join(MANIFEST)) > changed(file) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("the file system's clock did not move");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_file_unchanged_since_the_seal_is_taken_unread_and_one_changed_after_it_is_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let pdf = out.join("a.pdf");
+        fs::write(&pdf, b"old").unwrap();
+        let mut m = ManifestWriter::new();
+        m.add("a.pdf", 7, content_key(b"old"), Some(9));
+        fs::write(out.join(MANIFEST), m.bytes()).unwrap();
+
+        assert_eq!(Cache::from_output(out).find_unread("a.pdf", 9), None, "not sealed: every file is read");
+        seal_after(out, &pdf);
+        let cache = Cache::from_output(out);
+        assert_eq!(cache.find_unread("a.pdf", 9), Some((7, content_key(b"old"))));
+        assert_eq!(cache.find_unread("a.pdf", 8), None, "other input");
+
+        // Edited by hand after the build, to the same length: the change time gives it away,
+        // and the hash then refuses it.
+        fs::write(&pdf, b"new").unwrap();
+        let cache = Cache::from_output(out);
+        assert_eq!(cache.find_unread("a.pdf", 9), None);
+        assert_eq!(cache.find("a.pdf", 9), None);
+        assert!(cache.unchanged_file("a.pdf", content_key(b"old"), false).is_none());
+
+        // A copy that keeps the old file's times (`cp -p`) is a change all the same.
+        fs::write(&pdf, b"old").unwrap();
+        seal_after(out, &pdf);
+        let copy = out.join("copy");
+        fs::write(&copy, b"bad").unwrap();
+        fs::File::options().write(true).open(&copy).unwrap().set_modified(std::time::UNIX_EPOCH).unwrap();
+        fs::rename(&copy, &pdf).unwrap();
+        assert_eq!(Cache::from_output(out).find_unread("a.pdf", 9), None);
     }
 
     #[test]

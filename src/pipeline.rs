@@ -177,12 +177,8 @@ pub fn render(opts: &Options, cache: &Cache, staging: Option<&write::Staging>) -
         checked.diagnostics.extend(lackor);
         return Ok(Rendered { checked, files: None, reused: Reused::default(), timings });
     }
-    let keep = |f| match staging {
-        Some(s) => s.put(f),
-        None => f,
-    };
     let pdfs = timed(&mut timings, "sätt PDF", || {
-        pdf::render_pdfs(&site, &typ, cache, &keys::DocKeys::new(&base, typ.fingerprint()), opts.progress, &keep)
+        pdf::render_pdfs(&site, &typ, cache, &keys::DocKeys::new(&base, typ.fingerprint()), opts.progress, staging)
     });
     match pdfs {
         Ok(pdfs) => {

@@ -3,9 +3,11 @@
 //! killed build leaves the previous site whole. A file that the previous build already
 //! wrote with the same key is hard-linked from it instead of written again.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::cache::{self, Cache, Key, ManifestWriter};
@@ -130,6 +132,8 @@ pub struct Staging<'a> {
     out_dir: PathBuf,
     staging: PathBuf,
     old: PathBuf,
+    /// The previous output's folders, emptied of files, which the next staging starts from.
+    spare: PathBuf,
     previous: &'a Cache,
     state: Mutex<Filling>,
 }
@@ -142,8 +146,10 @@ struct Filling {
     stats: WriteStats,
     /// The first failure; [`Staging::finish`] reports it.
     error: Option<WriteError>,
-    /// The folders made so far.
-    folders: std::collections::HashSet<PathBuf>,
+    /// The folders in the staging folder, made or kept from the spare one.
+    folders: HashSet<PathBuf>,
+    /// The folders that hold a file, and the folders above them: the others go before the swap.
+    used: HashSet<PathBuf>,
 }
 
 impl<'a> Staging<'a> {
@@ -154,6 +160,7 @@ impl<'a> Staging<'a> {
             out_dir: out_dir.to_owned(),
             staging: parent.join(format!(".{name}.tmp-{}", std::process::id())),
             old: parent.join(format!(".{name}.old-{}", std::process::id())),
+            spare: parent.join(format!(".{name}.folders")),
             previous,
             state: Mutex::new(Filling::default()),
         }
@@ -173,6 +180,31 @@ impl<'a> Staging<'a> {
         file
     }
 
+    /// Stores a file the cache found unchanged on disk without reading it
+    /// ([`Cache::find_unread`]): linked from the previous output, or copied when it cannot be.
+    pub fn put_unread(&self, path: &str, key: Key, hash: Key, input: Key) -> OutputFile {
+        let mut file = OutputFile::reused(path, Arc::default(), key, Some(hash)).with_input(input);
+        let stored = self.create().and_then(|()| {
+            let target = self.target(path)?;
+            let old = self.previous.unchanged_file(path, hash, true).ok_or_else(|| {
+                WriteError::Io(target.clone(), io::Error::new(io::ErrorKind::NotFound, "förra byggets fil saknas"))
+            })?;
+            let linked = fs::hard_link(old, &target).is_ok();
+            if !linked {
+                fs::copy(old, &target).map_err(io_err(&target))?;
+            }
+            self.record(&file, hash, linked);
+            Ok(())
+        });
+        match stored {
+            Ok(()) => file.stored = true,
+            Err(e) => {
+                self.lock().error.get_or_insert(e);
+            }
+        }
+        file
+    }
+
     /// Stores the files not yet stored, writes the manifest and swaps the new output in.
     pub fn finish(self, files: &[OutputFile]) -> Result<WriteStats, WriteError> {
         // The first failure names its path and the system's error; report it, not the
@@ -184,6 +216,7 @@ impl<'a> Staging<'a> {
         for f in files.iter().filter(|f| !f.stored) {
             self.store(f)?;
         }
+        self.prune()?;
         let manifest = self.lock().manifest.bytes();
         let path = self.staging.join(cache::MANIFEST);
         fs::write(&path, manifest).map_err(io_err(&path))?;
@@ -191,7 +224,12 @@ impl<'a> Staging<'a> {
             let path = self.staging.join(cache::HISTORIK);
             fs::write(&path, historik).map_err(io_err(&path))?;
         }
-        swap(&self.out_dir, &self.staging, &self.old)?;
+        if let Some(previous) = swap(&self.out_dir, &self.staging, &self.old)? {
+            keep_folders(previous, &self.spare).map_err(io_err(previous))?;
+        }
+        // Unsealed, the next build only reads and hashes every file it reuses. After the
+        // previous output is gone: deleting a name of a linked file changes the file.
+        let _ = cache::seal(&self.out_dir);
         let mut state = self.lock();
         state.finished = true;
         Ok(state.stats)
@@ -222,25 +260,69 @@ impl<'a> Staging<'a> {
             fs::remove_dir_all(&self.staging).map_err(io_err(&self.staging))?;
         }
         state.created = true;
+        // The previous output's folders, when a build left them: making a thousand folders
+        // costs more than the files, and more again while the inodes of the ones just
+        // deleted are fresh (ext4 searches past them).
+        if is_marked(&self.spare) && fs::rename(&self.spare, &self.staging).is_ok() {
+            match empty_folders(&self.staging) {
+                Some(folders) => state.folders = folders,
+                None => remove_tree(&self.staging).map_err(io_err(&self.staging))?,
+            }
+        }
         fs::create_dir_all(&self.staging).map_err(io_err(&self.staging))?;
         fs::write(self.staging.join(MARKER), b"molnkoll\n").map_err(io_err(&self.staging))
     }
 
-    fn store(&self, f: &OutputFile) -> Result<(), WriteError> {
-        if !safe_relative(&f.path) {
-            return Err(WriteError::Escapes(f.path.clone()));
+    /// Removes the folders kept from the spare one that no file of this build went into, so
+    /// the output has the folders a build from nothing would make.
+    fn prune(&self) -> Result<(), WriteError> {
+        let state = self.lock();
+        for dir in state.folders.difference(&state.used) {
+            match fs::remove_dir_all(dir) {
+                // Inside a folder removed already.
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(WriteError::Io(dir.clone(), e)),
+                _ => {}
+            }
         }
-        let target = self.staging.join(&f.path);
+        Ok(())
+    }
+
+    /// Where `path` goes in the staging folder, whose folder is made.
+    fn target(&self, path: &str) -> Result<PathBuf, WriteError> {
+        if !safe_relative(path) {
+            return Err(WriteError::Escapes(path.to_owned()));
+        }
+        let target = self.staging.join(path);
         if let Some(dir) = target.parent() {
             // Once per folder: each mkdir takes the parent folder's lock, even for a folder
             // that exists, and the threads storing PDFs queue on it. Under our lock, so
             // that no thread writes into a folder another is still making.
             let mut state = self.lock();
-            if !state.folders.contains(dir) {
-                fs::create_dir_all(dir).map_err(io_err(dir))?;
-                state.folders.insert(dir.to_owned());
+            if dir != self.staging && !state.used.contains(dir) {
+                if !state.folders.contains(dir) {
+                    fs::create_dir_all(dir).map_err(io_err(dir))?;
+                }
+                for above in dir.ancestors().take_while(|d| *d != self.staging) {
+                    state.folders.insert(above.to_owned());
+                    state.used.insert(above.to_owned());
+                }
             }
         }
+        Ok(target)
+    }
+
+    fn record(&self, f: &OutputFile, hash: Key, linked: bool) {
+        let mut state = self.lock();
+        if linked {
+            state.stats.linked += 1;
+        } else {
+            state.stats.written += 1;
+        }
+        state.manifest.add(&f.path, f.key.unwrap_or(hash), hash, f.input);
+    }
+
+    fn store(&self, f: &OutputFile) -> Result<(), WriteError> {
+        let target = self.target(&f.path)?;
         let hash = f.hash.unwrap_or_else(|| cache::content_key(&f.bytes));
         // A link costs one metadata write where a copy costs the bytes; the old folder is
         // deleted after the swap, so the new one ends up the file's only name.
@@ -251,13 +333,7 @@ impl<'a> Staging<'a> {
         if !linked {
             fs::write(&target, f.bytes.as_slice()).map_err(io_err(&target))?;
         }
-        let mut state = self.lock();
-        if linked {
-            state.stats.linked += 1;
-        } else {
-            state.stats.written += 1;
-        }
-        state.manifest.add(&f.path, f.key.unwrap_or(hash), hash, f.input);
+        self.record(f, hash, linked);
         Ok(())
     }
 }
@@ -272,9 +348,14 @@ impl Drop for Staging<'_> {
 }
 
 fn is_ours(dir: &Path) -> bool {
-    // The marker itself, not what a link in its place points to.
-    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
-        || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+    is_marked(dir) || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// A real folder with molnkoll's marker: the marker itself, not what a link in its place
+/// points to.
+fn is_marked(dir: &Path) -> bool {
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
 }
 
 /// Removes the staging and old folders that a killed build left beside `out_dir`: a full
@@ -315,14 +396,15 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(bytes)
 }
 
-fn swap(out_dir: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {
+/// Puts `staging` in the place of `out_dir`, and gives where the previous output went.
+fn swap<'p>(out_dir: &Path, staging: &'p Path, old: &'p Path) -> Result<Option<&'p Path>, WriteError> {
     if !out_dir.exists() {
-        return fs::rename(staging, out_dir).map_err(io_err(out_dir));
+        return fs::rename(staging, out_dir).map(|()| None).map_err(io_err(out_dir));
     }
     // One atomic exchange where the system has it: no moment without a complete output/,
     // even for a build killed mid-swap. The previous site is then at `staging`.
     if exchange(staging, out_dir).is_ok() {
-        return remove_tree(staging).map_err(io_err(staging));
+        return Ok(Some(staging));
     }
     fs::rename(out_dir, old).map_err(io_err(out_dir))?;
     if let Err(e) = fs::rename(staging, out_dir) {
@@ -330,14 +412,82 @@ fn swap(out_dir: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {
         let _ = fs::rename(old, out_dir);
         return Err(WriteError::Io(out_dir.to_owned(), e));
     }
-    remove_tree(old).map_err(io_err(old))
+    Ok(Some(old))
 }
+
+/// Deletes every file of the previous output `old` but its marker, and keeps its folders
+/// as `spare` for the next build (see [`Staging::create`]). Only the folders, and names the
+/// output had, stay beside it; anything that cannot be emptied is deleted whole.
+fn keep_folders(old: &Path, spare: &Path) -> io::Result<()> {
+    // A link in the folder's place (an output that was a symlink, exchanged by the swap)
+    // goes itself; what it points to is not ours.
+    if fs::symlink_metadata(old)?.file_type().is_symlink() {
+        return fs::remove_file(old);
+    }
+    let Some((_, files)) = walk(old) else { return remove_tree(old) };
+    let marker = old.join(MARKER);
+    let files: Vec<PathBuf> = files.into_iter().filter(|f| *f != marker).collect();
+    let failed = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for part in files.chunks(files.len().div_ceil(UNLINK_THREADS).max(1)) {
+            let failed = &failed;
+            s.spawn(move || {
+                for file in part {
+                    if fs::remove_file(file).is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    // A folder of that name without the marker is not ours to replace.
+    let free = fs::symlink_metadata(spare).is_err() || (is_marked(spare) && remove_tree(spare).is_ok());
+    if failed.into_inner() || !free || fs::rename(old, spare).is_err() {
+        return remove_tree(old);
+    }
+    Ok(())
+}
+
+/// The folders under `dir`, and what else is there, without following a link; `None` when
+/// `dir` is not a real folder or cannot be read.
+fn walk(dir: &Path) -> Option<(HashSet<PathBuf>, Vec<PathBuf>)> {
+    if !fs::symlink_metadata(dir).ok()?.is_dir() {
+        return None;
+    }
+    let (mut folders, mut others) = (HashSet::new(), Vec::new());
+    let mut queue = vec![dir.to_owned()];
+    while let Some(folder) = queue.pop() {
+        for entry in fs::read_dir(&folder).ok()? {
+            let entry = entry.ok()?;
+            if entry.file_type().ok()?.is_dir() {
+                queue.push(entry.path());
+                folders.insert(entry.path());
+            } else {
+                others.push(entry.path());
+            }
+        }
+    }
+    Some((folders, others))
+}
+
+/// The folders of a spare staging folder, when it holds nothing else but its marker: a
+/// file or link in it (put there by hand, say) would otherwise reach the next output.
+fn empty_folders(dir: &Path) -> Option<HashSet<PathBuf>> {
+    let (folders, others) = walk(dir)?;
+    let marker = dir.join(MARKER);
+    let only_marker = others.iter().all(|f| *f == marker && fs::symlink_metadata(f).is_ok_and(|m| m.is_file()));
+    only_marker.then_some(folders)
+}
+
+/// Unlinking is bound by the file system's latency, not by the processor, so it runs on
+/// more threads than there are cores.
+const UNLINK_THREADS: usize = 8;
 
 /// Deletes the previous site. Unlinking is bound by the file system's latency, not by
 /// the processor (3.3 s for a 1,000-assessment site with `rm -rf` here), so the
 /// sub-folders go in parallel on more threads than there are cores.
 fn remove_tree(dir: &Path) -> io::Result<()> {
-    const THREADS: usize = 8;
+    const THREADS: usize = UNLINK_THREADS;
     // A link in the folder's place (an output that was a symlink, exchanged by the swap)
     // goes itself; what it points to is not ours.
     if fs::symlink_metadata(dir)?.file_type().is_symlink() {
@@ -412,7 +562,48 @@ mod tests {
         write_output(&out, &[OutputFile::new("b/c.html", b"2".to_vec())], &Cache::from_output(&out)).unwrap();
         assert!(!out.join("a.html").exists());
         assert_eq!(fs::read(out.join("b/c.html")).unwrap(), b"2");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staging folders left behind");
+        let beside: Vec<String> =
+            fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(beside.len(), 2, "no staging folders left behind, only the spare folders: {beside:?}");
+        let (_, files) = walk(&dir.path().join(".output.folders")).unwrap();
+        assert_eq!(files, vec![dir.path().join(".output.folders").join(MARKER)], "the spare folders hold no file");
+    }
+
+    /// The folders under `out`, relative to it.
+    fn folders(out: &Path) -> Vec<PathBuf> {
+        let mut all: Vec<PathBuf> =
+            walk(out).unwrap().0.iter().map(|f| f.strip_prefix(out).unwrap().to_owned()).collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn the_next_build_starts_from_the_previous_outputs_folders_and_keeps_only_those_it_fills() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let build = |paths: &[&str]| {
+            let files: Vec<OutputFile> = paths.iter().map(|p| OutputFile::new(*p, p.as_bytes().to_vec())).collect();
+            write_output(&out, &files, &Cache::from_output(&out)).unwrap();
+        };
+        build(&["x/1.html", "y/z/2.html"]);
+        build(&["x/1.html", "w/3.html"]);
+        // This build starts from the first one's folders (x, y, y/z) and fills only x.
+        build(&["x/1.html", "v/4.html"]);
+        assert_eq!(folders(&out), [Path::new("v"), Path::new("x")]);
+        assert_eq!(fs::read(out.join("v/4.html")).unwrap(), b"v/4.html");
+
+        // Spare folders that hold a file or a link are not used: nothing in them reaches
+        // the output, and nothing outside is written through the link.
+        let spare = dir.path().join(".output.folders");
+        let elsewhere = tempfile::tempdir().unwrap();
+        fs::write(spare.join("x/planted.html"), "planted").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), spare.join("w/link")).unwrap();
+        build(&["x/1.html", "w/link/5.html"]);
+        assert!(!out.join("x/planted.html").exists());
+        assert!(fs::symlink_metadata(out.join("w/link")).unwrap().is_dir(), "a folder, not the link");
+        assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+        assert_eq!(folders(&out), [Path::new("w"), Path::new("w/link"), Path::new("x")]);
     }
 
     #[test]

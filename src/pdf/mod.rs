@@ -189,9 +189,10 @@ const BATCH_PER_THREAD: usize = 16;
 /// Told `(done, total)` after each document, from any thread; the command line draws a bar.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
-/// Takes each finished document as soon as it is made: `build` stores it in the staging
-/// folder and keeps only its name, so no build holds every PDF in memory.
-pub type Keep<'a> = &'a (dyn Fn(OutputFile) -> OutputFile + Sync);
+/// Where `build` stores each finished document as soon as it is made, keeping only its
+/// name, so no build holds every PDF in memory; an unchanged one is linked there unread.
+/// `None` keeps the documents in memory (`serve`).
+pub type Keep<'a> = Option<&'a crate::write::Staging<'a>>;
 
 /// The typeset documents, and how many of them were taken unchanged from the cache.
 pub struct Compiled {
@@ -311,7 +312,7 @@ pub fn compile_cached(
     keys: &DocKeys,
     progress: Progress,
 ) -> Result<Compiled, Vec<TemplateError>> {
-    compile_batches(jobs.iter().map(Planned::from), jobs.len(), templates, cache, keys, progress, &|f| f)
+    compile_batches(jobs.iter().map(Planned::from), jobs.len(), templates, cache, keys, progress, None)
 }
 
 /// The engine of [`compile_cached`] over any source of documents, taken a batch at a time.
@@ -341,6 +342,12 @@ fn compile_batches<'a>(
             .map(|job| {
                 let (path, template) = (job.path.as_str(), job.template);
                 let input = job.input.map(|k| keys.item_document(k, path, template, job.date));
+                let unread = keep.zip(input).and_then(|(s, i)| Some((s, i, cache.find_unread(path, i)?)));
+                if let Some((staging, i, (key, hash))) = unread {
+                    reused.fetch_add(1, Ordering::Relaxed);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    return Ok(staging.put_unread(path, key, hash, i));
+                }
                 let found = input.and_then(|i| cache.find(path, i));
                 let result = match found {
                     Some((key, bytes, hash)) => {
@@ -365,7 +372,10 @@ fn compile_batches<'a>(
                     Some(i) => f.with_input(i),
                     None => f,
                 })
-                .map(keep);
+                .map(|f| match keep {
+                    Some(staging) => staging.put(f),
+                    None => f,
+                });
                 // Per document, not per batch: a small site is a single batch.
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 result

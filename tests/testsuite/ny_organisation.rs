@@ -36,7 +36,7 @@ fn a_new_organisation_from_init_to_export() {
     assert_eq!(read(org.join("content/sidor/rutin.md")), read(repo().join("content/sidor/rutin.md")));
     assert!(!org.join("templates").exists(), "templates are built in, not copied");
     let gitignore = read(org.join(".gitignore"));
-    for line in ["/output/", "/.output.tmp-*/", "/.output.old-*/"] {
+    for line in ["/output/", "/.output.tmp-*/", "/.output.old-*/", "/.output.folders/"] {
         assert!(gitignore.lines().any(|l| l == line), "{line} in\n{gitignore}");
     }
     let readme = read(org.join("README.md"));
