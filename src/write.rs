@@ -1,7 +1,8 @@
 //! Stage 5: the single writer. Every output file goes through [`write_output`], which
 //! builds a complete tree beside the output folder and swaps it in, so a failed or
 //! killed build leaves the previous site whole. A file that the previous build already
-//! wrote with the same key is hard-linked from it instead of written again.
+//! wrote with the same key is hard-linked from it instead of written again, and the tree
+//! starts from the previous output's folders, emptied of files after the last swap.
 
 use std::collections::HashSet;
 use std::fs;
@@ -479,15 +480,13 @@ fn empty_folders(dir: &Path) -> Option<HashSet<PathBuf>> {
     only_marker.then_some(folders)
 }
 
-/// Unlinking is bound by the file system's latency, not by the processor, so it runs on
-/// more threads than there are cores.
+/// Unlinking is bound by the file system's latency, not by the processor (3.3 s for a
+/// 1,000-assessment site with `rm -rf` here), so it runs on more threads than there are cores.
 const UNLINK_THREADS: usize = 8;
 
-/// Deletes the previous site. Unlinking is bound by the file system's latency, not by
-/// the processor (3.3 s for a 1,000-assessment site with `rm -rf` here), so the
-/// sub-folders go in parallel on more threads than there are cores.
+/// Deletes a whole tree: a staging folder a killed build left, or a previous output that
+/// cannot be kept as spare folders. The sub-folders go in parallel.
 fn remove_tree(dir: &Path) -> io::Result<()> {
-    const THREADS: usize = UNLINK_THREADS;
     // A link in the folder's place (an output that was a symlink, exchanged by the swap)
     // goes itself; what it points to is not ours.
     if fs::symlink_metadata(dir)?.file_type().is_symlink() {
@@ -505,7 +504,7 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
             }
         }
     }
-    let chunk = folders.len().div_ceil(THREADS).max(1);
+    let chunk = folders.len().div_ceil(UNLINK_THREADS).max(1);
     std::thread::scope(|s| {
         for part in folders.chunks(chunk) {
             s.spawn(move || {
