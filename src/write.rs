@@ -228,8 +228,8 @@ impl<'a> Staging<'a> {
         if let Some(previous) = swap(&self.out_dir, &self.staging, &self.old)? {
             keep_folders(previous, &self.spare).map_err(io_err(previous))?;
         }
-        // Unsealed, the next build only reads and hashes every file it reuses. After the
-        // previous output is gone: deleting a name of a linked file changes the file.
+        // After the previous output is gone: deleting a name of a linked file changes the
+        // file. Unsealed, the next build reads and hashes every file linked from it.
         let _ = cache::seal(&self.out_dir);
         let mut state = self.lock();
         state.finished = true;

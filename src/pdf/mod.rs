@@ -343,39 +343,33 @@ fn compile_batches<'a>(
                 let (path, template) = (job.path.as_str(), job.template);
                 let input = job.input.map(|k| keys.item_document(k, path, template, job.date));
                 let unread = keep.zip(input).and_then(|(s, i)| Some((s, i, cache.find_unread(path, i)?)));
-                if let Some((staging, i, (key, hash))) = unread {
-                    reused.fetch_add(1, Ordering::Relaxed);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    return Ok(staging.put_unread(path, key, hash, i));
-                }
-                let found = input.and_then(|i| cache.find(path, i));
-                let result = match found {
-                    Some((key, bytes, hash)) => {
-                        reused.fetch_add(1, Ordering::Relaxed);
-                        Ok(OutputFile::reused(path, bytes, key, hash))
-                    }
-                    None => {
-                        let value = job.data();
-                        let data = templates.data_json(template, &value);
-                        let key = keys.document(path, template, job.date, &data);
-                        match cache.get(path, key) {
-                            Some((bytes, hash)) => {
-                                reused.fetch_add(1, Ordering::Relaxed);
-                                Ok(OutputFile::reused(path, bytes, key, hash))
+                let result = match unread {
+                    Some((staging, i, (key, hash))) => Ok(staging.put_unread(path, key, hash, i)),
+                    None => match input.and_then(|i| cache.find(path, i)) {
+                        Some((key, bytes, hash)) => Ok(OutputFile::reused(path, bytes, key, hash)),
+                        None => {
+                            let value = job.data();
+                            let data = templates.data_json(template, &value);
+                            let key = keys.document(path, template, job.date, &data);
+                            match cache.get(path, key) {
+                                Some((bytes, hash)) => Ok(OutputFile::reused(path, bytes, key, hash)),
+                                None => compile(engine, templates, job, data, value.get("policy"), &delade)
+                                    .map(|b| OutputFile::keyed(path, b, key)),
                             }
-                            None => compile(engine, templates, job, data, value.get("policy"), &delade)
-                                .map(|b| OutputFile::keyed(path, b, key)),
                         }
                     }
+                    .map(|f| match input {
+                        Some(i) => f.with_input(i),
+                        None => f,
+                    })
+                    .map(|f| match keep {
+                        Some(staging) => staging.put(f),
+                        None => f,
+                    }),
+                };
+                if result.as_ref().is_ok_and(|f| f.cached) {
+                    reused.fetch_add(1, Ordering::Relaxed);
                 }
-                .map(|f| match input {
-                    Some(i) => f.with_input(i),
-                    None => f,
-                })
-                .map(|f| match keep {
-                    Some(staging) => staging.put(f),
-                    None => f,
-                });
                 // Per document, not per batch: a small site is a single batch.
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 result
