@@ -375,9 +375,7 @@ fn remove_stale(parent: &Path, out_dir: &Path) {
             continue;
         };
         let path = entry.path();
-        let real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        let marked = fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
-        if pid != std::process::id() && real_dir && marked && !process_alive(pid) {
+        if pid != std::process::id() && is_marked(&path) && !process_alive(pid) {
             let _ = remove_tree(&path);
         }
     }
@@ -420,30 +418,14 @@ fn swap<'p>(out_dir: &Path, staging: &'p Path, old: &'p Path) -> Result<Option<&
 /// as `spare` for the next build (see [`Staging::create`]). Only the folders, and names the
 /// output had, stay beside it; anything that cannot be emptied is deleted whole.
 fn keep_folders(old: &Path, spare: &Path) -> io::Result<()> {
-    // A link in the folder's place (an output that was a symlink, exchanged by the swap)
-    // goes itself; what it points to is not ours.
-    if fs::symlink_metadata(old)?.file_type().is_symlink() {
-        return fs::remove_file(old);
-    }
+    // Not a real folder (a link in its place, say): `remove_tree` knows what to delete.
     let Some((_, files)) = walk(old) else { return remove_tree(old) };
     let marker = old.join(MARKER);
     let files: Vec<PathBuf> = files.into_iter().filter(|f| *f != marker).collect();
-    let failed = AtomicBool::new(false);
-    std::thread::scope(|s| {
-        for part in files.chunks(files.len().div_ceil(UNLINK_THREADS).max(1)) {
-            let failed = &failed;
-            s.spawn(move || {
-                for file in part {
-                    if fs::remove_file(file).is_err() {
-                        failed.store(true, Ordering::Relaxed);
-                    }
-                }
-            });
-        }
-    });
+    let emptied = in_parallel(&files, |file| fs::remove_file(file));
     // A folder of that name without the marker is not ours to replace.
     let free = fs::symlink_metadata(spare).is_err() || (is_marked(spare) && remove_tree(spare).is_ok());
-    if failed.into_inner() || !free || fs::rename(old, spare).is_err() {
+    if !emptied || !free || fs::rename(old, spare).is_err() {
         return remove_tree(old);
     }
     Ok(())
@@ -484,6 +466,24 @@ fn empty_folders(dir: &Path) -> Option<HashSet<PathBuf>> {
 /// 1,000-assessment site with `rm -rf` here), so it runs on more threads than there are cores.
 const UNLINK_THREADS: usize = 8;
 
+/// Runs `remove` on every path, on [`UNLINK_THREADS`] threads; whether each one succeeded.
+fn in_parallel(paths: &[PathBuf], remove: impl Fn(&Path) -> io::Result<()> + Sync) -> bool {
+    let failed = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for part in paths.chunks(paths.len().div_ceil(UNLINK_THREADS).max(1)) {
+            let (failed, remove) = (&failed, &remove);
+            s.spawn(move || {
+                for path in part {
+                    if remove(path).is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    !failed.into_inner()
+}
+
 /// Deletes a whole tree: a staging folder a killed build left, or a previous output that
 /// cannot be kept as spare folders. The sub-folders go in parallel.
 fn remove_tree(dir: &Path) -> io::Result<()> {
@@ -504,17 +504,8 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
             }
         }
     }
-    let chunk = folders.len().div_ceil(UNLINK_THREADS).max(1);
-    std::thread::scope(|s| {
-        for part in folders.chunks(chunk) {
-            s.spawn(move || {
-                for folder in part {
-                    // A failure here is retried by the final remove_dir_all, which reports it.
-                    let _ = fs::remove_dir_all(folder);
-                }
-            });
-        }
-    });
+    // A failure here is retried by the final remove_dir_all, which reports it.
+    in_parallel(&folders, |folder| fs::remove_dir_all(folder));
     fs::remove_dir_all(dir)
 }
 
